@@ -1,0 +1,208 @@
+using System.Management.Automation;
+using Blit.Cmdlets.Infrastructure;
+using Blit.Errors;
+using Blit.Mirror;
+
+namespace Blit.Cmdlets.Commands;
+
+/// <summary>
+/// <para type="synopsis">Mirrors a directory tree: the destination ends up matching the source exactly.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "BlitMirror", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MirrorResult), typeof(MirrorItem))]
+public sealed class InvokeBlitMirrorCommand : PSCmdlet
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>The source directory whose contents are mirrored.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath", "Source")]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>The directory that is made to match the source (created if missing).</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Destination { get; set; } = string.Empty;
+
+    /// <summary>rsync-style patterns of entries neither copied nor deleted.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] Exclude { get; set; } = [];
+
+    /// <summary>Compare same-size files by content instead of modification time.</summary>
+    [Parameter]
+    public SwitchParameter Checksum { get; set; }
+
+    /// <summary>Allow an empty source over a non-empty destination, and a root or home destination.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Emit one record per action taken, before the result.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <summary>Copy workers; 0 (default) lets the planner choose.</summary>
+    [Parameter]
+    [ValidateRange(0, 256)]
+    public int ThrottleLimit { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        MirrorOptions options;
+        try
+        {
+            options = new MirrorOptions
+            {
+                Source = PathResolution.ResolveExisting(this, Path, "source"),
+                Destination = PathResolution.ResolveNew(this, Destination, "destination"),
+                Checksum = Checksum,
+                Force = Force,
+                Exclude = Exclude,
+                ThrottleLimit = ThrottleLimit,
+                EmitItems = PassThru,
+            };
+        }
+        catch (BlitException ex)
+        {
+            ThrowTerminatingError(ErrorMapping.ToRecord(ex));
+            return;
+        }
+
+        using var pump = new PipelinePump();
+        var listener = new PumpListener(pump);
+        var progress = new MirrorProgress();
+        var reporter = new ProgressReporter(this, 1, $"Mirroring {options.Source} to {options.Destination}");
+        try
+        {
+            MirrorSession session;
+            try
+            {
+                session = pump.Run(this, Task.Run(() => MirrorEngine.Prepare(options, listener, progress, _cancel.Token)),
+                    () => ShowProgress(reporter, progress));
+            }
+            catch (BlitException ex)
+            {
+                ThrowTerminatingError(ErrorMapping.ToRecord(ex));
+                return;
+            }
+            catch (IOException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, nameof(BlitErrorCode.SourceUnreadable), ErrorCategory.ReadError, options.Source));
+                return;
+            }
+            using (session)
+            {
+                if (!Approve(session, out bool whatIf))
+                {
+                    if (whatIf)
+                    {
+                        WriteObject(session.WhatIfResult());
+                    }
+                    return;
+                }
+                MirrorResult result = pump.Run(this, Task.Run(() => session.Execute(_cancel.Token)),
+                    () => ShowProgress(reporter, progress));
+                WriteObject(result);
+            }
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            // Ctrl+C: the engine has removed its temp files; PowerShell reports the stop.
+        }
+        finally
+        {
+            reporter.Complete();
+        }
+    }
+
+    /// <summary>
+    /// -WhatIf and -Confirm go through ShouldProcess for every planned action; otherwise no
+    /// per-action call is made (there would be nothing to ask). Returns false when nothing
+    /// should be executed.
+    /// </summary>
+    private bool Approve(MirrorSession session, out bool whatIf)
+    {
+        whatIf = IsSwitchOn("WhatIf", "WhatIfPreference");
+        bool confirm = IsSwitchOn("Confirm", null)
+            || (!MyInvocation.BoundParameters.ContainsKey("Confirm")
+                && GetVariableValue("ConfirmPreference") is ConfirmImpact pref && pref != ConfirmImpact.None
+                && pref <= ConfirmImpact.Medium);
+        if (!whatIf && !confirm)
+        {
+            return true;
+        }
+        foreach (PlannedAction action in session.GetPlannedActions())
+        {
+            if (!ShouldProcess(action.DestinationPath, action.Action.ToString()))
+            {
+                action.Decline();
+            }
+        }
+        return !whatIf;
+    }
+
+    private bool IsSwitchOn(string parameter, string? preferenceVariable)
+    {
+        if (MyInvocation.BoundParameters.TryGetValue(parameter, out object? value))
+        {
+            return value is SwitchParameter s ? s.IsPresent : value is true;
+        }
+        return preferenceVariable is not null && LanguagePrimitives.IsTrue(GetVariableValue(preferenceVariable));
+    }
+
+    private static void ShowProgress(ProgressReporter reporter, MirrorProgress progress)
+    {
+        if (!reporter.Enabled)
+        {
+            return;
+        }
+        reporter.Tick(record =>
+        {
+            long bytesDone = progress.BytesDone, bytesTotal = progress.BytesTotal;
+            long filesDone = progress.FilesDone, filesTotal = progress.FilesTotal;
+            double seconds = Math.Max(reporter.Elapsed.TotalSeconds, 0.001);
+            double rate = bytesDone / seconds;
+            record.StatusDescription = progress.Phase switch
+            {
+                MirrorPhase.Scanning => "Scanning source and destination",
+                MirrorPhase.Planning => "Comparing",
+                MirrorPhase.Deleting => "Deleting extraneous entries",
+                MirrorPhase.Finishing => "Setting directory metadata",
+                _ => $"{filesDone:N0} of {filesTotal:N0} entries, {ProgressReporter.FormatBytes(bytesDone)} of " +
+                     $"{ProgressReporter.FormatBytes(bytesTotal)} ({ProgressReporter.FormatBytes(rate)}/s)",
+            };
+            if (progress.Phase == MirrorPhase.Copying && (bytesTotal > 0 || filesTotal > 0))
+            {
+                double fraction = bytesTotal > 0 ? (double)bytesDone / bytesTotal : (double)filesDone / filesTotal;
+                record.PercentComplete = (int)Math.Clamp(fraction * 100, 0, 100);
+                record.SecondsRemaining = rate > 0 && bytesTotal > 0 ? (int)((bytesTotal - bytesDone) / rate) : -1;
+            }
+            else
+            {
+                record.PercentComplete = -1;
+                record.SecondsRemaining = -1;
+            }
+        });
+    }
+
+    protected override void StopProcessing() => _cancel.Cancel();
+
+    /// <summary>Queues engine reports to the pipeline thread.</summary>
+    private sealed class PumpListener(PipelinePump pump) : IMirrorListener
+    {
+        public void OnError(BlitError error)
+        {
+            if (error.IsWarning)
+            {
+                pump.Post(c => c.WriteWarning(error.Message));
+            }
+            else
+            {
+                pump.Post(c => c.WriteError(ErrorMapping.ToRecord(error)));
+            }
+        }
+
+        public void OnItem(MirrorItem item) => pump.Post(c => c.WriteObject(item));
+    }
+}

@@ -1,0 +1,18 @@
+namespace Blit.Execution;
+
+/// <summary>What the executor did, counted atomically by its workers.</summary>
+internal sealed class MirrorCounters
+{
+    public long FilesCopied;
+    public long FilesUpdated;
+    public long SymlinksCopied;
+    public long MetadataUpdated;
+    public long DirectoriesCreated;
+    public long FilesDeleted;
+    public long DirectoriesDeleted;
+    public long BytesCopied;
+    public long Errors;
+    public long Cloned;
+    public long KernelCopied;
+    public long Streamed;
+}

@@ -1,0 +1,621 @@
+using System.Collections.Concurrent;
+using Blit.Errors;
+using Blit.Mirror;
+using Blit.Planning;
+using Blit.Platform;
+using Blit.Scanning;
+
+namespace Blit.Execution;
+
+/// <summary>
+/// Carries out a plan in four phases: directories (top-down), files and symlinks (parallel,
+/// largest first, each written to a temp name and renamed into place), deletions (only when
+/// allowed), then directory metadata (bottom-up, so contents cannot disturb the mtimes).
+/// </summary>
+internal sealed class MirrorExecutor
+{
+    /// <summary>Files at least this large get a batch (a worker) of their own.</summary>
+    internal const long LargeFileBytes = 4L << 20;
+    private const int BatchEntries = 128;
+
+    private static int s_tempSequence;
+
+    private readonly IMirrorFileSystem _fs;
+    private readonly ExcludeFilter _exclude;
+    private readonly IMirrorListener? _listener;
+    private readonly bool _emitItems;
+    private readonly MirrorCounters _counters;
+    private readonly MirrorProgress _progress;
+    private readonly string _destinationRoot;
+    private volatile bool _writeFailed;
+
+    public MirrorExecutor(IMirrorFileSystem fs, ExcludeFilter exclude, IMirrorListener? listener, bool emitItems,
+        MirrorCounters counters, MirrorProgress progress, string destinationRoot)
+    {
+        _fs = fs;
+        _exclude = exclude;
+        _listener = listener;
+        _emitItems = emitItems;
+        _counters = counters;
+        _progress = progress;
+        _destinationRoot = destinationRoot;
+    }
+
+    /// <summary>True when a write failed for lack of space: deletions are then skipped.</summary>
+    public bool WriteFailed => _writeFailed;
+
+    internal static string NewTempName() =>
+        $".~blit-{Environment.ProcessId:x}-{Interlocked.Increment(ref s_tempSequence):x}.tmp";
+
+    public void Execute(MirrorPlan plan, DirHandle srcRoot, DirHandle dstRoot, bool allowDeletion, int workers,
+        CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Copying);
+        CreateDirectories(plan, dstRoot, cancellationToken);
+        CopyEntries(plan, srcRoot, dstRoot, workers, cancellationToken);
+
+        Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Deleting);
+        bool deleteAll = allowDeletion && !_writeFailed;
+        Delete(plan, dstRoot, deleteAll, workers, cancellationToken);
+
+        Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Finishing);
+        SetDirectoryMetadata(plan, dstRoot, cancellationToken);
+    }
+
+    private void Report(BlitErrorCode code, string message, string? path, Exception? ex = null, bool warning = false)
+    {
+        if (!warning)
+        {
+            Interlocked.Increment(ref _counters.Errors);
+        }
+        _listener?.OnError(new BlitError(code, message, path, warning, ex));
+    }
+
+    private void Emit(MirrorAction action, string relativePath, EntryKind kind, long length)
+    {
+        if (_emitItems)
+        {
+            _listener?.OnItem(new MirrorItem(action, relativePath, Combine(_destinationRoot, relativePath), kind, length));
+        }
+    }
+
+    internal static string Combine(string root, string relative) =>
+        relative.Length == 0 ? root : root.EndsWith('/') ? root + relative : root + "/" + relative;
+
+    /// <summary>Opens a directory below <paramref name="root"/> one component at a time, never following a symlink.</summary>
+    internal DirHandle OpenPath(DirHandle root, string relativePath)
+    {
+        DirHandle current = _fs.OpenDirectory(root, ".");
+        if (relativePath.Length == 0)
+        {
+            return current;
+        }
+        try
+        {
+            foreach (string part in relativePath.Split('/'))
+            {
+                DirHandle next = _fs.OpenDirectory(current, part);
+                current.Dispose();
+                current = next;
+            }
+            return current;
+        }
+        catch
+        {
+            current.Dispose();
+            throw;
+        }
+    }
+
+    // ---- Phase 1: directories, top-down -------------------------------------------------
+
+    private void CreateDirectories(MirrorPlan plan, DirHandle dstRoot, CancellationToken cancellationToken)
+    {
+        // Pre-order walk keeping the chain of open ancestors, so each mkdir is one call.
+        var chain = new Stack<(DirOp Op, DirHandle Handle)>();
+        chain.Push((plan.Directories[0], _fs.OpenDirectory(dstRoot, ".")));
+        try
+        {
+            for (int i = 1; i < plan.Directories.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                DirOp op = plan.Directories[i];
+                while (chain.Count > 1 && !IsAncestor(chain.Peek().Op, op))
+                {
+                    chain.Pop().Handle.Dispose();
+                }
+                if (!ReferenceEquals(chain.Peek().Op, op.Parent))
+                {
+                    continue; // the parent failed, was declined or is unreadable: nothing below it
+                }
+                DirHandle parent = chain.Peek().Handle;
+                if (op.IsDeclined)
+                {
+                    continue;
+                }
+                try
+                {
+                    if (op.NeedsCreate)
+                    {
+                        if (op.DestKind is not null)
+                        {
+                            RemoveEntry(parent, op.Parent!, op.Name, op.DestKind.Value);
+                        }
+                        WithWritableRetry(parent, op.Parent!, () => _fs.CreateDirectory(parent, op.Name));
+                        op.Created = true;
+                        op.Parent!.Touched = true;
+                        Interlocked.Increment(ref _counters.DirectoriesCreated);
+                        Emit(MirrorAction.CreateDirectory, op.RelativePath, EntryKind.Directory, 0);
+                    }
+                    if (op.SourceReadable)
+                    {
+                        chain.Push((op, _fs.OpenDirectory(parent, op.Name)));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or BlitException)
+                {
+                    op.Declined = true; // nothing below it can be written
+                    Report(IsDiskFull(ex) ? BlitErrorCode.DiskFull : BlitErrorCode.CreateFailed,
+                        $"Cannot create directory: {ex.Message}", Combine(_destinationRoot, op.RelativePath), ex);
+                    if (IsDiskFull(ex))
+                    {
+                        _writeFailed = true;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            while (chain.Count > 0)
+            {
+                chain.Pop().Handle.Dispose();
+            }
+        }
+    }
+
+    private static bool IsAncestor(DirOp candidate, DirOp op)
+    {
+        for (DirOp? d = op.Parent; d is not null; d = d.Parent)
+        {
+            if (ReferenceEquals(d, candidate))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsDiskFull(Exception ex) => ex is NativeIOException { IsDiskFull: true };
+
+    /// <summary>Runs a write in <paramref name="dir"/>; if the directory is read-only, makes it writable once and retries.</summary>
+    private void WithWritableRetry(DirHandle dir, DirOp dirOp, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (NativeIOException ex) when (ex.Errno == LinuxNative.EACCES)
+        {
+            _fs.MakeWritable(dir); // the final mode is restored in the metadata phase
+            dirOp.Touched = true;
+            write();
+        }
+    }
+
+    // ---- Phase 2: files and symlinks, parallel -------------------------------------------
+
+    private sealed class Batch
+    {
+        public required DirOp Dir;
+        public required List<EntryOp> Ops;
+        public long Bytes;
+    }
+
+    private static List<Batch> MakeBatches(MirrorPlan plan)
+    {
+        var batches = new List<Batch>();
+        Batch? current = null;
+        foreach (EntryOp op in plan.Entries)
+        {
+            if (op.Declined)
+            {
+                continue;
+            }
+            long bytes = IsCopy(op.Action) ? op.Source.Size : 0;
+            if (bytes >= LargeFileBytes)
+            {
+                batches.Add(new Batch { Dir = op.Dir, Ops = [op], Bytes = bytes });
+                continue;
+            }
+            if (current is null || !ReferenceEquals(current.Dir, op.Dir) || current.Ops.Count >= BatchEntries)
+            {
+                current = new Batch { Dir = op.Dir, Ops = [] };
+                batches.Add(current);
+            }
+            current.Ops.Add(op);
+            current.Bytes += bytes;
+        }
+        // Largest first: a big file starts at once and small batches fill the other workers.
+        batches.Sort(static (a, b) => b.Bytes.CompareTo(a.Bytes));
+        return batches;
+    }
+
+    private static bool IsCopy(MirrorAction action) => action is MirrorAction.CopyFile or MirrorAction.UpdateFile;
+
+    private void CopyEntries(MirrorPlan plan, DirHandle srcRoot, DirHandle dstRoot, int workers, CancellationToken cancellationToken)
+    {
+        List<Batch> batches = MakeBatches(plan);
+        if (batches.Count == 0)
+        {
+            return;
+        }
+        RunParallel(batches, workers, batch => RunBatch(batch, srcRoot, dstRoot, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> over items on dedicated threads; rethrows the first unexpected exception.</summary>
+    internal static void RunParallel<T>(IReadOnlyList<T> items, int workers, Action<T> work, CancellationToken cancellationToken)
+    {
+        int next = -1;
+        Exception? failure = null;
+        void Loop()
+        {
+            try
+            {
+                int i;
+                while (Volatile.Read(ref failure) is null && (i = Interlocked.Increment(ref next)) < items.Count)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    work(items[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+            }
+        }
+        int count = Math.Clamp(workers, 1, items.Count);
+        if (count == 1)
+        {
+            Loop();
+        }
+        else
+        {
+            var threads = new Thread[count - 1];
+            for (int t = 0; t < threads.Length; t++)
+            {
+                threads[t] = new Thread(Loop) { IsBackground = true, Name = "blit-worker" };
+                threads[t].Start();
+            }
+            Loop();
+            foreach (Thread thread in threads)
+            {
+                thread.Join();
+            }
+        }
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+    }
+
+    private void RunBatch(Batch batch, DirHandle srcRoot, DirHandle dstRoot, CancellationToken cancellationToken)
+    {
+        if (batch.Dir.IsDeclined)
+        {
+            return;
+        }
+        DirHandle? src = null;
+        DirHandle? dst = null;
+        try
+        {
+            try
+            {
+                dst = OpenPath(dstRoot, batch.Dir.RelativePath);
+                if (batch.Ops.Exists(o => o.Action != MirrorAction.UpdateMetadata || o.Source.Kind == EntryKind.Symlink))
+                {
+                    src = OpenPath(srcRoot, batch.Dir.RelativePath);
+                }
+            }
+            catch (IOException ex)
+            {
+                foreach (EntryOp op in batch.Ops)
+                {
+                    Report(BlitErrorCode.CopyFailed, $"Cannot open the directory of '{op.RelativePath}': {ex.Message}",
+                        Combine(_destinationRoot, op.RelativePath), ex);
+                }
+                return;
+            }
+            foreach (EntryOp op in batch.Ops)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (_writeFailed && IsCopy(op.Action))
+                {
+                    return;
+                }
+                RunOne(op, src, dst, cancellationToken);
+            }
+        }
+        finally
+        {
+            src?.Dispose();
+            dst?.Dispose();
+        }
+    }
+
+    private sealed class ByteProgress(MirrorCounters counters, MirrorProgress progress) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            Interlocked.Add(ref counters.BytesCopied, value);
+            Interlocked.Add(ref progress.BytesDoneField, value);
+        }
+    }
+
+    private void RunOne(EntryOp op, DirHandle? src, DirHandle dst, CancellationToken cancellationToken)
+    {
+        string destPath = Combine(_destinationRoot, op.RelativePath);
+        try
+        {
+            switch (op.Action)
+            {
+                case MirrorAction.CopyFile:
+                case MirrorAction.UpdateFile:
+                    CopyOne(op, src!, dst, cancellationToken);
+                    break;
+                case MirrorAction.CreateSymlink:
+                case MirrorAction.ReplaceSymlink:
+                    LinkOne(op, dst);
+                    break;
+                case MirrorAction.UpdateMetadata:
+                    _fs.SetMetadata(dst, op.Name, op.Source);
+                    Interlocked.Increment(ref _counters.MetadataUpdated);
+                    break;
+            }
+            Emit(op.Action, op.RelativePath, op.Source.Kind, IsCopy(op.Action) ? op.Source.Size : 0);
+        }
+        catch (BlitException ex)
+        {
+            Report(ex.Code, ex.Message, ex.Path ?? destPath, ex);
+        }
+        catch (IOException ex)
+        {
+            bool full = IsDiskFull(ex);
+            if (full)
+            {
+                _writeFailed = true;
+            }
+            Report(full ? BlitErrorCode.DiskFull : BlitErrorCode.CopyFailed,
+                full ? $"The destination is full; '{op.RelativePath}' was not written and no deletions will be made: {ex.Message}"
+                     : $"Cannot write '{op.RelativePath}': {ex.Message}",
+                destPath, ex);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _progress.FilesDoneField);
+        }
+    }
+
+    private void CopyOne(EntryOp op, DirHandle src, DirHandle dst, CancellationToken cancellationToken)
+    {
+        string temp = NewTempName();
+        CopyMethod method = default;
+        WithWritableRetry(dst, op.Dir, () =>
+            method = _fs.CopyFile(src, op.Name, op.Source, dst, temp, new ByteProgress(_counters, _progress), cancellationToken));
+        op.Dir.Touched = true;
+        try
+        {
+            if (op.DestKind == EntryKind.Directory)
+            {
+                DeleteTree(dst, op.Dir.RelativePath, op.Name);
+            }
+            _fs.Rename(dst, temp, op.Name);
+        }
+        catch
+        {
+            _fs.Remove(dst, temp, isDirectory: false);
+            throw;
+        }
+        Interlocked.Increment(ref op.Action == MirrorAction.CopyFile ? ref _counters.FilesCopied : ref _counters.FilesUpdated);
+        switch (method)
+        {
+            case CopyMethod.Clone: Interlocked.Increment(ref _counters.Cloned); break;
+            case CopyMethod.Kernel: Interlocked.Increment(ref _counters.KernelCopied); break;
+            case CopyMethod.Stream: Interlocked.Increment(ref _counters.Streamed); break;
+        }
+    }
+
+    private void LinkOne(EntryOp op, DirHandle dst)
+    {
+        string temp = NewTempName();
+        WithWritableRetry(dst, op.Dir, () => _fs.CreateSymlink(dst, temp, op.LinkTarget!));
+        op.Dir.Touched = true;
+        try
+        {
+            _fs.SetMetadata(dst, temp, op.Source);
+            if (op.DestKind == EntryKind.Directory)
+            {
+                DeleteTree(dst, op.Dir.RelativePath, op.Name);
+            }
+            _fs.Rename(dst, temp, op.Name);
+        }
+        catch
+        {
+            _fs.Remove(dst, temp, isDirectory: false);
+            throw;
+        }
+        Interlocked.Increment(ref _counters.SymlinksCopied);
+    }
+
+    // ---- Phase 3: deletions ---------------------------------------------------------------
+
+    private void Delete(MirrorPlan plan, DirHandle dstRoot, bool deleteAll, int workers, CancellationToken cancellationToken)
+    {
+        var groups = new List<List<DeleteOp>>();
+        foreach (var group in plan.Deletions.Where(d => !d.Declined && (deleteAll || d.IsStaleTemp)).GroupBy(d => d.ParentPath))
+        {
+            groups.Add([.. group]);
+        }
+        if (groups.Count == 0)
+        {
+            return;
+        }
+        RunParallel(groups, workers, group =>
+        {
+            DirHandle parent;
+            try
+            {
+                parent = OpenPath(dstRoot, group[0].ParentPath);
+            }
+            catch (IOException ex)
+            {
+                Report(BlitErrorCode.DeleteFailed, $"Cannot open directory to delete from: {ex.Message}",
+                    Combine(_destinationRoot, group[0].ParentPath), ex);
+                return;
+            }
+            using (parent)
+            {
+                foreach (DeleteOp del in group)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    try
+                    {
+                        if (del.Parent is not null)
+                        {
+                            del.Parent.Touched = true;
+                        }
+                        if (del.Kind == EntryKind.Directory)
+                        {
+                            DeleteTree(parent, del.ParentPath, del.Name);
+                        }
+                        else
+                        {
+                            RemoveEntry(parent, del.Parent, del.Name, del.Kind);
+                        }
+                        Emit(MirrorAction.Delete, del.RelativePath, del.Kind, 0);
+                    }
+                    catch (IOException ex)
+                    {
+                        Report(BlitErrorCode.DeleteFailed, $"Cannot delete: {ex.Message}",
+                            Combine(_destinationRoot, del.RelativePath), ex);
+                    }
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Removes a non-directory entry (or an empty directory), making a read-only parent writable if needed.</summary>
+    private void RemoveEntry(DirHandle parent, DirOp? parentOp, string name, EntryKind kind)
+    {
+        if (kind == EntryKind.Directory)
+        {
+            DeleteTree(parent, parentOp?.RelativePath ?? string.Empty, name);
+            return;
+        }
+        try
+        {
+            _fs.Remove(parent, name, isDirectory: false);
+        }
+        catch (NativeIOException ex) when (ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+        {
+            _fs.MakeWritable(parent);
+            if (parentOp is not null)
+            {
+                parentOp.Touched = true;
+            }
+            _fs.Remove(parent, name, isDirectory: false);
+        }
+        Interlocked.Increment(ref _counters.FilesDeleted);
+    }
+
+    /// <summary>
+    /// Deletes the directory <paramref name="name"/> and everything in it, read live (never
+    /// following symlinks). Excluded entries inside are kept, and so is the directory then.
+    /// </summary>
+    private void DeleteTree(DirHandle parent, string parentPath, string name)
+    {
+        string relative = parentPath.Length == 0 ? name : parentPath + "/" + name;
+        bool kept = false;
+        using (DirHandle dir = _fs.OpenDirectory(parent, name))
+        {
+            bool madeWritable = false;
+            foreach (TreeEntry entry in _fs.ReadDirectory(dir, readLinkTargets: false))
+            {
+                string childPath = relative + "/" + entry.Name;
+                if (!_exclude.IsEmpty && _exclude.IsExcluded(childPath, entry.Name, entry.Kind == EntryKind.Directory))
+                {
+                    kept = true;
+                    continue;
+                }
+                if (entry.Kind == EntryKind.Directory)
+                {
+                    DeleteTree(dir, relative, entry.Name);
+                    continue;
+                }
+                try
+                {
+                    _fs.Remove(dir, entry.Name, isDirectory: false);
+                }
+                catch (NativeIOException ex) when (!madeWritable && ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+                {
+                    _fs.MakeWritable(dir);
+                    madeWritable = true;
+                    _fs.Remove(dir, entry.Name, isDirectory: false);
+                }
+                Interlocked.Increment(ref _counters.FilesDeleted);
+            }
+        }
+        if (kept)
+        {
+            Report(BlitErrorCode.DirectoryNotEmpty,
+                $"Kept directory '{relative}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
+            return;
+        }
+        try
+        {
+            _fs.Remove(parent, name, isDirectory: true);
+        }
+        catch (NativeIOException ex) when (ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+        {
+            _fs.MakeWritable(parent);
+            _fs.Remove(parent, name, isDirectory: true);
+        }
+        Interlocked.Increment(ref _counters.DirectoriesDeleted);
+    }
+
+    // ---- Phase 4: directory metadata, bottom-up ----------------------------------------------
+
+    private void SetDirectoryMetadata(MirrorPlan plan, DirHandle dstRoot, CancellationToken cancellationToken)
+    {
+        for (int i = plan.Directories.Count - 1; i >= 0; i--)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            DirOp op = plan.Directories[i];
+            if (op.IsDeclined || !(op.MetadataDiffers || op.Touched || op.Created))
+            {
+                continue;
+            }
+            try
+            {
+                if (op.Parent is null)
+                {
+                    _fs.SetMetadata(dstRoot, op.Source);
+                }
+                else
+                {
+                    using DirHandle parent = OpenPath(dstRoot, op.Parent.RelativePath);
+                    _fs.SetMetadata(parent, op.Name, op.Source);
+                }
+                if (op.MetadataDiffers && !op.Created)
+                {
+                    Interlocked.Increment(ref _counters.MetadataUpdated);
+                    Emit(MirrorAction.UpdateMetadata, op.RelativePath, EntryKind.Directory, 0);
+                }
+            }
+            catch (IOException ex)
+            {
+                Report(BlitErrorCode.MetadataFailed, $"Cannot set directory metadata: {ex.Message}",
+                    Combine(_destinationRoot, op.RelativePath), ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Blit.Errors;
+using Blit.Platform;
+
+namespace Blit.Mirror;
+
+/// <summary>The refusals that protect data before anything is scanned.</summary>
+internal static class PathRules
+{
+    public static void Check(IMirrorFileSystem fs, MirrorOptions options)
+    {
+        string source = options.Source;
+        string destination = options.Destination;
+        if (!Path.IsPathFullyQualified(source) || !Path.IsPathFullyQualified(destination))
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument, "Source and destination must be full paths.");
+        }
+        FileMeta sourceMeta;
+        try
+        {
+            sourceMeta = fs.StatRoot(source);
+        }
+        catch (NativeIOException ex) when (ex.Errno is LinuxNative.ENOENT or LinuxNative.ENOTDIR)
+        {
+            throw new BlitException(BlitErrorCode.SourceNotFound, $"The source '{source}' does not exist.", source, ex);
+        }
+        if (sourceMeta.Kind != EntryKind.Directory)
+        {
+            throw new BlitException(BlitErrorCode.SourceNotDirectory,
+                $"The source '{source}' is not a directory; Blit mirrors directory trees.", source);
+        }
+        if (File.Exists(destination))
+        {
+            throw new BlitException(BlitErrorCode.DestinationNotDirectory,
+                $"The destination '{destination}' exists and is not a directory.", destination);
+        }
+
+        string realSource = LinuxNative.RealPath(source) ?? Path.GetFullPath(source);
+        string realDest = CanonicalDestination(destination);
+        if (IsSameOrInside(realSource, realDest) || IsSameOrInside(realDest, realSource))
+        {
+            throw new BlitException(BlitErrorCode.SameOrNestedPath,
+                string.Equals(realSource, realDest, StringComparison.Ordinal)
+                    ? $"The source and destination are the same directory ('{realSource}')."
+                    : $"The source '{realSource}' and destination '{realDest}' are nested: one is inside the other.",
+                destination);
+        }
+        if (!options.Force)
+        {
+            if (realDest == "/" || Path.GetPathRoot(realDest) == realDest)
+            {
+                throw new BlitException(BlitErrorCode.DestinationIsRootRefused,
+                    $"The destination '{realDest}' is a filesystem root. Use -Force to mirror into it.", destination);
+            }
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (home.Length > 0 && string.Equals(LinuxNative.RealPath(home) ?? home, realDest, StringComparison.Ordinal))
+            {
+                throw new BlitException(BlitErrorCode.DestinationIsHomeRefused,
+                    $"The destination '{realDest}' is your home directory. Use -Force to mirror into it.", destination);
+            }
+        }
+    }
+
+    /// <summary>The destination with every existing part canonical (it may not exist yet).</summary>
+    private static string CanonicalDestination(string destination)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(destination));
+        var missing = new Stack<string>();
+        string? current = full;
+        while (current is not null)
+        {
+            string? real = LinuxNative.RealPath(current);
+            if (real is not null)
+            {
+                foreach (string part in missing)
+                {
+                    real = Path.Combine(real, part);
+                }
+                return real;
+            }
+            missing.Push(Path.GetFileName(current));
+            current = Path.GetDirectoryName(current);
+        }
+        return full;
+    }
+
+    internal static bool IsSameOrInside(string path, string parent)
+    {
+        path = Path.TrimEndingDirectorySeparator(path);
+        parent = Path.TrimEndingDirectorySeparator(parent);
+        if (string.Equals(path, parent, StringComparison.Ordinal))
+        {
+            return true;
+        }
+        string prefix = parent.EndsWith('/') ? parent : parent + "/";
+        return path.StartsWith(prefix, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,105 @@
+using Blit.Platform;
+
+namespace Blit.Planning;
+
+/// <summary>What the mirror does to one destination entry.</summary>
+public enum MirrorAction
+{
+    CreateDirectory,
+    CopyFile,
+    UpdateFile,
+    CreateSymlink,
+    ReplaceSymlink,
+    UpdateMetadata,
+    Delete,
+    SkipSpecial,
+}
+
+/// <summary>A source directory and what must happen to its destination counterpart.</summary>
+internal sealed class DirOp
+{
+    public required string RelativePath { get; init; }
+    public required string Name { get; init; }
+    public required DirOp? Parent { get; init; }
+    public required FileMeta Source { get; init; }
+    /// <summary>Destination entry kind at this path, or null if missing.</summary>
+    public EntryKind? DestKind { get; init; }
+    /// <summary>Destination listing of a directory being replaced (to delete its tree first).</summary>
+    public DirListing? ReplacedDestTree { get; init; }
+    /// <summary>Destination mode/owner/mtime differ from the source's.</summary>
+    public bool MetadataDiffers { get; init; }
+    /// <summary>False when the source directory could not be read: nothing below it is touched.</summary>
+    public bool SourceReadable { get; init; } = true;
+    public int Index { get; set; }
+    public bool Declined { get; set; }
+    /// <summary>Set by the executor when anything inside changed (its mtime must be set again).</summary>
+    public volatile bool Touched;
+    public bool Created;
+
+    public bool NeedsCreate => DestKind != EntryKind.Directory;
+
+    public bool IsDeclined
+    {
+        get
+        {
+            for (DirOp? d = this; d is not null; d = d.Parent)
+            {
+                if (d.Declined)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
+
+/// <summary>One non-directory entry to write: a file copy, symlink, or metadata fix.</summary>
+internal sealed class EntryOp
+{
+    public required MirrorAction Action { get; set; }
+    public required DirOp Dir { get; init; }
+    public required string Name { get; init; }
+    public required FileMeta Source { get; init; }
+    public string? LinkTarget { get; init; }
+    public EntryKind? DestKind { get; init; }
+    public FileMeta Dest { get; init; }
+    public DirListing? ReplacedDestTree { get; init; }
+    /// <summary>With -Checksum: same size, content still to compare before deciding.</summary>
+    public bool CompareContent { get; set; }
+    public bool Declined { get; set; }
+
+    public string RelativePath => Dir.RelativePath.Length == 0 ? Name : Dir.RelativePath + "/" + Name;
+}
+
+/// <summary>An extraneous destination entry to delete (a directory with its whole tree).</summary>
+internal sealed class DeleteOp
+{
+    public required string ParentPath { get; init; }
+    public required DirOp? Parent { get; init; }
+    public required string Name { get; init; }
+    public required EntryKind Kind { get; init; }
+    public DirListing? Tree { get; init; }
+    /// <summary>A temp file left by an interrupted Blit run: removed even when deletion is skipped.</summary>
+    public bool IsStaleTemp { get; init; }
+    public bool Declined { get; set; }
+
+    public string RelativePath => ParentPath.Length == 0 ? Name : ParentPath + "/" + Name;
+}
+
+/// <summary>The diff of two scanned trees: everything the executor will do, in order.</summary>
+internal sealed class MirrorPlan
+{
+    /// <summary>Source directories in pre-order (parents before children), the root first.</summary>
+    public List<DirOp> Directories { get; } = [];
+
+    public List<EntryOp> Entries { get; } = [];
+
+    public List<DeleteOp> Deletions { get; } = [];
+
+    public long SpecialsSkipped { get; set; }
+
+    public List<string> SpecialPaths { get; } = [];
+
+    public long UnchangedFiles { get; set; }
+}

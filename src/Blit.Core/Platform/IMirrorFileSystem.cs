@@ -1,0 +1,94 @@
+namespace Blit.Platform;
+
+/// <summary>An open directory. On Linux it holds a file descriptor; paths are only for messages.</summary>
+internal sealed class DirHandle : IDisposable
+{
+    private int _fd;
+
+    public DirHandle(int fd, string displayPath)
+    {
+        _fd = fd;
+        DisplayPath = displayPath;
+    }
+
+    public int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(DisplayPath);
+
+    /// <summary>Full path, for messages and for backends that work by path.</summary>
+    public string DisplayPath { get; }
+
+    public string Child(string name) => DisplayPath.EndsWith('/') ? DisplayPath + name : DisplayPath + "/" + name;
+
+    public void Dispose()
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0)
+        {
+            _ = LinuxNative.Close(fd);
+        }
+    }
+}
+
+/// <summary>How a file's bytes were moved.</summary>
+public enum CopyMethod
+{
+    /// <summary>Reflink clone (FICLONE): no data copied, blocks shared.</summary>
+    Clone,
+    /// <summary>In-kernel copy (copy_file_range).</summary>
+    Kernel,
+    /// <summary>read/write through a user-space buffer.</summary>
+    Stream,
+    /// <summary>An empty file: nothing to move.</summary>
+    Empty,
+}
+
+/// <summary>
+/// The operations the mirror needs from a filesystem, all relative to open directories so a
+/// destination symlink is never followed. Implementations throw <see cref="Errors.NativeIOException"/>.
+/// </summary>
+internal interface IMirrorFileSystem
+{
+    /// <summary>True when owners can be set (root on Unix).</summary>
+    bool CanSetOwner { get; }
+
+    DirHandle OpenRoot(string fullPath);
+
+    /// <summary>Opens a child directory without following a symlink in its place.</summary>
+    DirHandle OpenDirectory(DirHandle parent, string name);
+
+    /// <summary>Lists and stats every entry (symlinks not followed); entries that vanish meanwhile are left out.</summary>
+    List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets);
+
+    FileMeta StatRoot(string fullPath);
+
+    bool TryStat(DirHandle dir, string name, out FileMeta meta);
+
+    /// <summary>
+    /// Copies <paramref name="name"/> into a new file <paramref name="tempName"/> in <paramref name="dstDir"/>
+    /// with the source's mode, owner (when allowed) and mtime. Throws when the source no longer
+    /// matches <paramref name="expected"/> after the copy; the temp file is then removed.
+    /// </summary>
+    CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken);
+
+    bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken);
+
+    void CreateDirectory(DirHandle parent, string name);
+
+    void CreateSymlink(DirHandle dir, string name, string target);
+
+    void Rename(DirHandle dir, string from, string to);
+
+    /// <summary>Removes a file or symlink, or an empty directory.</summary>
+    void Remove(DirHandle dir, string name, bool isDirectory);
+
+    /// <summary>Sets owner (when allowed), permissions (not on symlinks) and mtime, never following a symlink.</summary>
+    void SetMetadata(DirHandle dir, string name, in FileMeta meta);
+
+    /// <summary>Same as <see cref="SetMetadata"/> on an open directory itself.</summary>
+    void SetMetadata(DirHandle dir, in FileMeta meta);
+
+    /// <summary>Adds owner write/search permission to a directory so entries can be created or removed in it.</summary>
+    void MakeWritable(DirHandle dir);
+
+    void Flush();
+}

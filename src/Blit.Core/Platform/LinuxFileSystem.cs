@@ -1,0 +1,502 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text;
+using Blit.Errors;
+using static Blit.Platform.LinuxNative;
+
+namespace Blit.Platform;
+
+/// <summary>
+/// The Linux backend: statx for nanosecond metadata, FICLONE then copy_file_range for data,
+/// futimens/utimensat for nanosecond times, every call relative to a directory descriptor.
+/// </summary>
+internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
+{
+    private const int CopyChunk = 64 << 20; // bounds the time between cancellation checks
+    private const uint NewFileMode = 0x180; // 0600 until the final mode is set
+    private const uint NewDirMode = 0x1C0;  // 0700 until the final mode is set
+
+    // Once a filesystem pair refuses clone or copy_file_range, stop asking for this run.
+    private volatile bool _cloneUnsupported;
+    private volatile bool _kernelCopyUnsupported;
+
+    public LinuxFileSystem(bool tryClone = true)
+    {
+        _cloneUnsupported = !tryClone;
+        CanSetOwner = GetEuid() == 0;
+    }
+
+    public bool CanSetOwner { get; }
+
+    private static NativeIOException Fail(string op, string path) => new(LastErrno, op, path);
+
+    public DirHandle OpenRoot(string fullPath)
+    {
+        int fd = OpenAt(AT_FDCWD, fullPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        return fd < 0 ? throw Fail("open directory", fullPath) : new DirHandle(fd, fullPath);
+    }
+
+    public DirHandle OpenDirectory(DirHandle parent, string name)
+    {
+        int fd = OpenAt(parent.Fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+        return fd < 0 ? throw Fail("open directory", parent.Child(name)) : new DirHandle(fd, parent.Child(name));
+    }
+
+    public List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets)
+    {
+        // fdopendir takes ownership of the descriptor it is given, so give it a duplicate.
+        int fd = OpenAt(dir.Fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw Fail("read directory", dir.DisplayPath);
+        }
+        nint stream = FdOpenDir(fd);
+        if (stream == 0)
+        {
+            var ex = Fail("read directory", dir.DisplayPath);
+            _ = Close(fd);
+            throw ex;
+        }
+        var names = new List<string>();
+        try
+        {
+            while (true)
+            {
+                Marshal.SetLastPInvokeError(0);
+                nint ent = ReadDir(stream);
+                if (ent == 0)
+                {
+                    int errno = LastErrno;
+                    if (errno != 0)
+                    {
+                        throw new NativeIOException(errno, "read directory", dir.DisplayPath);
+                    }
+                    break;
+                }
+                byte* namePtr = (byte*)ent + DirentNameOffset;
+                int len = new ReadOnlySpan<byte>(namePtr, 256).IndexOf((byte)0);
+                if (len == 1 && namePtr[0] == '.' || len == 2 && namePtr[0] == '.' && namePtr[1] == '.')
+                {
+                    continue;
+                }
+                names.Add(Encoding.UTF8.GetString(namePtr, len));
+            }
+        }
+        finally
+        {
+            _ = CloseDir(stream);
+        }
+
+        var entries = new List<TreeEntry>(names.Count);
+        foreach (string name in names)
+        {
+            if (!TryStat(dir, name, out FileMeta meta))
+            {
+                continue; // vanished between readdir and stat
+            }
+            var entry = new TreeEntry { Name = name, Meta = meta };
+            if (readLinkTargets && meta.Kind == EntryKind.Symlink)
+            {
+                string? target = ReadLink(dir, name);
+                if (target is null)
+                {
+                    continue; // vanished
+                }
+                entry.LinkTarget = target;
+            }
+            entries.Add(entry);
+        }
+        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return entries;
+    }
+
+    private static string? ReadLink(DirHandle dir, string name)
+    {
+        int size = 256;
+        while (true)
+        {
+            byte[] buf = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                fixed (byte* p = buf)
+                {
+                    nint n = ReadLinkAt(dir.Fd, name, p, buf.Length);
+                    if (n < 0)
+                    {
+                        return LastErrno == ENOENT ? null : throw Fail("read link", dir.Child(name));
+                    }
+                    if (n < buf.Length)
+                    {
+                        return Encoding.UTF8.GetString(p, (int)n);
+                    }
+                }
+                size = buf.Length * 2;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buf);
+            }
+        }
+    }
+
+    private static FileMeta ToMeta(in Statx st)
+    {
+        uint type = st.Mode & S_IFMT;
+        EntryKind kind = type switch
+        {
+            S_IFREG => EntryKind.File,
+            S_IFDIR => EntryKind.Directory,
+            S_IFLNK => EntryKind.Symlink,
+            _ => EntryKind.Special,
+        };
+        return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid);
+    }
+
+    public FileMeta StatRoot(string fullPath)
+    {
+        // The root is the path the user named: a symlink there is followed, as rsync does for SRC/.
+        return StatxAt(AT_FDCWD, fullPath, 0, STATX_BASIC_STATS, out Statx st) < 0
+            ? throw Fail("stat", fullPath)
+            : ToMeta(st);
+    }
+
+    public bool TryStat(DirHandle dir, string name, out FileMeta meta)
+    {
+        if (StatxAt(dir.Fd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
+        {
+            meta = default;
+            return LastErrno == ENOENT ? false : throw Fail("stat", dir.Child(name));
+        }
+        meta = ToMeta(st);
+        return true;
+    }
+
+    private static FileMeta FStat(int fd, string display)
+    {
+        return StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) < 0
+            ? throw Fail("stat", display)
+            : ToMeta(st);
+    }
+
+    public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        string srcPath = srcDir.Child(name);
+        int inFd = OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+        if (inFd < 0)
+        {
+            int errno = LastErrno;
+            throw errno == ENOENT
+                ? new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath)
+                : new NativeIOException(errno, "open", srcPath);
+        }
+        int outFd = -1;
+        bool keep = false;
+        try
+        {
+            outFd = OpenAt(dstDir.Fd, tempName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, NewFileMode);
+            if (outFd < 0)
+            {
+                throw Fail("create", dstDir.Child(tempName));
+            }
+            CopyMethod method = CopyData(inFd, outFd, expected.Size, srcPath, dstDir.Child(tempName), bytesProgress, cancellationToken);
+
+            // A file that changed while it was read must not get the old mtime: the next run would skip it.
+            FileMeta after = FStat(inFd, srcPath);
+            if (after.Size != expected.Size || !after.SameMtime(expected))
+            {
+                throw new BlitException(BlitErrorCode.SourceChanged,
+                    $"Source file changed while it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath);
+            }
+            ApplyMetadata(outFd, expected, dstDir.Child(tempName));
+            int rc = Close(outFd);
+            outFd = -1;
+            if (rc < 0)
+            {
+                throw Fail("close", dstDir.Child(tempName));
+            }
+            keep = true;
+            return method;
+        }
+        finally
+        {
+            if (outFd >= 0)
+            {
+                _ = Close(outFd);
+            }
+            _ = Close(inFd);
+            if (!keep)
+            {
+                _ = UnlinkAt(dstDir.Fd, tempName, 0);
+            }
+        }
+    }
+
+    private CopyMethod CopyData(int inFd, int outFd, long size, string srcPath, string dstPath,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        if (size == 0)
+        {
+            return CopyMethod.Empty;
+        }
+        if (!_cloneUnsupported)
+        {
+            if (Ioctl(outFd, FICLONE, inFd) == 0)
+            {
+                bytesProgress?.Report(size);
+                return CopyMethod.Clone;
+            }
+            int errno = LastErrno;
+            if (errno is EOPNOTSUPP or EXDEV or EINVAL or ENOSYS or EPERM or ENOTTY)
+            {
+                _cloneUnsupported = true;
+            }
+        }
+        if (!_kernelCopyUnsupported)
+        {
+            long done = 0;
+            while (done < size)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                nint want = (nint)Math.Min(CopyChunk, size - done);
+                nint n = CopyFileRange(inFd, null, outFd, null, want, 0);
+                if (n < 0)
+                {
+                    int errno = LastErrno;
+                    if (errno == EINTR)
+                    {
+                        continue;
+                    }
+                    if (done == 0 && errno is EXDEV or EINVAL or ENOSYS or EOPNOTSUPP or EBADF)
+                    {
+                        _kernelCopyUnsupported = true;
+                        break;
+                    }
+                    throw new NativeIOException(errno, "write", dstPath);
+                }
+                if (n == 0)
+                {
+                    throw ShrunkException(srcPath);
+                }
+                done += n;
+                bytesProgress?.Report(n);
+            }
+            if (done == size)
+            {
+                return CopyMethod.Kernel;
+            }
+        }
+        StreamCopy(inFd, outFd, size, srcPath, dstPath, bytesProgress, cancellationToken);
+        return CopyMethod.Stream;
+    }
+
+    private const int ENOTTY = 25;
+
+    private static BlitException ShrunkException(string srcPath) =>
+        new(BlitErrorCode.SourceChanged,
+            $"Source file shrank while it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath);
+
+    private static void StreamCopy(int inFd, int outFd, long size, string srcPath, string dstPath,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            fixed (byte* p = buffer)
+            {
+                long done = 0;
+                while (done < size)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    nint n = LinuxNative.Read(inFd, p, (nint)Math.Min(buffer.Length, size - done));
+                    if (n < 0)
+                    {
+                        if (LastErrno == EINTR)
+                        {
+                            continue;
+                        }
+                        throw Fail("read", srcPath);
+                    }
+                    if (n == 0)
+                    {
+                        throw ShrunkException(srcPath);
+                    }
+                    nint written = 0;
+                    while (written < n)
+                    {
+                        nint w = LinuxNative.Write(outFd, p + written, n - written);
+                        if (w < 0)
+                        {
+                            if (LastErrno == EINTR)
+                            {
+                                continue;
+                            }
+                            throw Fail("write", dstPath);
+                        }
+                        written += w;
+                    }
+                    done += n;
+                    bytesProgress?.Report(n);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void ApplyMetadata(int fd, in FileMeta meta, string display)
+    {
+        // chown first: it clears setuid/setgid bits that chmod then restores.
+        if (CanSetOwner && FChown(fd, meta.Uid, meta.Gid) < 0)
+        {
+            throw Fail("set owner", display);
+        }
+        if (FChmod(fd, meta.Permissions) < 0)
+        {
+            throw Fail("set mode", display);
+        }
+        Timespec* times = stackalloc Timespec[2];
+        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
+        times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
+        if (FUtimens(fd, times) < 0)
+        {
+            throw Fail("set mtime", display);
+        }
+    }
+
+    public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken)
+    {
+        int a = OpenAt(srcDir.Fd, srcName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (a < 0)
+        {
+            throw Fail("open", srcDir.Child(srcName));
+        }
+        int b = OpenAt(dstDir.Fd, dstName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (b < 0)
+        {
+            var ex = Fail("open", dstDir.Child(dstName));
+            _ = Close(a);
+            throw ex;
+        }
+        byte[] bufA = ArrayPool<byte>.Shared.Rent(256 << 10);
+        byte[] bufB = ArrayPool<byte>.Shared.Rent(256 << 10);
+        try
+        {
+            fixed (byte* pa = bufA, pb = bufB)
+            {
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int na = ReadFull(a, pa, bufA.Length, srcDir.Child(srcName));
+                    int nb = ReadFull(b, pb, bufA.Length, dstDir.Child(dstName));
+                    if (na != nb || !new ReadOnlySpan<byte>(pa, na).SequenceEqual(new ReadOnlySpan<byte>(pb, nb)))
+                    {
+                        return false;
+                    }
+                    if (na == 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bufA);
+            ArrayPool<byte>.Shared.Return(bufB);
+            _ = Close(a);
+            _ = Close(b);
+        }
+    }
+
+    private static int ReadFull(int fd, byte* p, int count, string display)
+    {
+        int total = 0;
+        while (total < count)
+        {
+            nint n = LinuxNative.Read(fd, p + total, count - total);
+            if (n < 0)
+            {
+                if (LastErrno == EINTR)
+                {
+                    continue;
+                }
+                throw Fail("read", display);
+            }
+            if (n == 0)
+            {
+                break;
+            }
+            total += (int)n;
+        }
+        return total;
+    }
+
+    public void CreateDirectory(DirHandle parent, string name)
+    {
+        if (MkdirAt(parent.Fd, name, NewDirMode) < 0)
+        {
+            throw Fail("create directory", parent.Child(name));
+        }
+    }
+
+    public void CreateSymlink(DirHandle dir, string name, string target)
+    {
+        if (SymlinkAt(target, dir.Fd, name) < 0)
+        {
+            throw Fail("create symlink", dir.Child(name));
+        }
+    }
+
+    public void Rename(DirHandle dir, string from, string to)
+    {
+        if (RenameAt(dir.Fd, from, dir.Fd, to) < 0)
+        {
+            throw Fail("rename", dir.Child(to));
+        }
+    }
+
+    public void Remove(DirHandle dir, string name, bool isDirectory)
+    {
+        if (UnlinkAt(dir.Fd, name, isDirectory ? AT_REMOVEDIR : 0) < 0 && LastErrno != ENOENT)
+        {
+            throw Fail("delete", dir.Child(name));
+        }
+    }
+
+    public void SetMetadata(DirHandle dir, string name, in FileMeta meta)
+    {
+        string display = dir.Child(name);
+        if (CanSetOwner && FChownAt(dir.Fd, name, meta.Uid, meta.Gid, AT_SYMLINK_NOFOLLOW) < 0)
+        {
+            throw Fail("set owner", display);
+        }
+        // Linux has no symlink permissions; and fchmodat would follow the link.
+        if (meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, 0) < 0)
+        {
+            throw Fail("set mode", display);
+        }
+        Timespec* times = stackalloc Timespec[2];
+        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
+        times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
+        if (UtimensAt(dir.Fd, name, times, AT_SYMLINK_NOFOLLOW) < 0)
+        {
+            throw Fail("set mtime", display);
+        }
+    }
+
+    public void SetMetadata(DirHandle dir, in FileMeta meta) => ApplyMetadata(dir.Fd, meta, dir.DisplayPath);
+
+    public void MakeWritable(DirHandle dir)
+    {
+        FileMeta meta = FStat(dir.Fd, dir.DisplayPath);
+        if (FChmod(dir.Fd, meta.Permissions | 0x1C0) < 0)
+        {
+            throw Fail("set mode", dir.DisplayPath);
+        }
+    }
+
+    public void Flush() => Sync();
+}

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using Blit.Errors;
+using Blit.Platform;
+
+namespace Blit.Scanning;
+
+/// <summary>The scanned tree and what went wrong while scanning it.</summary>
+internal sealed class ScanResult
+{
+    public ScanResult(DirListing root, IReadOnlyList<BlitError> errors, ScanCounts counts)
+    {
+        Root = root;
+        Errors = errors;
+        Counts = counts;
+    }
+
+    public DirListing Root { get; }
+
+    public IReadOnlyList<BlitError> Errors { get; }
+
+    /// <summary>True when every directory was read: only then may a mirror delete.</summary>
+    public bool Complete => Errors.Count == 0;
+
+    public ScanCounts Counts { get; }
+}
+
+internal sealed class ScanCounts
+{
+    public long Files;
+    public long Directories;
+    public long Symlinks;
+    public long Specials;
+    public long Bytes;
+}
+
+/// <summary>
+/// Scans a tree in parallel: each directory is listed and stat'ed by one worker, its
+/// subdirectories are handed to idle workers (or scanned inline when enough work is queued,
+/// which bounds the open directory handles). Symlinks are recorded, never followed.
+/// </summary>
+internal sealed class TreeScanner
+{
+    private const int MaxQueued = 64;
+
+    private readonly IMirrorFileSystem _fs;
+    private readonly ExcludeFilter _exclude;
+    private readonly int _workers;
+    private readonly BlitErrorCode _errorCode;
+
+    public TreeScanner(IMirrorFileSystem fs, ExcludeFilter exclude, int workers, BlitErrorCode errorCode)
+    {
+        _fs = fs;
+        _exclude = exclude;
+        _workers = Math.Max(1, workers);
+        _errorCode = errorCode;
+    }
+
+    private sealed class Work
+    {
+        public required DirHandle Handle;
+        public required string RelativePath;
+        public required Action<DirListing?> Store;
+    }
+
+    public ScanResult Scan(DirHandle root, CancellationToken cancellationToken)
+    {
+        var errors = new ConcurrentQueue<BlitError>();
+        var counts = new ScanCounts();
+        DirListing? rootListing = null;
+        using var queue = new BlockingCollection<Work>();
+        int pending = 1;
+        // The root handle belongs to the caller: scan it through a duplicate we may close.
+        queue.Add(new Work { Handle = _fs.OpenDirectory(root, "."), RelativePath = string.Empty, Store = l => rootListing = l },
+            cancellationToken);
+
+        void Process(Work work)
+        {
+            DirListing? listing = null;
+            try
+            {
+                listing = ReadOne(work, queue, ref pending, errors, counts, cancellationToken);
+            }
+            finally
+            {
+                work.Handle.Dispose();
+                work.Store(listing);
+            }
+        }
+
+        Exception? failure = null;
+        var threads = new Thread[_workers];
+        for (int t = 0; t < threads.Length; t++)
+        {
+            threads[t] = new Thread(() =>
+            {
+                try
+                {
+                    foreach (Work work in queue.GetConsumingEnumerable(cancellationToken))
+                    {
+                        try
+                        {
+                            Process(work);
+                        }
+                        finally
+                        {
+                            if (Interlocked.Decrement(ref pending) == 0)
+                            {
+                                queue.CompleteAdding();
+                            }
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Interlocked.CompareExchange(ref failure, ex, null);
+                    queue.CompleteAdding();
+                }
+            })
+            { IsBackground = true, Name = "blit-scan" };
+            threads[t].Start();
+        }
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+        // Handles still queued after a cancellation or failure.
+        while (queue.TryTake(out Work? left))
+        {
+            left.Handle.Dispose();
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failure is not null)
+        {
+            throw failure;
+        }
+        return new ScanResult(rootListing ?? new DirListing(string.Empty, []), [.. errors], counts);
+    }
+
+    private DirListing? ReadOne(Work work, BlockingCollection<Work> queue, ref int pending,
+        ConcurrentQueue<BlitError> errors, ScanCounts counts, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        List<TreeEntry> list;
+        try
+        {
+            list = _fs.ReadDirectory(work.Handle, readLinkTargets: true);
+        }
+        catch (IOException ex)
+        {
+            errors.Enqueue(new BlitError(_errorCode, $"Cannot read directory: {ex.Message}", work.Handle.DisplayPath, Exception: ex));
+            return null;
+        }
+
+        if (!_exclude.IsEmpty)
+        {
+            list.RemoveAll(e => _exclude.IsExcluded(
+                work.RelativePath.Length == 0 ? e.Name : work.RelativePath + "/" + e.Name, e.Name, e.Kind == EntryKind.Directory));
+        }
+        TreeEntry[] entries = [.. list];
+        var listing = new DirListing(work.RelativePath, entries);
+        long files = 0, dirs = 0, links = 0, specials = 0, bytes = 0;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            switch (entries[i].Kind)
+            {
+                case EntryKind.File:
+                    files++;
+                    bytes += entries[i].Meta.Size;
+                    break;
+                case EntryKind.Symlink:
+                    links++;
+                    break;
+                case EntryKind.Special:
+                    specials++;
+                    break;
+                case EntryKind.Directory:
+                    dirs++;
+                    DirHandle child;
+                    try
+                    {
+                        child = _fs.OpenDirectory(work.Handle, entries[i].Name);
+                    }
+                    catch (IOException ex)
+                    {
+                        errors.Enqueue(new BlitError(_errorCode, $"Cannot open directory: {ex.Message}",
+                            work.Handle.Child(entries[i].Name), Exception: ex));
+                        continue;
+                    }
+                    int slot = i;
+                    var childWork = new Work
+                    {
+                        Handle = child,
+                        RelativePath = listing.ChildPath(entries[i].Name),
+                        Store = l => entries[slot].Children = l,
+                    };
+                    if (queue.Count < MaxQueued)
+                    {
+                        Interlocked.Increment(ref pending);
+                        queue.Add(childWork, cancellationToken);
+                    }
+                    else
+                    {
+                        // Enough queued for every worker: go depth-first here, holding one more handle.
+                        DirListing? sub = null;
+                        try
+                        {
+                            sub = ReadOne(childWork, queue, ref pending, errors, counts, cancellationToken);
+                        }
+                        finally
+                        {
+                            child.Dispose();
+                            childWork.Store(sub);
+                        }
+                    }
+                    break;
+            }
+        }
+        Interlocked.Add(ref counts.Files, files);
+        Interlocked.Add(ref counts.Directories, dirs);
+        Interlocked.Add(ref counts.Symlinks, links);
+        Interlocked.Add(ref counts.Specials, specials);
+        Interlocked.Add(ref counts.Bytes, bytes);
+        return listing;
+    }
+}
