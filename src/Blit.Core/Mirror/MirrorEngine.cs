@@ -24,7 +24,12 @@ public static class MirrorEngine
     }
 
     public static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener = null,
-        MirrorProgress? progress = null, CancellationToken cancellationToken = default)
+        MirrorProgress? progress = null, CancellationToken cancellationToken = default) =>
+        Prepare(options, listener, progress, cancellationToken, fileSystem: null);
+
+    /// <summary>Tests pass a decorated filesystem to inject faults.</summary>
+    internal static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener,
+        MirrorProgress? progress, CancellationToken cancellationToken, IMirrorFileSystem? fileSystem)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!OperatingSystem.IsLinux())
@@ -40,7 +45,7 @@ public static class MirrorEngine
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
         var exclude = new ExcludeFilter(options.Exclude);
-        var fs = new LinuxFileSystem(options.AllowClone);
+        IMirrorFileSystem fs = fileSystem ?? new LinuxFileSystem(options.AllowClone);
         PathRules.Check(fs, options);
 
         string source = options.Source;
