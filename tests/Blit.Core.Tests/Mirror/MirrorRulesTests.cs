@@ -384,6 +384,15 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
+    public void WhatIf_does_not_create_a_missing_destination()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.D("x/y") });
+        Assert.Equal(1, session.WhatIfResult().FilesCopied);
+        Assert.False(Directory.Exists(_t.Dest));
+    }
+
+    [Fact]
     public void Declined_actions_are_not_carried_out()
     {
         TempTree.WriteFile(_t.S("a"), "a");
