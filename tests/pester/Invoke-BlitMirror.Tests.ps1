@@ -184,3 +184,46 @@ Describe 'Invoke-BlitMirror' {
         }
     }
 }
+
+Describe 'Invoke-BlitMirror progress' {
+    BeforeAll {
+        # Show progress from the first tick so even a small mirror exercises every update path.
+        $type = [Blit.Cmdlets.Commands.InvokeBlitMirrorCommand].Assembly.GetType('Blit.Cmdlets.Infrastructure.ProgressReporter')
+        $flags = [Reflection.BindingFlags]'NonPublic, Static'
+        $delay = $type.GetField('Delay', $flags)
+        $interval = $type.GetField('Interval', $flags)
+        $oldDelay = $delay.GetValue($null); $oldInterval = $interval.GetValue($null)
+        $delay.SetValue($null, [timespan]::Zero); $interval.SetValue($null, [timespan]::Zero)
+    }
+    AfterAll {
+        $delay.SetValue($null, $oldDelay); $interval.SetValue($null, $oldInterval)
+    }
+
+    It 'writes progress records and completes the activity' {
+        $src = Join-Path $TestDrive 'psrc'
+        $files = @{}; foreach ($i in 1..300) { $files["d$($i % 3)/f$i.txt"] = 'x' * $i }
+        New-TestTree -Root $src -Files $files
+        # A new runspace (CurrentRunspace would send progress to the host, not the stream).
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript('Import-Module $args[2]; $ProgressPreference = "Continue"; Invoke-BlitMirror $args[0] $args[1]').
+            AddArgument($src).AddArgument((Join-Path $TestDrive 'pdst')).AddArgument((Join-Path $RepoRoot 'Blit.psd1'))
+        $out = $ps.Invoke()
+        $records = @($ps.Streams.Progress)
+        $ps.Dispose()
+        $out[0].FilesCopied | Should -Be 300
+        $records.Count | Should -BeGreaterThan 1
+        $records[-1].RecordType | Should -Be 'Completed'
+        $records | Where-Object { $_.StatusDescription -match 'of 300 entries' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'writes no progress when $ProgressPreference is SilentlyContinue' {
+        $src = Join-Path $TestDrive 'qsrc'
+        New-TestTree -Root $src -Files @{ 'a' = 'a' }
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript('Import-Module $args[2]; $ProgressPreference = "SilentlyContinue"; Invoke-BlitMirror $args[0] $args[1]').
+            AddArgument($src).AddArgument((Join-Path $TestDrive 'qdst')).AddArgument((Join-Path $RepoRoot 'Blit.psd1'))
+        $null = $ps.Invoke()
+        @($ps.Streams.Progress).Count | Should -Be 0
+        $ps.Dispose()
+    }
+}

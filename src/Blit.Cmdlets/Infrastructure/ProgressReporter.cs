@@ -10,14 +10,15 @@ namespace Blit.Cmdlets.Infrastructure;
 /// </summary>
 internal sealed class ProgressReporter
 {
-    public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(500);
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    // Not readonly: tests set them to zero through reflection to exercise every update.
+    internal static TimeSpan Delay = TimeSpan.FromMilliseconds(500);
+    internal static TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     private readonly PSCmdlet _cmdlet;
     private readonly ProgressRecord _record;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _enabled;
-    private TimeSpan _last = TimeSpan.MinValue;
+    private TimeSpan? _last;
     private bool _shown;
 
     public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity)
@@ -42,7 +43,7 @@ internal sealed class ProgressReporter
             return;
         }
         TimeSpan now = _clock.Elapsed;
-        if (!force && (now < Delay || now - _last < Interval))
+        if (!force && (now < Delay || (_last is { } last && now - last < Interval)))
         {
             return;
         }
