@@ -212,6 +212,7 @@ Describe 'Invoke-BlitMirror progress' {
         $ps.Dispose()
         $out[0].FilesCopied | Should -Be 300
         $records.Count | Should -BeGreaterThan 1
+        ($records | Where-Object PercentComplete -eq 100) | Should -Not -BeNullOrEmpty
         $records[-1].RecordType | Should -Be 'Completed'
         $records | Where-Object { $_.StatusDescription -match 'of 300 entries' } | Should -Not -BeNullOrEmpty
     }

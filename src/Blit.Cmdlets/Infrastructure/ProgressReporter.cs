@@ -35,15 +35,18 @@ internal sealed class ProgressReporter
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>Updates the bar if enough time has passed; <paramref name="fill"/> sets the record's fields.</summary>
-    public void Tick(Action<ProgressRecord> fill, bool force = false)
+    /// <summary>
+    /// Updates the bar if enough time has passed; <paramref name="fill"/> sets the record's fields.
+    /// A <paramref name="final"/> update ignores the interval (not the delay) so the last figures show.
+    /// </summary>
+    public void Tick(Action<ProgressRecord> fill, bool final = false)
     {
         if (!_enabled)
         {
             return;
         }
         TimeSpan now = _clock.Elapsed;
-        if (!force && (now < Delay || (_last is { } last && now - last < Interval)))
+        if (now < Delay || (!final && _last is { } last && now - last < Interval))
         {
             return;
         }
