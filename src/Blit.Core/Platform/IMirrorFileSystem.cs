@@ -13,6 +13,9 @@ internal sealed class DirHandle : IDisposable
 
     public int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(DisplayPath);
 
+    /// <summary>Group that files created here get (cached by the backend; null until known).</summary>
+    public uint? NewFileGid { get; set; }
+
     /// <summary>Full path, for messages and for backends that work by path.</summary>
     public string DisplayPath { get; }
 

@@ -13,7 +13,6 @@ namespace Blit.Platform;
 internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 {
     private const int CopyChunk = 64 << 20; // bounds the time between cancellation checks
-    private const uint NewFileMode = 0x180; // 0600 until the final mode is set
     private const uint NewDirMode = 0x1C0;  // 0700 until the final mode is set
 
     // Once a filesystem pair refuses clone or copy_file_range, stop asking for this run.
@@ -23,7 +22,33 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     public LinuxFileSystem(bool tryClone = true)
     {
         _cloneUnsupported = !tryClone;
-        CanSetOwner = GetEuid() == 0;
+        _euid = GetEuid();
+        _egid = GetEgid();
+        CanSetOwner = _euid == 0;
+        _umask = ReadUmask();
+    }
+
+    private readonly uint _euid;
+    private readonly uint _egid;
+    private readonly uint _umask;
+
+    /// <summary>The process umask, read without changing it (umask(2) would, racing other threads).</summary>
+    private static uint ReadUmask()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("Umask:", StringComparison.Ordinal))
+                {
+                    return Convert.ToUInt32(line[6..].Trim(), 8);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return 0x1FF; // unknown: assume everything is masked, so the mode is always set explicitly
     }
 
     public bool CanSetOwner { get; }
@@ -195,7 +220,8 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         bool keep = false;
         try
         {
-            outFd = OpenAt(dstDir.Fd, tempName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, NewFileMode);
+            // Created with its final permission bits where the umask allows, saving a chmod per file.
+            outFd = OpenAt(dstDir.Fd, tempName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, expected.Permissions & 0x1FF);
             if (outFd < 0)
             {
                 throw Fail("create", dstDir.Child(tempName));
@@ -209,7 +235,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 throw new BlitException(BlitErrorCode.SourceChanged,
                     $"Source file changed while it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath);
             }
-            ApplyMetadata(outFd, expected, dstDir.Child(tempName));
+            ApplyNewFileMetadata(outFd, expected, dstDir, tempName);
             int rc = Close(outFd);
             outFd = -1;
             if (rc < 0)
@@ -344,6 +370,49 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Metadata for a file this run just created: owner and mode only where creation did not
+    /// already give the right ones, then the mtime. Three calls per file become one in the usual case.
+    /// </summary>
+    private void ApplyNewFileMetadata(int fd, in FileMeta meta, DirHandle dir, string name)
+    {
+        // chown first: it clears setuid/setgid bits, which the chmod below restores.
+        if (CanSetOwner && (meta.Uid != _euid || meta.Gid != NewFileGid(dir)) && FChown(fd, meta.Uid, meta.Gid) < 0)
+        {
+            throw Fail("set owner", dir.Child(name));
+        }
+        uint special = meta.Permissions & ~0x1FFu;
+        if ((special != 0 || (meta.Permissions & _umask) != 0) && FChmod(fd, meta.Permissions) < 0)
+        {
+            throw Fail("set mode", dir.Child(name));
+        }
+        SetMtime(fd, meta, dir.Child(name));
+    }
+
+    /// <summary>The group a new file in <paramref name="dir"/> gets: the directory's if it is setgid, else ours.</summary>
+    private uint NewFileGid(DirHandle dir)
+    {
+        if (dir.NewFileGid is uint gid)
+        {
+            return gid;
+        }
+        FileMeta meta = FStat(dir.Fd, dir.DisplayPath);
+        gid = (meta.Permissions & 0x400) != 0 ? meta.Gid : _egid;
+        dir.NewFileGid = gid;
+        return gid;
+    }
+
+    private static void SetMtime(int fd, in FileMeta meta, string display)
+    {
+        Timespec* times = stackalloc Timespec[2];
+        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
+        times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
+        if (FUtimens(fd, times) < 0)
+        {
+            throw Fail("set mtime", display);
         }
     }
 

@@ -140,6 +140,9 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "geteuid")]
     public static partial uint GetEuid();
 
+    [LibraryImport(Libc, EntryPoint = "getegid")]
+    public static partial uint GetEgid();
+
     [LibraryImport(Libc, EntryPoint = "sync")]
     public static partial void Sync();
 

@@ -102,7 +102,10 @@ public sealed class MirrorRulesTests : IDisposable
         TempTree.WriteFile(_t.D("same-content-other-mtime"), "CCCC", 1_500_000_000, 7);
         TempTree.WriteFile(_t.S("identical"), "DDDD", 1_600_000_000, 1);
         TempTree.WriteFile(_t.D("identical"), "DDDD", 1_600_000_000, 1);
-        var inodeBefore = new LinuxFileSystem().StatRoot(_t.D("same-content-other-mtime"));
+        // Equal root metadata, so the only metadata update expected is the file's.
+        TempTree.SetMtime(_t.Source, 1_700_000_000, 0);
+        TempTree.SetMtime(_t.Dest, 1_700_000_000, 0);
+        string inodeBefore = TempTree.Run("stat", "-c", "%i", _t.D("same-content-other-mtime"));
 
         MirrorResult r = _t.Mirror(checksum: true);
 
@@ -112,7 +115,7 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.Equal(4, r.BytesCopied);
         Assert.Equal("AAAA", File.ReadAllText(_t.D("changed")));
         AssertMirrored();
-        Assert.Equal(inodeBefore.Size, new LinuxFileSystem().StatRoot(_t.D("same-content-other-mtime")).Size);
+        Assert.Equal(inodeBefore, TempTree.Run("stat", "-c", "%i", _t.D("same-content-other-mtime"))); // not rewritten
     }
 
     [Fact]
@@ -158,6 +161,26 @@ public sealed class MirrorRulesTests : IDisposable
         MirrorResult r = _t.Mirror();
         Assert.Equal(1, r.MetadataUpdated);
         Assert.Equal(0, r.FilesUpdated);
+        AssertMirrored();
+    }
+
+    [Fact]
+    public void Owner_is_right_in_a_setgid_destination_directory_and_modes_survive_the_umask()
+    {
+        TempTree.WriteFile(_t.S("dir/root-owned"), "r");
+        TempTree.Chown(_t.S("dir/root-owned"), 0, 0);
+        TempTree.WriteFile(_t.S("dir/world"), "w");
+        TempTree.Chmod(_t.S("dir/world"), 0x1FF); // 0777: the umask would strip it
+        TempTree.WriteFile(_t.S("dir/setuid"), "s");
+        TempTree.Chown(_t.S("dir/setuid"), 1234, 1234);
+        TempTree.Chmod(_t.S("dir/setuid"), 0x9ED); // 04755: chown would clear it
+        TempTree.Chown(_t.S("dir"), 0, 0);
+        Directory.CreateDirectory(_t.D("dir"));
+        TempTree.Chown(_t.D("dir"), 0, 5678);
+        TempTree.Chmod(_t.D("dir"), 0x5ED); // 02755: new files would inherit group 5678
+
+        _t.Mirror();
+
         AssertMirrored();
     }
 
