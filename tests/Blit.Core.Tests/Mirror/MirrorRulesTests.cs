@@ -317,6 +317,23 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
+    public void A_large_file_copied_in_parallel_ranges_is_exact()
+    {
+        // Above the parallel threshold, with a tail that is not a whole chunk.
+        long size = LinuxFileSystem.ParallelCopyBytes + (5L << 20) + 12345;
+        var data = new byte[size];
+        new Random(7).NextBytes(data);
+        Directory.CreateDirectory(_t.S("big"));
+        File.WriteAllBytes(_t.S("big/file.bin"), data);
+
+        MirrorResult r = _t.Mirror();
+
+        Assert.Equal(size, r.BytesCopied);
+        Assert.Equal(1, r.FilesKernelCopied + r.FilesCloned);
+        AssertMirrored();
+    }
+
+    [Fact]
     public void Stale_temp_files_of_an_interrupted_run_are_removed()
     {
         TempTree.WriteFile(_t.S("f"), "f");
