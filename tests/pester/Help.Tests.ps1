@@ -352,67 +352,67 @@ Get-Fixture -Name a
         }
 
         It 'writes one command in a MAML helpItems document, to both output folders' {
-            $xml.DocumentElement.LocalName | Should -Be 'helpItems'
-            $xml.DocumentElement.GetAttribute('schema') | Should -Be 'maml'
+            $xml.DocumentElement.LocalName | Should -BeExactly 'helpItems'
+            $xml.DocumentElement.GetAttribute('schema') | Should -BeExactly 'maml'
             $command | Should -Not -BeNullOrEmpty
             Get-Content -Raw -LiteralPath (Join-Path $built.About 'Fixture-Help.xml') | Should -BeExactly (Get-Content -Raw -LiteralPath $mamlPath)
         }
 
         It 'writes name, verb, noun and the synopsis without markdown' {
-            Select-Text 'command:details/command:name' | Should -Be 'Get-Fixture'
-            Select-Text 'command:details/command:verb' | Should -Be 'Get'
-            Select-Text 'command:details/command:noun' | Should -Be 'Fixture'
-            Select-Text 'command:details/maml:description/maml:para' | Should -Be 'Gets a fixture for the converter tests.'
+            Select-Text 'command:details/command:name' | Should -BeExactly 'Get-Fixture'
+            Select-Text 'command:details/command:verb' | Should -BeExactly 'Get'
+            Select-Text 'command:details/command:noun' | Should -BeExactly 'Fixture'
+            Select-Text 'command:details/maml:description/maml:para' | Should -BeExactly 'Gets a fixture for the converter tests.'
         }
 
         It 'joins wrapped lines and keeps list items on their own lines' {
-            Select-Text 'maml:description/maml:para' | Should -Be @('The first paragraph, wrapped over two lines.', "- item one`n- item two")
+            Select-Text 'maml:description/maml:para' | Should -BeExactly @('The first paragraph, wrapped over two lines.', "- item one`n- item two")
         }
 
         It 'writes one syntax item per parameter set, with that set''s parameters' {
             $items = @($command.SelectNodes('command:syntax/command:syntaxItem', $ns))
-            $items.Count | Should -Be 2
-            Select-Text 'command:parameter/maml:name' $items[0] | Should -Be @('Name', 'Force')
-            Select-Text 'command:parameter/maml:name' $items[1] | Should -Be @('Path', 'Force')
+            $items.Count | Should -BeExactly 2
+            Select-Text 'command:parameter/maml:name' $items[0] | Should -BeExactly @('Name', 'Force')
+            Select-Text 'command:parameter/maml:name' $items[1] | Should -BeExactly @('Path', 'Force')
             # A switch has no value in the syntax: Get-Help shows [-Force], not [-Force <SwitchParameter>].
             $items[0].SelectSingleNode("command:parameter[maml:name='Force']/command:parameterValue", $ns) | Should -BeNullOrEmpty
         }
 
         It 'writes the parameter metadata from the yaml block' {
             $name = $command.SelectSingleNode("command:parameters/command:parameter[maml:name='Name']", $ns)
-            $name.GetAttribute('required') | Should -Be 'true'
-            $name.GetAttribute('position') | Should -Be '0'
-            $name.GetAttribute('pipelineInput') | Should -Be 'True (ByValue)'
-            $name.GetAttribute('globbing') | Should -Be 'true'
-            $name.GetAttribute('aliases') | Should -Be 'FixtureName, N'
-            Select-Text 'maml:description/maml:para' $name | Should -Be "The fixture's name."
-            Select-Text 'command:parameterValue' $name | Should -Be 'String'
-            Select-Text 'dev:type/maml:name' $name | Should -Be 'String'
-            Select-Text 'dev:defaultValue' $name | Should -Be 'None'
+            $name.GetAttribute('required') | Should -BeExactly 'true'
+            $name.GetAttribute('position') | Should -BeExactly '0'
+            $name.GetAttribute('pipelineInput') | Should -BeExactly 'True (ByValue)'
+            $name.GetAttribute('globbing') | Should -BeExactly 'true'
+            $name.GetAttribute('aliases') | Should -BeExactly 'FixtureName, N'
+            Select-Text 'maml:description/maml:para' $name | Should -BeExactly "The fixture's name."
+            Select-Text 'command:parameterValue' $name | Should -BeExactly 'String'
+            Select-Text 'dev:type/maml:name' $name | Should -BeExactly 'String'
+            Select-Text 'dev:defaultValue' $name | Should -BeExactly 'None'
 
             $path = $command.SelectSingleNode("command:parameters/command:parameter[maml:name='Path']", $ns)
-            $path.GetAttribute('position') | Should -Be 'named'
-            $path.GetAttribute('aliases') | Should -Be 'none'
-            $path.GetAttribute('pipelineInput') | Should -Be 'True (ByPropertyName)'
-            Select-Text 'dev:type/maml:name' $path | Should -Be 'String[]'
+            $path.GetAttribute('position') | Should -BeExactly 'named'
+            $path.GetAttribute('aliases') | Should -BeExactly 'none'
+            $path.GetAttribute('pipelineInput') | Should -BeExactly 'True (ByPropertyName)'
+            Select-Text 'dev:type/maml:name' $path | Should -BeExactly 'String[]'
         }
 
         It 'writes examples with title, code (all code blocks) and remarks' {
             $examples = @($command.SelectNodes('command:examples/command:example', $ns))
-            $examples.Count | Should -Be 2
+            $examples.Count | Should -BeExactly 2
             Select-Text 'maml:title' $examples[0] | Should -BeLike '*-- Example 1: Get one fixture --*'
-            Select-Text 'dev:code' $examples[0] | Should -Be 'Get-Fixture -Name a'
-            (Select-Text 'dev:remarks/maml:para' $examples[0])[0] | Should -Be 'Gets the fixture named a.'
-            Select-Text 'dev:code' $examples[1] | Should -Be "Get-Fixture -Path ./x, ./y`n`nx`ny"
+            Select-Text 'dev:code' $examples[0] | Should -BeExactly 'Get-Fixture -Name a'
+            (Select-Text 'dev:remarks/maml:para' $examples[0])[0] | Should -BeExactly 'Gets the fixture named a.'
+            Select-Text 'dev:code' $examples[1] | Should -BeExactly "Get-Fixture -Path ./x, ./y`n`nx`ny"
         }
 
         It 'writes inputs, outputs, notes and related links' {
-            Select-Text 'command:inputTypes/command:inputType/dev:type/maml:name' | Should -Be 'System.String'
-            Select-Text 'command:inputTypes/command:inputType/maml:description/maml:para' | Should -Be 'A fixture name.'
-            Select-Text 'command:returnValues/command:returnValue/dev:type/maml:name' | Should -Be 'System.Object'
-            Select-Text 'maml:alertSet/maml:alert/maml:para' | Should -Be 'A note < & > about fixtures.'
-            Select-Text 'command:relatedLinks/maml:navigationLink/maml:linkText' | Should -Be @('Online Version:', 'Fixture site', 'about_Fixture')
-            Select-Text 'command:relatedLinks/maml:navigationLink/maml:uri' | Should -Be @('https://example.org/get-fixture', 'https://example.org/fixture', '')
+            Select-Text 'command:inputTypes/command:inputType/dev:type/maml:name' | Should -BeExactly 'System.String'
+            Select-Text 'command:inputTypes/command:inputType/maml:description/maml:para' | Should -BeExactly 'A fixture name.'
+            Select-Text 'command:returnValues/command:returnValue/dev:type/maml:name' | Should -BeExactly 'System.Object'
+            Select-Text 'maml:alertSet/maml:alert/maml:para' | Should -BeExactly 'A note < & > about fixtures.'
+            Select-Text 'command:relatedLinks/maml:navigationLink/maml:linkText' | Should -BeExactly @('Online Version:', 'Fixture site', 'about_Fixture')
+            Select-Text 'command:relatedLinks/maml:navigationLink/maml:uri' | Should -BeExactly @('https://example.org/get-fixture', 'https://example.org/fixture', '')
         }
 
         It 'writes MAML that the PowerShell MAML schema accepts, but for what PlatyPS output also has' -Skip:(-not (Test-Path (Join-Path $PSHOME 'Schemas/PSMaml/Maml.xsd'))) {
