@@ -594,7 +594,7 @@ internal sealed class MirrorExecutor
         {
             cancellationToken.ThrowIfCancellationRequested();
             DirOp op = plan.Directories[i];
-            if (op.IsDeclined || !(op.MetadataDiffers || op.Touched || op.Created))
+            if (op.IsDeclined || op.MetadataDeclined || !(op.MetadataDiffers || op.Touched || op.Created))
             {
                 continue;
             }

@@ -424,6 +424,37 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
+    public void WhatIf_counts_what_the_real_run_then_does()
+    {
+        TempTree.WriteFile(_t.S("new/file"), "n");
+        TempTree.WriteFile(_t.S("changed"), "new!", 2_000_000_000);
+        TempTree.WriteFile(_t.S("modeonly"), "m", 2_000_000_000);
+        TempTree.WriteFile(_t.D("changed"), "old", 1_000_000_000);
+        TempTree.WriteFile(_t.D("modeonly"), "m", 2_000_000_000);
+        TempTree.Chmod(_t.D("modeonly"), 0x180);
+        TempTree.WriteFile(_t.D("junkdir/a/b"), "x");
+        TempTree.WriteFile(_t.D("junk"), "j");
+        Directory.CreateDirectory(_t.S("samedir"));
+        Directory.CreateDirectory(_t.D("samedir"));
+        TempTree.Chmod(_t.D("samedir"), 0x1C0);
+        TempTree.SetMtime(_t.Source, 1_700_000_000, 1);
+        TempTree.SetMtime(_t.Dest, 1_700_000_000, 2);
+
+        MirrorResult planned;
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest }))
+        {
+            planned = session.WhatIfResult();
+        }
+        MirrorResult done = _t.Mirror();
+
+        Assert.Equal((done.FilesCopied, done.FilesUpdated, done.MetadataUpdated, done.DirectoriesCreated, done.FilesDeleted, done.DirectoriesDeleted, done.BytesCopied),
+            (planned.FilesCopied, planned.FilesUpdated, planned.MetadataUpdated, planned.DirectoriesCreated, planned.FilesDeleted, planned.DirectoriesDeleted, planned.BytesCopied));
+        Assert.Equal(2, done.FilesDeleted);
+        Assert.Equal(2, done.DirectoriesDeleted);
+        Assert.Equal(3, done.MetadataUpdated); // modeonly, samedir and the root
+    }
+
+    [Fact]
     public void WhatIf_does_not_create_a_missing_destination()
     {
         TempTree.WriteFile(_t.S("f"), "f");
