@@ -206,7 +206,7 @@ public sealed class BenchmarkRunner
         }
         catch (OperationCanceledException) when (log is not null)
         {
-            log.Line($"Cancelled by the user at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC; unfinished measurements are not in results.json.");
+            log.Line($"Stopped (cancelled) at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC; unfinished measurements are not in results.json.");
             throw;
         }
         finally
@@ -576,7 +576,7 @@ public sealed class BenchmarkRunner
     private static string RunLine(bool warmup, int number, string tool, RunSample s, VerificationResult v, MirrorResult? blit)
     {
         string head = string.Create(CultureInfo.InvariantCulture,
-            $"  [{(warmup ? "warm-up" : "run")} {number}] {tool,-8} {s.WallSeconds,8:0.000} s wall, {s.CpuSeconds,7:0.000} s CPU, " +
+            $"  {(warmup ? "[warm-up " : "[run ") + number.ToString(CultureInfo.InvariantCulture) + "]",-12} {tool,-8} {s.WallSeconds,8:0.000} s wall, {s.CpuSeconds,7:0.000} s CPU, " +
             $"{s.PeakMemoryBytes / (double)WorkloadSpec.MiB,7:0.0} MiB peak; ");
         string outcome = s.Verified
             ? string.Create(CultureInfo.InvariantCulture,

@@ -34,7 +34,8 @@ internal static unsafe partial class ResourceUsage
     public static string ChildMethod => OperatingSystem.IsLinux()
         ? "wall: Stopwatch from process start to exit; CPU: getrusage(RUSAGE_CHILDREN) user+system delta around the " +
           "child (its process tree, as reaped); peak memory: the sum over the tree's processes of their VmHWM, " +
-          "sampled from /proc every 20 ms (children found through /proc/<pid>/task/*/children), or the " +
+          "sampled from /proc every 20 ms (children found through /proc/<pid>/task/*/children, or the parent field of " +
+          "every /proc/<pid>/stat where the kernel lacks that file), or the " +
           "RUSAGE_CHILDREN ru_maxrss growth when the process ended before a sample"
         : IsUnix
             ? "wall: Stopwatch from process start to exit; CPU: getrusage(RUSAGE_CHILDREN) user+system delta; peak " +
