@@ -403,21 +403,32 @@ internal sealed class MirrorExecutor
     {
         string temp = NewTempName();
         CopyMethod method = default;
-        WithWritableRetry(dst, op.Dir, () =>
-            method = _fs.CopyFile(src, op.Name, op.Source, dst, temp, new ByteProgress(_counters, _progress), cancellationToken));
-        op.Dir.Touched = true;
-        try
+        var progress = new ByteProgress(_counters, _progress);
+        if (op.DestKind is null)
         {
-            if (op.DestKind == EntryKind.Directory)
-            {
-                DeleteTree(dst, op.Dir.RelativePath, op.Name);
-            }
-            _fs.Rename(dst, temp, op.Name);
+            // Nothing to replace: the file appears under its name complete, or not at all.
+            WithWritableRetry(dst, op.Dir, () =>
+                method = _fs.CopyNewFile(src, op.Name, op.Source, dst, temp, progress, cancellationToken));
+            op.Dir.Touched = true;
         }
-        catch
+        else
         {
-            _fs.Remove(dst, temp, isDirectory: false);
-            throw;
+            WithWritableRetry(dst, op.Dir, () =>
+                method = _fs.CopyFile(src, op.Name, op.Source, dst, temp, progress, cancellationToken));
+            op.Dir.Touched = true;
+            try
+            {
+                if (op.DestKind == EntryKind.Directory)
+                {
+                    DeleteTree(dst, op.Dir.RelativePath, op.Name);
+                }
+                _fs.Rename(dst, temp, op.Name);
+            }
+            catch
+            {
+                _fs.Remove(dst, temp, isDirectory: false);
+                throw;
+            }
         }
         Interlocked.Increment(ref op.Action == MirrorAction.CopyFile ? ref _counters.FilesCopied : ref _counters.FilesUpdated);
         switch (method)

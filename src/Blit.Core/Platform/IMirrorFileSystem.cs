@@ -73,6 +73,14 @@ internal interface IMirrorFileSystem
     CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Copies <paramref name="name"/> to a new entry of the same name in <paramref name="dstDir"/>, which
+    /// appears complete (data, mode, owner, mtime) or not at all; <paramref name="tempName"/> is used
+    /// where the filesystem cannot create unnamed files.
+    /// </summary>
+    CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken);
+
     bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken);
 
     void CreateDirectory(DirHandle parent, string name);

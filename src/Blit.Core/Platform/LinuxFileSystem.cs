@@ -18,6 +18,8 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     // Once a filesystem pair refuses clone or copy_file_range, stop asking for this run.
     private volatile bool _cloneUnsupported;
     private volatile bool _kernelCopyUnsupported;
+    private volatile bool _tmpFileUnsupported;
+    private volatile bool _linkByProc;
 
     public LinuxFileSystem(bool tryClone = true)
     {
@@ -207,15 +209,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
-        string srcPath = srcDir.Child(name);
-        int inFd = OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
-        if (inFd < 0)
-        {
-            int errno = LastErrno;
-            throw errno == ENOENT
-                ? new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath)
-                : new NativeIOException(errno, "open", srcPath);
-        }
+        int inFd = OpenSource(srcDir, name);
         int outFd = -1;
         bool keep = false;
         try
@@ -226,16 +220,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             {
                 throw Fail("create", dstDir.Child(tempName));
             }
-            CopyMethod method = CopyData(inFd, outFd, expected.Size, srcPath, dstDir.Child(tempName), bytesProgress, cancellationToken);
-
-            // A file that changed while it was read must not get the old mtime: the next run would skip it.
-            FileMeta after = FStat(inFd, srcPath);
-            if (after.Size != expected.Size || !after.SameMtime(expected))
-            {
-                throw new BlitException(BlitErrorCode.SourceChanged,
-                    $"Source file changed while it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath);
-            }
-            ApplyNewFileMetadata(outFd, expected, dstDir, tempName);
+            CopyMethod method = FillNewFile(inFd, outFd, srcDir.Child(name), expected, dstDir, tempName, bytesProgress, cancellationToken);
             int rc = Close(outFd);
             outFd = -1;
             if (rc < 0)
@@ -257,6 +242,140 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 _ = UnlinkAt(dstDir.Fd, tempName, 0);
             }
         }
+    }
+
+    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        if (_tmpFileUnsupported)
+        {
+            return CopyByRename(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
+        }
+        int inFd = OpenSource(srcDir, name);
+        int outFd = -1;
+        try
+        {
+            // An unnamed file in the destination directory, linked under its name only when complete:
+            // one directory insertion instead of create + rename, and nothing is left if the process dies.
+            outFd = OpenAt(dstDir.Fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, expected.Permissions & 0x1FF);
+            if (outFd < 0)
+            {
+                int errno = LastErrno;
+                if (errno is EOPNOTSUPP or EISDIR or EINVAL)
+                {
+                    _tmpFileUnsupported = true;
+                    _ = Close(inFd);
+                    inFd = -1;
+                    return CopyByRename(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
+                }
+                throw new NativeIOException(errno, "create", dstDir.Child(name));
+            }
+            CopyMethod method = FillNewFile(inFd, outFd, srcDir.Child(name), expected, dstDir, name, bytesProgress, cancellationToken);
+            Publish(outFd, dstDir, name, tempName);
+            return method;
+        }
+        finally
+        {
+            if (outFd >= 0)
+            {
+                _ = Close(outFd);
+            }
+            if (inFd >= 0)
+            {
+                _ = Close(inFd);
+            }
+        }
+    }
+
+    private CopyMethod CopyByRename(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        CopyMethod method = CopyFile(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
+        try
+        {
+            Rename(dstDir, tempName, name);
+        }
+        catch
+        {
+            _ = UnlinkAt(dstDir.Fd, tempName, 0);
+            throw;
+        }
+        return method;
+    }
+
+    /// <summary>Gives the unnamed file <paramref name="fd"/> its name in <paramref name="dir"/>.</summary>
+    private void Publish(int fd, DirHandle dir, string name, string tempName)
+    {
+        // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc/self/fd works for everyone.
+        if (!_linkByProc && LinkAt(fd, string.Empty, dir.Fd, name, AT_EMPTY_PATH) == 0)
+        {
+            return;
+        }
+        if (!_linkByProc && LastErrno is not (ENOENT or EPERM or EACCES))
+        {
+            ThrowPublishError(fd, dir, name, tempName);
+            return;
+        }
+        _linkByProc = true;
+        if (LinkAt(AT_FDCWD, $"/proc/self/fd/{fd}", dir.Fd, name, AT_SYMLINK_FOLLOW) != 0)
+        {
+            ThrowPublishError(fd, dir, name, tempName);
+        }
+    }
+
+    private void ThrowPublishError(int fd, DirHandle dir, string name, string tempName)
+    {
+        int errno = LastErrno;
+        if (errno != EEXIST)
+        {
+            throw new NativeIOException(errno, "create", dir.Child(name));
+        }
+        // The name appeared after the scan: replace it atomically through a temp name, as an update would.
+        string proc = $"/proc/self/fd/{fd}";
+        if (LinkAt(AT_FDCWD, proc, dir.Fd, tempName, AT_SYMLINK_FOLLOW) != 0)
+        {
+            throw Fail("create", dir.Child(tempName));
+        }
+        try
+        {
+            Rename(dir, tempName, name);
+        }
+        catch
+        {
+            _ = UnlinkAt(dir.Fd, tempName, 0);
+            throw;
+        }
+    }
+
+    private static int OpenSource(DirHandle srcDir, string name)
+    {
+        int inFd = OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+        if (inFd >= 0)
+        {
+            return inFd;
+        }
+        int errno = LastErrno;
+        string srcPath = srcDir.Child(name);
+        throw errno == ENOENT
+            ? new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath)
+            : new NativeIOException(errno, "open", srcPath);
+    }
+
+    /// <summary>Copies the data into a new, still private file, checks the source did not change, sets its metadata.</summary>
+    private CopyMethod FillNewFile(int inFd, int outFd, string srcPath, in FileMeta expected, DirHandle dstDir, string dstName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        CopyMethod method = CopyData(inFd, outFd, expected.Size, srcPath, dstDir.Child(dstName), bytesProgress, cancellationToken);
+
+        // A file that changed while it was read must not get the old mtime: the next run would skip it.
+        FileMeta after = FStat(inFd, srcPath);
+        if (after.Size != expected.Size || !after.SameMtime(expected))
+        {
+            throw new BlitException(BlitErrorCode.SourceChanged,
+                $"Source file changed while it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath);
+        }
+        ApplyNewFileMetadata(outFd, expected, dstDir, dstName);
+        return method;
     }
 
     private CopyMethod CopyData(int inFd, int outFd, long size, string srcPath, string dstPath,
