@@ -30,8 +30,8 @@ build() {
     mkdir -p bin
     local out="src/Blit.Cmdlets/bin/$CONFIG/net8.0"
     cp "$out/Blit.Cmdlets.dll" "$out/Blit.Core.dll" "$out/Blit.Cmdlets.deps.json" bin/
-    cp src/Blit.Cmdlets/Blit.format.ps1xml bin/
-    local expected="bin/Blit.Cmdlets.dll bin/Blit.Core.dll bin/Blit.format.ps1xml"
+    cp src/Blit.Cmdlets/Blit.format.ps1xml src/Blit.Cmdlets/Blit.Pester.ps1 bin/
+    local expected="bin/Blit.Cmdlets.dll bin/Blit.Core.dll bin/Blit.format.ps1xml bin/Blit.Pester.ps1"
     if [ -f scripts/Build-Help.ps1 ]; then  # TEMP until help lands
         docs
         expected="$expected bin/en-US/Blit.Cmdlets.dll-Help.xml en-US/about_Blit.help.txt"

@@ -220,7 +220,7 @@ public static class BaselineComparer
             BaselineFiles = baseline is null ? [] : [.. baseline.Runs.Select(r => r.FilePath).Distinct(StringComparer.Ordinal)],
             WarmupRuns = any.WarmupRuns,
             Runs = any.Samples.Count,
-            LogPath = blit?.LogPath ?? comparator?.LogPath,
+            LogPath = NullIfEmpty(blit?.LogPath) ?? NullIfEmpty(comparator?.LogPath),
             Timestamp = any.Timestamp,
             System = any.System,
             Blit = blit,
@@ -239,10 +239,10 @@ public static class BaselineComparer
         {
             return comparators.MaxBy(m => m.Timestamp);
         }
-        if (blit.ResultsPath is not null)
+        if (!string.IsNullOrEmpty(blit.ResultsPath))
         {
             WorkloadMeasurement? sameFile = comparators.FirstOrDefault(m =>
-                m.ResultsPath is not null && string.Equals(Path.GetFullPath(m.ResultsPath), Path.GetFullPath(blit.ResultsPath), StringComparison.Ordinal));
+                !string.IsNullOrEmpty(m.ResultsPath) && string.Equals(Path.GetFullPath(m.ResultsPath), Path.GetFullPath(blit.ResultsPath), StringComparison.Ordinal));
             if (sameFile is not null)
             {
                 return sameFile;
@@ -267,6 +267,8 @@ public static class BaselineComparer
         return FormattableString.Invariant(
             $"{name} failed {failedRuns} of {m.Samples.Count} measured runs (verification or tool error): {why ?? "no failure text recorded"}");
     }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
     private static bool IsValidTime(double seconds) => double.IsFinite(seconds) && seconds > 0;
 

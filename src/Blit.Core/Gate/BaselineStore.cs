@@ -72,14 +72,7 @@ public sealed class BaselineStore
         }
         var entries = new List<LoggedMeasurement>();
         var problems = new List<string>();
-        var walk = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-            MatchCasing = MatchCasing.CaseSensitive,
-        };
-        foreach (string file in Directory.EnumerateFiles(full, ResultsFileName, walk).Order(StringComparer.Ordinal))
+        foreach (string file in GateResults.FindResultsFiles(full))
         {
             try
             {
@@ -110,7 +103,7 @@ public sealed class BaselineStore
             return new Baseline { Runs = [], Notes = notes };
         }
 
-        string? ownFile = current.ResultsPath is null ? null : Path.GetFullPath(current.ResultsPath);
+        string? ownFile = string.IsNullOrEmpty(current.ResultsPath) ? null : Path.GetFullPath(current.ResultsPath);
         var sameRun = _entries.Where(e =>
                 e.Measurement.Workload == current.Workload
                 && string.Equals(e.Measurement.SizeLabel, current.SizeLabel, StringComparison.Ordinal)

@@ -209,8 +209,8 @@ public static class GateReport
     private static string LogsText(WorkloadDecision d, string? relativeTo)
     {
         var logs = new[] { d.Blit?.LogPath, d.ComparatorMeasurement?.LogPath, d.LogPath }
-            .OfType<string>()
-            .Select(p => LinkPath(p, relativeTo))
+            .Where(p => !string.IsNullOrEmpty(p))
+            .Select(p => LinkPath(p!, relativeTo))
             .Distinct(StringComparer.Ordinal)
             .ToList();
         return logs.Count == 0 ? "none (not logged)" : string.Join(", ", logs);

@@ -32,6 +32,19 @@ public static class GateResults
         return loaded;
     }
 
+    /// <summary>Every results.json below <paramref name="folder"/>, in ordinal path order (symlinked folders are not followed).</summary>
+    public static IEnumerable<string> FindResultsFiles(string folder)
+    {
+        var walk = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+            MatchCasing = MatchCasing.CaseSensitive,
+        };
+        return Directory.EnumerateFiles(folder, BaselineStore.ResultsFileName, walk).Order(StringComparer.Ordinal);
+    }
+
     /// <summary>The first required field that is null, or null when the measurement is complete.</summary>
     public static string? MissingField(WorkloadMeasurement measurement)
     {

@@ -463,3 +463,20 @@ public class BaselineComparerTests
         new GateOptions { Threshold = GateOptions.MaxThreshold, MemoryTolerance = 0, CpuTolerance = GateOptions.MaxTolerance }.Validate();
     }
 }
+
+public class BaselineComparerInputTests
+{
+    [Fact]
+    public void Empty_log_and_results_paths_are_treated_as_absent()
+    {
+        // PowerShell gives unset [string] values as "" rather than null.
+        WorkloadMeasurement blit = Synthetic.Run("blit", 0.5, resultsPath: "", logPath: "");
+        WorkloadMeasurement rsync = Synthetic.Run("rsync", 1.0, resultsPath: "", logPath: "");
+        GateSummary s = BaselineComparer.Compare([blit, rsync], Synthetic.Store(Synthetic.BlitRun(0.5, at: Synthetic.Now.AddDays(-1))));
+        WorkloadDecision d = Assert.Single(s.Decisions);
+        Assert.True(d.IsGo);
+        Assert.Null(d.LogPath);
+        Assert.Equal(1, d.BaselineRuns);
+        Assert.EndsWith("Logs: none (not logged)\n", GateReport.FormatDecision(d), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using Blit.Gate;
+
+namespace Blit.Cmdlets.Infrastructure;
+
+/// <summary>Text for the gate's format views (Blit.format.ps1xml): the objects keep raw numbers.</summary>
+public static class GateView
+{
+    private const string Green = "\u001b[32m";
+    private const string Red = "\u001b[31m";
+    private const string Reset = "\u001b[0m";
+
+    /// <summary>"GO" in green, "NO-GO" in red when <paramref name="color"/> (the host renders ANSI); plain otherwise.</summary>
+    public static string Decision(GateDecision decision, bool color)
+    {
+        string label = GateText.Label(decision);
+        return !color ? label : (decision == GateDecision.Go ? Green : Red) + label + Reset;
+    }
+
+    public static string Seconds(double? seconds) =>
+        seconds is double s ? string.Format(CultureInfo.CurrentCulture, "{0:N3} s", s) : "—";
+
+    public static string Ratio(double? ratio) =>
+        ratio is double r ? r.ToString("N2", CultureInfo.CurrentCulture) : "—";
+
+    /// <summary>Min–max of the runs and the spread as a share of the median: "0.950–1.050 s (10 %)".</summary>
+    public static string Noise(double? min, double? max, double? spread) =>
+        min is double lo && max is double hi
+            ? string.Format(CultureInfo.CurrentCulture, "{0:N3}–{1:N3} s", lo, hi)
+              + (spread is double sp ? string.Format(CultureInfo.CurrentCulture, " ({0:N0} %)", sp * 100) : string.Empty)
+            : "—";
+
+    /// <summary>A figure with its change against the baseline: "45.2 MiB (+3 %)", or "45.2 MiB (no baseline)".</summary>
+    public static string Memory(long? bytes, long? baseline, double? change) =>
+        bytes is long b ? Units.Bytes(b) + Against(baseline is null ? null : Units.Bytes(baseline.Value), change) : "—";
+
+    public static string Cpu(double? seconds, double? baseline, double? change) =>
+        seconds is double s ? Seconds(s) + Against(baseline is null ? null : Seconds(baseline), change) : "—";
+
+    private static string Against(string? baseline, double? change) =>
+        baseline is null ? " (no baseline)"
+        : change is double c ? string.Format(CultureInfo.CurrentCulture, " ({0:+0;-0;0} % vs {1})", c * 100, baseline)
+        : $" (baseline {baseline})";
+}
