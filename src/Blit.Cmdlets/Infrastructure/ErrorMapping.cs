@@ -29,6 +29,9 @@ internal static class ErrorMapping
             BlitErrorCode.InvalidResultsFile => ErrorCategory.InvalidData,
             BlitErrorCode.DiskFull => ErrorCategory.QuotaExceeded,
             BlitErrorCode.MetadataFailed => ErrorCategory.MetadataError,
+            BlitErrorCode.ComparatorNotFound or BlitErrorCode.BenchmarkRootNotFound => ErrorCategory.ObjectNotFound,
+            BlitErrorCode.ComparatorArgumentUnsupported => ErrorCategory.InvalidArgument,
+            BlitErrorCode.LogPathUnusable or BlitErrorCode.BenchmarkRootUnusable => ErrorCategory.WriteError,
             _ => ErrorCategory.NotSpecified,
         };
     }
