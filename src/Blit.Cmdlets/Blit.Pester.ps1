@@ -77,7 +77,7 @@ function Test-BlitGateIsGo {
     $lines = [System.Collections.Generic.List[string]]::new()
     $lines.Add("Expected the Blit gate to be GO,$because but it was NO-GO: $state.")
     foreach ($d in $noGo) {
-        $lines.Add('{0} {1}: NO-GO' -f $d.Workload, $d.SizeLabel)
+        $lines.Add(('{0} {1}: NO-GO' -f $d.Workload, $d.SizeLabel))
         foreach ($r in $d.Reasons) { $lines.Add("  - $r") }
         foreach ($n in $d.Notes) { $lines.Add("  note: $n") }
     }

@@ -98,3 +98,51 @@ function New-NoGoPair {
     New-TestMeasurement -Tool blit -Median 1.0 -Workload $Workload -SizeLabel $SizeLabel
     New-TestMeasurement -Tool rsync -Median 0.5 -Workload $Workload -SizeLabel $SizeLabel
 }
+
+function Invoke-ChildPwsh {
+    <#
+    Runs a script in a fresh pwsh (the same PowerShell as this one, whether it is the `dotnet pwsh`
+    tool or an installed pwsh) and returns its exit code and its output as one string.
+    #>
+    param([Parameter(Mandatory)][string] $File, [string[]] $Arguments = @())
+    $exe = (Get-Process -Id $PID).Path
+    [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+    $output = & $exe @prefix -NoLogo -NoProfile -NonInteractive -File $File @Arguments 2>&1
+    [pscustomobject]@{
+        ExitCode = $LASTEXITCODE
+        Output   = (@($output | ForEach-Object { "$_" }) -join "`n")
+    }
+}
+
+function Get-CpuTicks {
+    <# Machine-wide busy CPU ticks and this process's own plus its waited-for children's (Linux /proc); $null elsewhere. #>
+    if (-not (Test-Path /proc/stat) -or -not (Test-Path /proc/self/stat)) { return $null }
+    $cpu = (Get-Content /proc/stat -TotalCount 1) -split '\s+'
+    # cpu user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+    $busy = [long]$cpu[1] + [long]$cpu[2] + [long]$cpu[3] + [long]$cpu[6] + [long]$cpu[7] + [long]$cpu[8]
+    $stat = Get-Content /proc/self/stat -Raw
+    $f = $stat.Substring($stat.LastIndexOf(')') + 2) -split ' '
+    # Fields after the command: state is field 3, so utime (14), stime (15), cutime (16), cstime (17) are [11..14].
+    $ours = [long]$f[11] + [long]$f[12] + [long]$f[13] + [long]$f[14]
+    [pscustomobject]@{ Busy = $busy; Ours = $ours; Timestamp = [Diagnostics.Stopwatch]::GetTimestamp() }
+}
+
+function Measure-ForeignCpuShare {
+    <#
+    Runs $ScriptBlock (which must wait for any process it starts) and returns its output and the
+    share of the machine's CPU capacity that *other* processes used meanwhile: (machine busy time
+    - this process tree's CPU time) / (wall time x cores). $null where /proc is not available.
+    #>
+    param([Parameter(Mandatory)][scriptblock] $ScriptBlock)
+    $before = Get-CpuTicks
+    $output = & $ScriptBlock
+    $after = Get-CpuTicks
+    $share = $null
+    if ($before -and $after) {
+        $wall = ($after.Timestamp - $before.Timestamp) / [Diagnostics.Stopwatch]::Frequency
+        $ticksPerSecond = 100   # USER_HZ: /proc/stat and /proc/<pid>/stat both count in it
+        $foreign = ($after.Busy - $before.Busy) - ($after.Ours - $before.Ours)
+        $share = [math]::Max(0.0, [double]$foreign / ($wall * $ticksPerSecond * [Environment]::ProcessorCount))
+    }
+    [pscustomobject]@{ Output = $output; ForeignCpuShare = $share }
+}

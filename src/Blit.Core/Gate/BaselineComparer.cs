@@ -60,7 +60,7 @@ public static class BaselineComparer
             throw new ArgumentException("No measurements.", nameof(group));
         }
 
-        var failed = new List<string>();
+        var failed = new FailedChecks();
         var passed = new List<string>();
         var notes = new List<string>();
 
@@ -84,11 +84,11 @@ public static class BaselineComparer
         bool blitTrusted = false;
         if (blit is null)
         {
-            failed.Add("no Blit figures: the input has only comparator runs for this workload");
+            failed.Add(GateCheck.Figures, "no Blit figures: the input has only comparator runs for this workload");
         }
         else if (RunFailure(blit, "Blit") is string blitFailure)
         {
-            failed.Add(blitFailure);
+            failed.Add(GateCheck.Verification, blitFailure);
         }
         else
         {
@@ -97,11 +97,11 @@ public static class BaselineComparer
         }
         if (comparator is null)
         {
-            failed.Add("no comparator figures: nothing measured Blit against (rsync on Linux/macOS, robocopy on Windows)");
+            failed.Add(GateCheck.Figures, "no comparator figures: nothing measured Blit against (rsync on Linux/macOS, robocopy on Windows)");
         }
         else if (RunFailure(comparator, comparator.Tool) is string comparatorFailure)
         {
-            failed.Add(comparatorFailure + "; its time cannot be compared");
+            failed.Add(GateCheck.Verification, comparatorFailure + "; its time cannot be compared");
         }
 
         if (blit is not null && comparator is not null)
@@ -109,17 +109,17 @@ public static class BaselineComparer
             IReadOnlyList<string> diffs = MachineIdentity.Differences(blit.System, comparator.System);
             if (diffs.Count > 0)
             {
-                failed.Add($"machine mismatch: Blit and {comparatorName} were measured on different machines ({string.Join("; ", diffs)})");
+                failed.Add(GateCheck.Machine, $"machine mismatch: Blit and {comparatorName} were measured on different machines ({string.Join("; ", diffs)})");
             }
             if (blit.TotalBytes != comparator.TotalBytes || blit.FileCount != comparator.FileCount)
             {
-                failed.Add(FormattableString.Invariant(
+                failed.Add(GateCheck.Size, FormattableString.Invariant(
                     $"size mismatch: Blit's tree is {GateText.Count(blit.FileCount)} files, {GateText.Bytes(blit.TotalBytes)}; {comparatorName}'s is {GateText.Count(comparator.FileCount)} files, {GateText.Bytes(comparator.TotalBytes)}"));
             }
         }
 
         // Speed.
-        double? ratio = null, worstCase = null;
+        double? ratio = null, worstCase = null, bestCase = null;
         if (blit is not null && comparator is not null)
         {
             if (IsValidTime(blit.MedianSeconds) && IsValidTime(comparator.MedianSeconds))
@@ -130,8 +130,10 @@ public static class BaselineComparer
                 {
                     worstCase = comparator.MinSeconds / blit.MaxSeconds;
                 }
-                double? bestCase = IsValidTime(blit.MinSeconds) && IsValidTime(comparator.MaxSeconds)
-                    ? comparator.MaxSeconds / blit.MinSeconds : null;
+                if (IsValidTime(blit.MinSeconds) && IsValidTime(comparator.MaxSeconds))
+                {
+                    bestCase = comparator.MaxSeconds / blit.MinSeconds;
+                }
                 if (ratio.Value >= options.Threshold * (1 - RatioRounding))
                 {
                     passed.Add($"speed: ratio {GateText.Ratio(ratio.Value)} ≥ threshold {GateText.Ratio(options.Threshold)} ({figures})");
@@ -142,7 +144,7 @@ public static class BaselineComparer
                 }
                 else
                 {
-                    failed.Add($"speed: ratio {GateText.Ratio(ratio.Value)} < threshold {GateText.Ratio(options.Threshold)} ({figures}): Blit is slower than allowed");
+                    failed.Add(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio.Value)} < threshold {GateText.Ratio(options.Threshold)} ({figures}): Blit is slower than allowed");
                     if (bestCase >= options.Threshold)
                     {
                         notes.Add($"borderline: within the noise ({comparatorName}'s slowest run / Blit's fastest = {GateText.Ratio(bestCase.Value)} ≥ {GateText.Ratio(options.Threshold)}); more runs would tell");
@@ -151,7 +153,7 @@ public static class BaselineComparer
             }
             else
             {
-                failed.Add($"speed: no valid median time (Blit {blit.MedianSeconds} s, {comparatorName} {comparator.MedianSeconds} s)");
+                failed.Add(GateCheck.Speed, $"speed: no valid median time (Blit {blit.MedianSeconds} s, {comparatorName} {comparator.MedianSeconds} s)");
             }
         }
 
@@ -168,8 +170,14 @@ public static class BaselineComparer
                 memoryChange = baseMemory > 0 ? (blit.PeakMemoryBytes - baseMemory) / (double)baseMemory : null;
                 string figures = FormattableString.Invariant(
                     $"peak {GateText.Bytes(blit.PeakMemoryBytes)} vs baseline {GateText.Bytes(baseMemory)}{ChangeText(memoryChange)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Bytes(limit)} (+{GateText.Percent(options.MemoryTolerance)}, at least +{GateText.Bytes(options.MemoryNoiseBytes)})");
-                (blit.PeakMemoryBytes <= limit ? passed : failed).Add(
-                    blit.PeakMemoryBytes <= limit ? "memory: " + figures : "memory regression: " + figures);
+                if (blit.PeakMemoryBytes <= limit)
+                {
+                    passed.Add("memory: " + figures);
+                }
+                else
+                {
+                    failed.Add(GateCheck.Memory, "memory regression: " + figures);
+                }
             }
             if (baseline.CpuSeconds is double baseCpu)
             {
@@ -177,8 +185,14 @@ public static class BaselineComparer
                 cpuChange = baseCpu > 0 ? (blit.MedianCpuSeconds - baseCpu) / baseCpu : null;
                 string figures = FormattableString.Invariant(
                     $"{GateText.Seconds(blit.MedianCpuSeconds)} median vs baseline {GateText.Seconds(baseCpu)}{ChangeText(cpuChange)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Seconds(limit)} (+{GateText.Percent(options.CpuTolerance)}, at least +{GateText.Seconds(options.CpuNoiseSeconds)})");
-                (blit.MedianCpuSeconds <= limit ? passed : failed).Add(
-                    blit.MedianCpuSeconds <= limit ? "CPU: " + figures : "CPU regression: " + figures);
+                if (blit.MedianCpuSeconds <= limit)
+                {
+                    passed.Add("CPU: " + figures);
+                }
+                else
+                {
+                    failed.Add(GateCheck.Cpu, "CPU regression: " + figures);
+                }
             }
         }
 
@@ -190,13 +204,15 @@ public static class BaselineComparer
             TotalBytes = any.TotalBytes,
             FileCount = any.FileCount,
             Decision = failed.Count == 0 ? GateDecision.Go : GateDecision.NoGo,
-            Reasons = failed.Count == 0 ? passed : failed,
+            Reasons = failed.Count == 0 ? passed : failed.Messages,
+            FailedChecks = failed.Checks,
             Notes = notes,
             Comparator = comparator?.Tool,
             BlitMedianSeconds = blit?.MedianSeconds,
             ComparatorMedianSeconds = comparator?.MedianSeconds,
             Ratio = ratio,
             WorstCaseRatio = worstCase,
+            BestCaseRatio = bestCase,
             Threshold = options.Threshold,
             BlitMiBPerSecond = blit?.MiBPerSecond,
             ComparatorMiBPerSecond = comparator?.MiBPerSecond,
@@ -266,6 +282,25 @@ public static class BaselineComparer
         string? why = m.Samples.FirstOrDefault(s => !s.Verified)?.Failure;
         return FormattableString.Invariant(
             $"{name} failed {failedRuns} of {m.Samples.Count} measured runs (verification or tool error): {why ?? "no failure text recorded"}");
+    }
+
+    /// <summary>The checks that failed, in order, with their messages.</summary>
+    private sealed class FailedChecks
+    {
+        public List<GateCheck> Checks { get; } = [];
+
+        public List<string> Messages { get; } = [];
+
+        public int Count => Messages.Count;
+
+        public void Add(GateCheck check, string message)
+        {
+            if (!Checks.Contains(check))
+            {
+                Checks.Add(check);
+            }
+            Messages.Add(message);
+        }
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

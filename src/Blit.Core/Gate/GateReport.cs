@@ -149,13 +149,21 @@ public static class GateReport
         return string.Join(' ', new[] { measurement.Tool }.Concat(flags));
     }
 
-    /// <summary><paramref name="path"/> relative to <paramref name="relativeTo"/> (when given), with '/' separators.</summary>
+    /// <summary><paramref name="path"/> relative to <paramref name="relativeTo"/> when it lies below it, with '/' separators.</summary>
     public static string LinkPath(string path, string? relativeTo)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string shown = relativeTo is null || !Path.IsPathFullyQualified(path)
-            ? path
-            : Path.GetRelativePath(relativeTo, path);
+        string shown = path;
+        if (relativeTo is not null && Path.IsPathFullyQualified(path))
+        {
+            string relative = Path.GetRelativePath(relativeTo, path);
+            // A path outside the folder stays absolute: "../../../tmp/x" helps no one.
+            if (relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                && !Path.IsPathFullyQualified(relative))
+            {
+                shown = relative;
+            }
+        }
         return shown.Replace('\\', '/');
     }
 

@@ -12,6 +12,31 @@ public enum GateDecision
     NoGo,
 }
 
+/// <summary>What a decision checks; a NO-GO names the ones that failed (<see cref="WorkloadDecision.FailedChecks"/>).</summary>
+public enum GateCheck
+{
+    /// <summary>Blit and comparator figures both exist.</summary>
+    Figures,
+
+    /// <summary>Every measured run of both tools left the destination matching the source.</summary>
+    Verification,
+
+    /// <summary>Blit and the comparator were measured on the same machine.</summary>
+    Machine,
+
+    /// <summary>Blit and the comparator mirrored the same tree.</summary>
+    Size,
+
+    /// <summary>Ratio ≥ threshold.</summary>
+    Speed,
+
+    /// <summary>Peak memory within tolerance of the baseline.</summary>
+    Memory,
+
+    /// <summary>CPU seconds within tolerance of the baseline.</summary>
+    Cpu,
+}
+
 /// <summary>
 /// The gate's decision for one workload and size: the figures it was made from, the reasons,
 /// and the noise seen. Raw numbers (seconds, bytes, fractions); views and reports format them.
@@ -37,6 +62,9 @@ public sealed class WorkloadDecision
     /// </summary>
     public required IReadOnlyList<string> Reasons { get; init; }
 
+    /// <summary>The checks that failed (empty on GO), so scripts can tell a speed NO-GO from a failed run.</summary>
+    public IReadOnlyList<GateCheck> FailedChecks { get; init; } = [];
+
     /// <summary>What does not change the decision but matters to a reader: no baseline, machine mismatch, borderline margin.</summary>
     public required IReadOnlyList<string> Notes { get; init; }
 
@@ -52,6 +80,16 @@ public sealed class WorkloadDecision
 
     /// <summary>The least the ratio could be given the noise: comparator's fastest run / Blit's slowest.</summary>
     public double? WorstCaseRatio { get; init; }
+
+    /// <summary>The most the ratio could be given the noise: comparator's slowest run / Blit's fastest.</summary>
+    public double? BestCaseRatio { get; init; }
+
+    /// <summary>
+    /// The runs' noise straddles the threshold (worst-case ratio &lt; threshold ≤ best-case ratio):
+    /// the speed verdict could have gone either way, and more or longer runs would tell.
+    /// </summary>
+    public bool IsBorderline => WorstCaseRatio is double worst && BestCaseRatio is double best
+        && worst < Threshold && best >= Threshold;
 
     public required double Threshold { get; init; }
 

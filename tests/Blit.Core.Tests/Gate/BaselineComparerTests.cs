@@ -81,6 +81,38 @@ public class BaselineComparerTests
     }
 
     [Fact]
+    public void A_NO_GO_whose_noise_band_straddles_the_threshold_is_borderline()
+    {
+        // Blit 0.8–1.3 s (median 1.1), rsync 0.9–1.1 s (median 1.0): ratio 0.91, best case 1.1 / 0.8.
+        WorkloadDecision d = Single(BaselineComparer.Compare([
+            Run("blit", 1.1, min: 0.8, max: 1.3), Run("rsync", 1.0, min: 0.9, max: 1.1)]));
+        Assert.False(d.IsGo);
+        Assert.True(d.IsBorderline);
+        Assert.Equal(1.1 / 0.8, d.BestCaseRatio!.Value, 9);
+        Assert.Equal(0.9 / 1.3, d.WorstCaseRatio!.Value, 9);
+        Assert.Equal([GateCheck.Speed], d.FailedChecks);
+        Assert.Contains(d.Notes, n => n.StartsWith("borderline: within the noise", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_NO_GO_outside_the_noise_is_not_borderline()
+    {
+        WorkloadDecision d = Decide(BlitRun(1.0), RsyncRun(0.5));       // Blit's fastest 0.95 s, rsync's slowest 0.525 s
+        Assert.False(d.IsGo);
+        Assert.False(d.IsBorderline);
+        Assert.DoesNotContain(d.Notes, n => n.StartsWith("borderline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_GO_has_no_failed_checks_and_a_NO_GO_names_each_failed_check_once()
+    {
+        Assert.Empty(Decide(BlitRun(0.5), RsyncRun(1.0)).FailedChecks);
+        WorkloadDecision d = Decide(BlitRun(2.0, failed: 2), RsyncRun(1.0, system: Machine(cpus: 4), failed: 1));
+        Assert.Equal([GateCheck.Verification, GateCheck.Machine, GateCheck.Speed], d.FailedChecks);
+        Assert.Equal(4, d.Reasons.Count);
+    }
+
+    [Fact]
     public void A_clear_GO_has_no_borderline_note()
     {
         Assert.DoesNotContain(Decide(BlitRun(0.5), RsyncRun(1.0)).Notes, n => n.StartsWith("borderline", StringComparison.Ordinal));
@@ -233,6 +265,7 @@ public class BaselineComparerTests
     {
         WorkloadDecision d = WithBaseline(BlitRun(0.5, memory: 200L << 20, cpu: 3.0), ThreeEarlierRuns());
         Assert.Equal(2, d.Reasons.Count);
+        Assert.Equal([GateCheck.Memory, GateCheck.Cpu], d.FailedChecks);
     }
 
     [Fact]

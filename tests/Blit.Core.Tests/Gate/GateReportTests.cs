@@ -106,6 +106,16 @@ public class GateReportTests
         Assert.Equal(label, GateReport.ToolLabel(Run(tool, 1.0, command: command)));
     }
 
+    [Theory]
+    [InlineData("/repo/logs/a/bench.log", "/repo", "logs/a/bench.log")]
+    [InlineData("/tmp/logs/a/bench.log", "/repo", "/tmp/logs/a/bench.log")]
+    [InlineData("/repo/logs/a/bench.log", null, "/repo/logs/a/bench.log")]
+    [InlineData("logs/a/bench.log", "/repo", "logs/a/bench.log")]
+    public void Log_paths_are_relative_only_below_the_folder(string path, string? relativeTo, string shown)
+    {
+        Assert.Equal(shown, GateReport.LinkPath(path, relativeTo));
+    }
+
     [Fact]
     public void Blit_is_labelled_as_in_the_template()
     {
