@@ -20,6 +20,10 @@ public static class GateView
     public static string Seconds(double? seconds) =>
         seconds is double s ? string.Format(CultureInfo.CurrentCulture, "{0:N3} s", s) : "—";
 
+    /// <summary>A ratio to two decimals, or more where two would hide which side of <paramref name="threshold"/> it is on.</summary>
+    public static string Ratio(double? ratio, double threshold) =>
+        ratio is double r ? r.ToString("N" + GateText.RatioDigits(r, threshold).ToString(CultureInfo.InvariantCulture), CultureInfo.CurrentCulture) : "—";
+
     public static string Ratio(double? ratio) =>
         ratio is double r ? r.ToString("N2", CultureInfo.CurrentCulture) : "—";
 

@@ -136,18 +136,18 @@ public static class BaselineComparer
                 }
                 if (ratio.Value >= options.Threshold * (1 - RatioRounding))
                 {
-                    passed.Add($"speed: ratio {GateText.Ratio(ratio.Value)} ≥ threshold {GateText.Ratio(options.Threshold)} ({figures})");
+                    passed.Add($"speed: ratio {GateText.Ratio(ratio.Value, options.Threshold)} ≥ threshold {GateText.Ratio(options.Threshold)} ({figures})");
                     if (worstCase < options.Threshold)
                     {
-                        notes.Add($"borderline: the margin is within the noise ({comparatorName}'s fastest run / Blit's slowest = {GateText.Ratio(worstCase.Value)} < {GateText.Ratio(options.Threshold)})");
+                        notes.Add($"borderline: the margin is within the noise ({comparatorName}'s fastest run / Blit's slowest = {GateText.Ratio(worstCase.Value, options.Threshold)} < {GateText.Ratio(options.Threshold)})");
                     }
                 }
                 else
                 {
-                    failed.Add(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio.Value)} < threshold {GateText.Ratio(options.Threshold)} ({figures}): Blit is slower than allowed");
+                    failed.Add(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio.Value, options.Threshold)} < threshold {GateText.Ratio(options.Threshold)} ({figures}): Blit is slower than allowed");
                     if (bestCase >= options.Threshold)
                     {
-                        notes.Add($"borderline: within the noise ({comparatorName}'s slowest run / Blit's fastest = {GateText.Ratio(bestCase.Value)} ≥ {GateText.Ratio(options.Threshold)}); more runs would tell");
+                        notes.Add($"borderline: within the noise ({comparatorName}'s slowest run / Blit's fastest = {GateText.Ratio(bestCase.Value, options.Threshold)} ≥ {GateText.Ratio(options.Threshold)}); more runs would tell");
                     }
                 }
             }

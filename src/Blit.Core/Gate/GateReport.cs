@@ -77,7 +77,7 @@ public static class GateReport
         {
             string blit = d.Blit is null ? "—" : Cell(d.Blit);
             string comparator = d.ComparatorMeasurement is null ? "—" : d.ComparatorMeasurement.Tool + " " + Cell(d.ComparatorMeasurement);
-            string ratio = d.Ratio is double r ? GateText.Ratio(r) : "—";
+            string ratio = d.Ratio is double r ? GateText.Ratio(r, d.Threshold) : "—";
             string decision = d.IsGo ? "GO" : "**NO-GO**";
             string log = d.LogPath is null ? "—" : $"[{Path.GetFileName(d.LogPath)}]({LinkPath(d.LogPath, relativeTo)})";
             sb.Append("| ").Append(Escape($"{d.Workload} {d.SizeLabel}"))

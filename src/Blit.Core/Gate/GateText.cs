@@ -24,8 +24,28 @@ public static class GateText
 
     public static string Rate(double mibPerSecond) => string.Format(Inv, "{0:0.0} MiB/s", mibPerSecond);
 
-    /// <summary>A ratio with enough digits that "0.9499 &lt; 0.95" never prints as "0.95 &lt; 0.95".</summary>
-    public static string Ratio(double ratio) => ratio.ToString("0.00###", Inv);
+    /// <summary>
+    /// A ratio to two decimals, or with as many more (up to six) as it takes to differ from
+    /// <paramref name="against"/>, so "0.9499 &lt; 0.95" never prints as "0.95 &lt; 0.95".
+    /// </summary>
+    public static string Ratio(double ratio, double? against = null) =>
+        ratio.ToString("F" + RatioDigits(ratio, against).ToString(Inv), Inv);
+
+    /// <summary>Decimals to show a ratio with: 2, or up to 6 until it differs from <paramref name="against"/>.</summary>
+    public static int RatioDigits(double ratio, double? against)
+    {
+        if (against is double other)
+        {
+            for (int digits = 2; digits <= 6; digits++)
+            {
+                if (Math.Round(ratio, digits) != Math.Round(other, digits))
+                {
+                    return digits;
+                }
+            }
+        }
+        return 2;
+    }
 
     /// <summary>A fraction as a signed percentage: 0.123 → "+12.3 %".</summary>
     public static string Change(double fraction) => string.Format(Inv, "{0:+0.0;-0.0;0.0} %", fraction * 100);

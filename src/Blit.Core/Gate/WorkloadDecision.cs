@@ -160,5 +160,5 @@ public sealed class WorkloadDecision
     public WorkloadMeasurement? ComparatorMeasurement { get; init; }
 
     public override string ToString() =>
-        $"{Workload} {SizeLabel}: {GateText.Label(Decision)}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r)})" : string.Empty);
+        $"{Workload} {SizeLabel}: {GateText.Label(Decision)}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r, Threshold)})" : string.Empty);
 }

@@ -122,3 +122,17 @@ public class GateReportTests
         Assert.Equal("blit mirror", GateReport.ToolLabel(BlitRun(1.0)));
     }
 }
+
+public class GateTextTests
+{
+    [Theory]
+    [InlineData(1.25638, 0.95, "1.26")]
+    [InlineData(0.9499, 0.95, "0.9499")]
+    [InlineData(0.95, 0.95, "0.95")]
+    [InlineData(0.949999, 0.95, "0.949999")]
+    [InlineData(2.0, null, "2.00")]
+    public void Ratios_show_two_decimals_unless_more_are_needed_to_differ_from_the_threshold(double ratio, double? threshold, string shown)
+    {
+        Assert.Equal(shown, GateText.Ratio(ratio, threshold));
+    }
+}
