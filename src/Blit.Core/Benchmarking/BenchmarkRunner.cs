@@ -450,11 +450,15 @@ public sealed class BenchmarkRunner
             string caveat = blitSummary.Verified && c.Verified ? string.Empty : " (not every run verified: not comparable)";
             log.Line($"  {c.Tool} median / blit median = {c.MedianSeconds / blitSummary.MedianSeconds:0.00}{caveat}");
         }
-        log.Line();
-        if (!_options.KeepWorkspace)
+        if (_options.KeepWorkspace)
+        {
+            log.Line($"  Workspace kept (-KeepWorkspace): {specDir}");
+        }
+        else
         {
             RemoveTree(specDir);
         }
+        log.Line();
         return measurements;
     }
 

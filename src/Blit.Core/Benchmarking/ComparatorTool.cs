@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Blit.Errors;
 
 namespace Blit.Benchmarking;
@@ -25,7 +26,7 @@ public sealed record ProcessMeasurement(int ExitCode, double WallSeconds, double
 /// wall time, CPU of the process tree (getrusage(RUSAGE_CHILDREN) deltas) and its peak memory
 /// (VmHWM of the tree sampled from /proc).
 /// </summary>
-public sealed class ComparatorTool
+public sealed partial class ComparatorTool
 {
     public const string RsyncName = "rsync";
     public const string RobocopyName = "robocopy";
@@ -193,14 +194,24 @@ public sealed class ComparatorTool
             {
                 return;
             }
+            // The flag whose removal makes the dry run pass is the one rsync rejects (flags depend on each
+            // other, e.g. --delete needs -r, so they cannot be tried alone); else rsync's own words name it.
             var rejected = new List<string>();
-            foreach (string flag in Flags.Where(f => f.StartsWith('-')))
+            for (int i = 0; i < Flags.Count; i++)
             {
-                (int one, _) = RunQuiet([flag, "--dry-run", WithSlash(src), WithSlash(dst)], cancellationToken);
-                if (one != 0)
+                if (!Flags[i].StartsWith('-'))
                 {
-                    rejected.Add(flag);
+                    continue;
                 }
+                string[] without = [.. Flags.Where((_, j) => j != i), "--dry-run", WithSlash(src), WithSlash(dst)];
+                if (RunQuiet(without, cancellationToken).ExitCode == 0)
+                {
+                    rejected.Add(Flags[i]);
+                }
+            }
+            if (rejected.Count == 0)
+            {
+                rejected.AddRange(UnknownOptionPattern().Matches(output).Select(m => m.Groups["flag"].Value).Distinct());
             }
             string what = rejected.Count > 0 ? $"rejects {string.Join(' ', rejected)}" : $"fails with the flags {string.Join(' ', Flags)}";
             throw new BlitException(BlitErrorCode.ComparatorArgumentUnsupported,
@@ -340,6 +351,10 @@ public sealed class ComparatorTool
             return 0;
         }
     }
+
+    /// <summary>rsync's "rsync: --x: unknown option"; openrsync's and older rsyncs' "unrecognized option `--x'".</summary>
+    [GeneratedRegex(@"(?:rsync: (?<flag>-[^:\s]+): unknown option|(?:unrecognized|illegal|invalid) option [`'""]?(?<flag>-[^'""\s]+))")]
+    private static partial Regex UnknownOptionPattern();
 
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no output";
