@@ -6,17 +6,6 @@ namespace Blit.Cmdlets.Infrastructure;
 /// <summary>Text for the gate's format views (Blit.format.ps1xml): the objects keep raw numbers.</summary>
 public static class GateView
 {
-    private const string Green = "\u001b[32m";
-    private const string Red = "\u001b[31m";
-    private const string Reset = "\u001b[0m";
-
-    /// <summary>"GO" in green, "NO-GO" in red when <paramref name="color"/> (the host renders ANSI); plain otherwise.</summary>
-    public static string Decision(GateDecision decision, bool color)
-    {
-        string label = GateText.Label(decision);
-        return !color ? label : (decision == GateDecision.Go ? Green : Red) + label + Reset;
-    }
-
     public static string Seconds(double? seconds) =>
         seconds is double s ? string.Format(CultureInfo.CurrentCulture, "{0:N3} s", s) : "—";
 
