@@ -12,7 +12,7 @@ namespace Blit.Platform;
 /// </summary>
 internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 {
-    private const int CopyChunk = 64 << 20; // bounds the time between cancellation checks
+    private const int CopyChunk = 256 << 20; // bounds the time between cancellation checks
     private const uint NewDirMode = 0x1C0;  // 0700 until the final mode is set
 
     // Once a filesystem pair refuses clone or copy_file_range, stop asking for this run.
@@ -398,11 +398,6 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 _cloneUnsupported = true;
             }
         }
-        if (!_kernelCopyUnsupported && size >= ParallelCopyBytes && Environment.ProcessorCount > 1
-            && TryParallelKernelCopy(inFd, outFd, size, srcPath, dstPath, bytesProgress, cancellationToken))
-        {
-            return CopyMethod.Kernel;
-        }
         if (!_kernelCopyUnsupported)
         {
             long done = 0;
@@ -442,91 +437,6 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     }
 
     private const int ENOTTY = 25;
-
-    /// <summary>Files this large are copied by several threads, each moving its own ranges.</summary>
-    internal const long ParallelCopyBytes = 128L << 20;
-    private const int ParallelChunk = 32 << 20;
-
-    /// <summary>
-    /// The kernel copy of one large file is bound by one core's memory copy; ranges copied by
-    /// one thread per core (copy_file_range with explicit offsets) move it several times faster.
-    /// Returns false, having copied nothing, when the filesystem refuses copy_file_range.
-    /// </summary>
-    private bool TryParallelKernelCopy(int inFd, int outFd, long size, string srcPath, string dstPath,
-        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
-    {
-        // Probe with the first chunk on this thread: a refusal leaves the file untouched.
-        long first = Math.Min(ParallelChunk, size);
-        long inOff = 0, outOff = 0;
-        nint n = CopyFileRange(inFd, &inOff, outFd, &outOff, (nint)first, 0);
-        if (n < 0)
-        {
-            int errno = LastErrno;
-            if (errno is EXDEV or EINVAL or ENOSYS or EOPNOTSUPP or EBADF)
-            {
-                _kernelCopyUnsupported = true;
-                return false;
-            }
-            throw new NativeIOException(errno, "write", dstPath);
-        }
-        if (n == 0)
-        {
-            throw ShrunkException(srcPath);
-        }
-        bytesProgress?.Report(n);
-        long next = n;
-        Exception? failure = null;
-        void Worker()
-        {
-            try
-            {
-                long start;
-                while (Volatile.Read(ref failure) is null && (start = Interlocked.Add(ref next, ParallelChunk) - ParallelChunk) < size)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    long i = start, o = start, end = Math.Min(start + ParallelChunk, size);
-                    while (i < end)
-                    {
-                        nint done = CopyFileRange(inFd, &i, outFd, &o, (nint)(end - i), 0);
-                        if (done < 0)
-                        {
-                            if (LastErrno == EINTR)
-                            {
-                                continue;
-                            }
-                            throw new NativeIOException(LastErrno, "write", dstPath);
-                        }
-                        if (done == 0)
-                        {
-                            throw ShrunkException(srcPath);
-                        }
-                        bytesProgress?.Report(done);
-                    }
-                }
-            }
-            catch (Exception ex)
-            {
-                Interlocked.CompareExchange(ref failure, ex, null);
-            }
-        }
-        int threads = (int)Math.Min(Environment.ProcessorCount, (size - n + ParallelChunk - 1) / ParallelChunk);
-        var helpers = new Thread[Math.Max(0, threads - 1)];
-        for (int t = 0; t < helpers.Length; t++)
-        {
-            helpers[t] = new Thread(Worker) { IsBackground = true, Name = "blit-copy" };
-            helpers[t].Start();
-        }
-        Worker();
-        foreach (Thread helper in helpers)
-        {
-            helper.Join();
-        }
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-        }
-        return true;
-    }
 
     private static BlitException ShrunkException(string srcPath) =>
         new(BlitErrorCode.SourceChanged,
