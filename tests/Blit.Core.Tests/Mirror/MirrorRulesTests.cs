@@ -317,10 +317,10 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
-    public void A_large_file_is_copied_exactly_across_several_kernel_copy_calls()
+    public void A_large_file_is_copied_exactly()
     {
-        // Large enough to pass the parallel-copy and chunking paths, with a tail that is not a whole MiB.
-        long size = (130L << 20) + 12345;
+        // Above the 4 MiB large-file batching threshold, with a tail that is not a whole MiB.
+        long size = (40L << 20) + 12345;
         var data = new byte[size];
         new Random(7).NextBytes(data);
         Directory.CreateDirectory(_t.S("big"));
