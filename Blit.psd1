@@ -11,6 +11,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('bin/Blit.format.ps1xml')
+    TypesToProcess       = @('bin/Blit.types.ps1xml')
     CmdletsToExport      = @('Invoke-BlitMirror', 'Compare-BlitBaseline', 'Measure-BlitWorkload')
     FunctionsToExport    = @()
     AliasesToExport      = @()

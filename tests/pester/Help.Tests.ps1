@@ -131,9 +131,8 @@ Describe 'about_Blit' {
 
 Describe 'Invoke-BlitMirror help examples' {
     BeforeAll {
-        # These tests are about the examples' code, not progress display. Progress is off because
-        # ProgressReporter.Tick throws OverflowException (now - TimeSpan.MinValue) on the first
-        # update, once a run passes 0.5 s, which the first mirror in a process can (JIT).
+        # These tests are about the examples' code, not progress display (Progress.Tests.ps1 covers
+        # that): a bar drawn over the test output would only clutter it.
         $ProgressPreference = 'SilentlyContinue'
 
         function New-ExampleSandbox {

@@ -171,7 +171,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 MirrorPhase.Deleting => "Deleting extraneous entries",
                 MirrorPhase.Finishing => "Setting directory metadata",
                 _ => $"{filesDone:N0} of {filesTotal:N0} entries, {ProgressReporter.FormatBytes(bytesDone)} of " +
-                     $"{ProgressReporter.FormatBytes(bytesTotal)} ({ProgressReporter.FormatBytes(rate)}/s)",
+                     $"{ProgressReporter.FormatBytes(bytesTotal)} ({Units.Rate(rate)})",
             };
             if (progress.Phase is MirrorPhase.Copying or MirrorPhase.Done && (bytesTotal > 0 || filesTotal > 0))
             {

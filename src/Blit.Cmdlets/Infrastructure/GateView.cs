@@ -6,8 +6,7 @@ namespace Blit.Cmdlets.Infrastructure;
 /// <summary>Text for the gate's format views (Blit.format.ps1xml): the objects keep raw numbers.</summary>
 public static class GateView
 {
-    public static string Seconds(double? seconds) =>
-        seconds is double s ? string.Format(CultureInfo.CurrentCulture, "{0:N3} s", s) : "—";
+    public static string Seconds(double? seconds) => Units.Seconds(seconds);
 
     /// <summary>A ratio to two decimals, or more where two would hide which side of <paramref name="threshold"/> it is on.</summary>
     public static string Ratio(double? ratio, double threshold) =>

@@ -15,7 +15,9 @@ internal sealed class ProgressReporter
     internal static TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     private readonly PSCmdlet _cmdlet;
-    private readonly ProgressRecord _record;
+    private readonly int _activityId;
+    private readonly string _activity;
+    private ProgressRecord? _record;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _enabled;
     private TimeSpan? _last;
@@ -24,7 +26,8 @@ internal sealed class ProgressReporter
     public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity)
     {
         _cmdlet = cmdlet;
-        _record = new ProgressRecord(activityId, activity, "Starting");
+        _activityId = activityId;
+        _activity = activity;
         object? pref = cmdlet.GetVariableValue("ProgressPreference");
         _enabled = pref is not ActionPreference.SilentlyContinue and not ActionPreference.Ignore
             && !(pref is string s && (s.Equals("SilentlyContinue", StringComparison.OrdinalIgnoreCase)
@@ -51,22 +54,31 @@ internal sealed class ProgressReporter
             return;
         }
         _last = now;
-        fill(_record);
-        _record.RecordType = ProgressRecordType.Processing;
-        _cmdlet.WriteProgress(_record);
+        // A new record per update: hosts that keep records (a runspace's Progress stream, jobs)
+        // hold each one, and a reused instance would turn every kept record into the last state.
+        var record = new ProgressRecord(_activityId, _activity, "Starting");
+        fill(record);
+        record.RecordType = ProgressRecordType.Processing;
+        _cmdlet.WriteProgress(record);
+        _record = record;
         _shown = true;
     }
 
     public void Complete()
     {
-        if (!_enabled || !_shown)
+        if (!_enabled || !_shown || _record is not { } last)
         {
             return;
         }
-        _record.RecordType = ProgressRecordType.Completed;
+        var completed = new ProgressRecord(_activityId, _activity, last.StatusDescription)
+        {
+            PercentComplete = last.PercentComplete,
+            SecondsRemaining = last.SecondsRemaining,
+            RecordType = ProgressRecordType.Completed,
+        };
         try
         {
-            _cmdlet.WriteProgress(_record);
+            _cmdlet.WriteProgress(completed);
         }
         catch (PipelineStoppedException)
         {
