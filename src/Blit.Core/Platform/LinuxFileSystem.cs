@@ -21,9 +21,13 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     private volatile bool _tmpFileUnsupported;
     private volatile bool _linkByProc;
 
-    public LinuxFileSystem(bool tryClone = true)
+    /// <param name="tryClone">Try reflink clones first.</param>
+    /// <param name="tryTmpFile">Create new files unnamed (O_TMPFILE) and link them when complete;
+    /// false uses a temp name and a rename, as on filesystems without O_TMPFILE.</param>
+    public LinuxFileSystem(bool tryClone = true, bool tryTmpFile = true)
     {
         _cloneUnsupported = !tryClone;
+        _tmpFileUnsupported = !tryTmpFile;
         _euid = GetEuid();
         _egid = GetEgid();
         CanSetOwner = _euid == 0;
