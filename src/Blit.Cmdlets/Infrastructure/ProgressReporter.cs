@@ -17,7 +17,7 @@ internal sealed class ProgressReporter
     private readonly ProgressRecord _record;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _enabled;
-    private TimeSpan _last = TimeSpan.MinValue;
+    private TimeSpan _last = TimeSpan.Zero; // not MinValue: now - MinValue overflows once Delay has passed
     private bool _shown;
 
     public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity)
