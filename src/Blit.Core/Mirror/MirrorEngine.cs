@@ -40,7 +40,7 @@ public static class MirrorEngine
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
         var exclude = new ExcludeFilter(options.Exclude);
-        var fs = new LinuxFileSystem(options.AllowClone);
+        IMirrorFileSystem fs = options.FileSystem ?? new LinuxFileSystem(options.AllowClone);
         PathRules.Check(fs, options);
 
         string source = options.Source;
