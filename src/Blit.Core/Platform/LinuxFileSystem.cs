@@ -39,7 +39,8 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     public DirHandle OpenDirectory(DirHandle parent, string name)
     {
         int fd = OpenAt(parent.Fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-        return fd < 0 ? throw Fail("open directory", parent.Child(name)) : new DirHandle(fd, parent.Child(name));
+        string display = name == "." ? parent.DisplayPath : parent.Child(name); // errors name 'src/a', not 'src/./a'
+        return fd < 0 ? throw Fail("open directory", display) : new DirHandle(fd, display);
     }
 
     public List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets)
