@@ -187,9 +187,15 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         if (inFd < 0)
         {
             int errno = LastErrno;
-            throw errno == ENOENT
-                ? new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath)
-                : new NativeIOException(errno, "open", srcPath);
+            // Name the source and what happened to it: this is a read problem, not a write one.
+            throw errno switch
+            {
+                ENOENT => new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath),
+                ELOOP => new BlitException(BlitErrorCode.SourceChanged,
+                    $"Source file was replaced by a symlink before it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath),
+                _ => new BlitException(BlitErrorCode.SourceUnreadable, $"Cannot read source file '{srcPath}': {Marshal.GetPInvokeErrorMessage(errno)}.",
+                    srcPath, new NativeIOException(errno, "open", srcPath)),
+            };
         }
         int outFd = -1;
         bool keep = false;
