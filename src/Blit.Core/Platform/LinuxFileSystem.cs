@@ -480,8 +480,9 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         {
             throw Fail("set owner", display);
         }
-        // Linux has no symlink permissions; and fchmodat would follow the link.
-        if (meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, 0) < 0)
+        // Linux has no symlink permissions; and fchmodat would follow the link. NOFOLLOW as well:
+        // a directory or file swapped for a symlink since the scan must fail here, not chmod its target.
+        if (meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, AT_SYMLINK_NOFOLLOW) < 0)
         {
             throw Fail("set mode", display);
         }
