@@ -80,6 +80,14 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 {
                     continue;
                 }
+                if (!System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>(namePtr, len)))
+                {
+                    // Decoding would turn it into another name that stat reports missing: the entry
+                    // would vanish from the mirror silently. Fail the directory loudly instead.
+                    throw new NativeIOException(EILSEQ,
+                        $"read directory (the name '{Encoding.UTF8.GetString(namePtr, len)}' is not valid UTF-8, which Blit cannot mirror yet)",
+                        dir.DisplayPath);
+                }
                 names.Add(Encoding.UTF8.GetString(namePtr, len));
             }
         }
@@ -298,6 +306,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     }
 
     private const int ENOTTY = 25;
+    private const int EILSEQ = 84;
 
     private static BlitException ShrunkException(string srcPath) =>
         new(BlitErrorCode.SourceChanged,
