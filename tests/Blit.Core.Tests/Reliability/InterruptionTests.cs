@@ -50,7 +50,7 @@ public sealed class InterruptionTests
     [InlineData(0)]
     public void Cancel_in_the_middle_of_a_many_file_run_leaves_each_file_old_or_new(int throttle)
     {
-        const int files = 2000;
+        const int files = 1000;
         using var box = new Sandbox();
         for (int i = 0; i < files; i++)
         {
