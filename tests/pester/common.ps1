@@ -24,3 +24,11 @@ function Get-TreeListing {
         "$rel|$kind|$(if (-not $_.PSIsContainer -and -not $_.LinkType) { (Get-FileHash -LiteralPath $_.FullName).Hash })"
     } | Sort-Object
 }
+
+function pwsh-child {
+    <# Runs a command in a fresh pwsh (the same one running the tests) and returns its output. #>
+    param([Parameter(Mandatory)][string] $Command)
+    $exe = (Get-Process -Id $PID).Path
+    if ($exe -match 'dotnet$') { & $exe pwsh -NoProfile -NonInteractive -Command $Command 2>&1 }
+    else { & $exe -NoProfile -NonInteractive -Command $Command 2>&1 }
+}

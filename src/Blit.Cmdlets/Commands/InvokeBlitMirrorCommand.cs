@@ -103,6 +103,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 }
                 MirrorResult result = RunEngine(pump, Task.Run(() => session.Execute(_cancel.Token)),
                     () => ShowProgress(reporter, progress));
+                ShowProgress(reporter, progress, final: true);
                 WriteObject(result);
             }
         }
@@ -182,7 +183,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
         return preferenceVariable is not null && LanguagePrimitives.IsTrue(GetVariableValue(preferenceVariable));
     }
 
-    private static void ShowProgress(ProgressReporter reporter, MirrorProgress progress)
+    private static void ShowProgress(ProgressReporter reporter, MirrorProgress progress, bool final = false)
     {
         if (!reporter.Enabled)
         {
@@ -203,7 +204,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 _ => $"{filesDone:N0} of {filesTotal:N0} entries, {ProgressReporter.FormatBytes(bytesDone)} of " +
                      $"{ProgressReporter.FormatBytes(bytesTotal)} ({ProgressReporter.FormatBytes(rate)}/s)",
             };
-            if (progress.Phase == MirrorPhase.Copying && (bytesTotal > 0 || filesTotal > 0))
+            if (progress.Phase is MirrorPhase.Copying or MirrorPhase.Done && (bytesTotal > 0 || filesTotal > 0))
             {
                 double fraction = bytesTotal > 0 ? (double)bytesDone / bytesTotal : (double)filesDone / filesTotal;
                 record.PercentComplete = (int)Math.Clamp(fraction * 100, 0, 100);
@@ -214,7 +215,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 record.PercentComplete = -1;
                 record.SecondsRemaining = -1;
             }
-        });
+        }, final);
     }
 
     protected override void StopProcessing() => _cancel.Cancel();

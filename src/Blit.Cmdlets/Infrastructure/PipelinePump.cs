@@ -31,21 +31,32 @@ internal sealed class PipelinePump : IDisposable
     /// </summary>
     public T Run<T>(Cmdlet cmdlet, Task<T> work, Action? onTick = null)
     {
+        // Wake as soon as the work ends, not at the next poll: a quick mirror must not wait for a timer.
+        // Not disposed: the continuation may still be cancelling it as this method returns.
+        var finished = new CancellationTokenSource();
+        work.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Cancel(), finished,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         while (true)
         {
-            if (_queue.TryTake(out Action<Cmdlet>? write, 100))
+            try
             {
-                write(cmdlet);
-                while (_queue.TryTake(out write))
+                if (_queue.TryTake(out Action<Cmdlet>? write, 100, finished.Token))
                 {
                     write(cmdlet);
                 }
             }
-            onTick?.Invoke();
+            catch (OperationCanceledException)
+            {
+            }
+            while (_queue.TryTake(out Action<Cmdlet>? write))
+            {
+                write(cmdlet);
+            }
             if (work.IsCompleted && _queue.Count == 0)
             {
                 break;
             }
+            onTick?.Invoke();
         }
         return work.GetAwaiter().GetResult();
     }

@@ -10,14 +10,15 @@ namespace Blit.Cmdlets.Infrastructure;
 /// </summary>
 internal sealed class ProgressReporter
 {
-    public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(500);
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+    // Not readonly: tests set them to zero through reflection to exercise every update.
+    internal static TimeSpan Delay = TimeSpan.FromMilliseconds(500);
+    internal static TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     private readonly PSCmdlet _cmdlet;
     private readonly ProgressRecord _record;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _enabled;
-    private TimeSpan _last = TimeSpan.Zero; // not MinValue: now - MinValue overflows once Delay has passed
+    private TimeSpan? _last;
     private bool _shown;
 
     public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity)
@@ -34,15 +35,18 @@ internal sealed class ProgressReporter
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>Updates the bar if enough time has passed; <paramref name="fill"/> sets the record's fields.</summary>
-    public void Tick(Action<ProgressRecord> fill, bool force = false)
+    /// <summary>
+    /// Updates the bar if enough time has passed; <paramref name="fill"/> sets the record's fields.
+    /// A <paramref name="final"/> update ignores the interval (not the delay) so the last figures show.
+    /// </summary>
+    public void Tick(Action<ProgressRecord> fill, bool final = false)
     {
         if (!_enabled)
         {
             return;
         }
         TimeSpan now = _clock.Elapsed;
-        if (!force && (now < Delay || now - _last < Interval))
+        if (now < Delay || (!final && _last is { } last && now - last < Interval))
         {
             return;
         }

@@ -24,7 +24,12 @@ public static class MirrorEngine
     }
 
     public static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener = null,
-        MirrorProgress? progress = null, CancellationToken cancellationToken = default)
+        MirrorProgress? progress = null, CancellationToken cancellationToken = default) =>
+        Prepare(options, listener, progress, cancellationToken, fileSystem: null);
+
+    /// <summary>Tests pass a decorated filesystem to inject faults.</summary>
+    internal static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener,
+        MirrorProgress? progress, CancellationToken cancellationToken, IMirrorFileSystem? fileSystem)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!OperatingSystem.IsLinux())
@@ -40,33 +45,21 @@ public static class MirrorEngine
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
         var exclude = new ExcludeFilter(options.Exclude);
-        IMirrorFileSystem fs = options.FileSystem ?? new LinuxFileSystem(options.AllowClone);
+        IMirrorFileSystem fs = fileSystem ?? new LinuxFileSystem(options.AllowClone);
         PathRules.Check(fs, options);
 
         string source = options.Source;
         string destination = options.Destination;
         FileMeta sourceMeta = fs.StatRoot(source);
-        bool createdRoot = !Directory.Exists(destination);
-        if (createdRoot)
-        {
-            // Parents too, as the mirror promises; the root's own metadata is set at the end.
-            try
-            {
-                Directory.CreateDirectory(destination);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new BlitException(BlitErrorCode.DestinationUnusable,
-                    $"Cannot create the destination '{destination}': {ex.Message}", destination, ex);
-            }
-        }
+        // A missing destination is created only when the plan is executed (-WhatIf touches nothing).
+        bool destMissing = !Directory.Exists(destination);
 
         DirHandle srcRoot = fs.OpenRoot(source);
         DirHandle? dstRoot = null;
         try
         {
-            dstRoot = fs.OpenRoot(destination);
-            FileMeta destMeta = fs.StatRoot(destination);
+            dstRoot = destMissing ? null : fs.OpenRoot(destination);
+            FileMeta? destMeta = destMissing ? null : fs.StatRoot(destination);
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Scanning);
             int scanWorkers = Math.Max(2, Environment.ProcessorCount);
             var srcScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.SourceUnreadable);
@@ -77,7 +70,9 @@ public static class MirrorEngine
             {
                 try
                 {
-                    dstScan = dstScanner.Scan(dstRoot, cancellationToken);
+                    dstScan = dstRoot is null
+                        ? new ScanResult(new DirListing(string.Empty, []), [], new ScanCounts())
+                        : dstScanner.Scan(dstRoot, cancellationToken);
                 }
                 catch (Exception ex)
                 {
@@ -114,7 +109,6 @@ public static class MirrorEngine
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Planning);
             var planner = new MirrorPlanner(options.Checksum, fs.CanSetOwner);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
-            plan.Directories[0].Created = createdRoot;
             var session = new MirrorSession(options, fs, exclude, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
                 listener, progress, stopwatch);
             if (options.Checksum)

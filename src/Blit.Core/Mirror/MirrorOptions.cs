@@ -24,7 +24,4 @@ public sealed class MirrorOptions
 
     /// <summary>Try reflink clones for file data (default on).</summary>
     public bool AllowClone { get; init; } = true;
-
-    /// <summary>Test seam: a file system that injects faults (Blit.Core.Tests). Null is the real one.</summary>
-    internal Platform.IMirrorFileSystem? FileSystem { get; init; }
 }

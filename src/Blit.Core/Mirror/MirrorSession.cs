@@ -46,7 +46,7 @@ public sealed class MirrorSession : IDisposable
     private readonly ScanResult _source;
     private readonly ScanResult _dest;
     private readonly DirHandle _srcRoot;
-    private readonly DirHandle _dstRoot;
+    private DirHandle? _dstRoot;
     private readonly IMirrorListener? _listener;
     private readonly MirrorProgress _progress;
     private readonly Stopwatch _stopwatch;
@@ -54,7 +54,7 @@ public sealed class MirrorSession : IDisposable
     private long _compareErrors;
 
     internal MirrorSession(MirrorOptions options, IMirrorFileSystem fs, ExcludeFilter exclude, MirrorPlanner planner,
-        MirrorPlan plan, ScanResult source, ScanResult dest, DirHandle srcRoot, DirHandle dstRoot,
+        MirrorPlan plan, ScanResult source, ScanResult dest, DirHandle srcRoot, DirHandle? dstRoot,
         IMirrorListener? listener, MirrorProgress progress, Stopwatch stopwatch)
     {
         _options = options;
@@ -175,7 +175,7 @@ public sealed class MirrorSession : IDisposable
             try
             {
                 using DirHandle src = executor.OpenPath(_srcRoot, op.Dir.RelativePath);
-                using DirHandle dst = executor.OpenPath(_dstRoot, op.Dir.RelativePath);
+                using DirHandle dst = executor.OpenPath(_dstRoot!, op.Dir.RelativePath);
                 keep[i] = _planner.ResolveCompared(op, _fs.ContentEquals(src, op.Name, dst, op.Name, cancellationToken));
             }
             catch (IOException ex)
@@ -203,7 +203,12 @@ public sealed class MirrorSession : IDisposable
     /// <summary>Carries out the plan (minus declined actions) and returns the result.</summary>
     public MirrorResult Execute(CancellationToken cancellationToken = default)
     {
-        var counters = new MirrorCounters { DirectoriesCreated = _plan.Directories[0].Created ? 1 : 0 };
+        var counters = new MirrorCounters();
+        if (_dstRoot is null)
+        {
+            CreateDestinationRoot();
+            counters.DirectoriesCreated = 1;
+        }
         var executor = new MirrorExecutor(_fs, _exclude, _listener, _options.EmitItems, counters, _progress, _options.Destination);
         if (!_source.Complete && _plan.Deletions.Count > 0)
         {
@@ -211,7 +216,7 @@ public sealed class MirrorSession : IDisposable
                 "The source could not be read completely, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
-        executor.Execute(_plan, _srcRoot, _dstRoot, _source.Complete, WorkerCount, cancellationToken);
+        executor.Execute(_plan, _srcRoot, _dstRoot!, _source.Complete, WorkerCount, cancellationToken);
         if (executor.WriteFailed && _plan.Deletions.Count > 0)
         {
             _listener?.OnError(new BlitError(BlitErrorCode.DeletionSkipped,
@@ -223,10 +228,27 @@ public sealed class MirrorSession : IDisposable
             deletionSkipped: (!_source.Complete || executor.WriteFailed) && _plan.Deletions.Any(d => !d.IsStaleTemp));
     }
 
+    /// <summary>Creates the missing destination, parents too; its own metadata is set at the end.</summary>
+    private void CreateDestinationRoot()
+    {
+        string destination = _options.Destination;
+        try
+        {
+            Directory.CreateDirectory(destination);
+            _dstRoot = _fs.OpenRoot(destination);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BlitException(BlitErrorCode.DestinationUnusable,
+                $"Cannot create the destination '{destination}': {ex.Message}", destination, ex);
+        }
+        _plan.Directories[0].Created = true;
+    }
+
     /// <summary>The result -WhatIf reports: what would be done, nothing touched.</summary>
     public MirrorResult WhatIfResult()
     {
-        var c = new MirrorCounters { DirectoriesCreated = _plan.Directories[0].Created ? 1 : 0 };
+        var c = new MirrorCounters { DirectoriesCreated = _dstRoot is null ? 1 : 0 };
         foreach (DirOp d in _plan.Directories)
         {
             if (d.Parent is not null && d.NeedsCreate)
@@ -293,6 +315,6 @@ public sealed class MirrorSession : IDisposable
     public void Dispose()
     {
         _srcRoot.Dispose();
-        _dstRoot.Dispose();
+        _dstRoot?.Dispose();
     }
 }

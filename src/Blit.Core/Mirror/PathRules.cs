@@ -46,10 +46,11 @@ internal static class PathRules
         }
         if (!options.Force)
         {
-            if (realDest == "/" || Path.GetPathRoot(realDest) == realDest)
+            if (Path.GetPathRoot(realDest) == realDest || IsMountPoint(realDest))
             {
                 throw new BlitException(BlitErrorCode.DestinationIsRootRefused,
-                    $"The destination '{realDest}' is a filesystem root. Use -Force to mirror into it.", destination);
+                    $"The destination '{realDest}' is the root of a filesystem: mirroring would delete everything else on it. " +
+                    "Use -Force to mirror into it.", destination);
             }
             string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             if (home.Length > 0 && string.Equals(LinuxNative.RealPath(home) ?? home, realDest, StringComparison.Ordinal))
@@ -81,6 +82,48 @@ internal static class PathRules
             current = Path.GetDirectoryName(current);
         }
         return full;
+    }
+
+    /// <summary>True when <paramref name="path"/> is where a filesystem is mounted (/proc/self/mountinfo).</summary>
+    internal static bool IsMountPoint(string path)
+    {
+        const string mountInfo = "/proc/self/mountinfo";
+        if (!File.Exists(mountInfo))
+        {
+            return false;
+        }
+        foreach (string line in File.ReadLines(mountInfo))
+        {
+            // Fields: id parent major:minor root mount-point ...; spaces etc. are octal-escaped.
+            string[] fields = line.Split(' ');
+            if (fields.Length > 4 && string.Equals(UnescapeMountField(fields[4]), path, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static string UnescapeMountField(string field)
+    {
+        if (!field.Contains('\\', StringComparison.Ordinal))
+        {
+            return field;
+        }
+        var bytes = new List<byte>(field.Length);
+        for (int i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length)
+            {
+                bytes.Add(Convert.ToByte(field.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(field[i].ToString()));
+            }
+        }
+        return System.Text.Encoding.UTF8.GetString([.. bytes]);
     }
 
     internal static bool IsSameOrInside(string path, string parent)

@@ -39,7 +39,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     public DirHandle OpenDirectory(DirHandle parent, string name)
     {
         int fd = OpenAt(parent.Fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-        string display = name == "." ? parent.DisplayPath : parent.Child(name); // errors name 'src/a', not 'src/./a'
+        string display = name == "." ? parent.DisplayPath : parent.Child(name);
         return fd < 0 ? throw Fail("open directory", display) : new DirHandle(fd, display);
     }
 
@@ -58,7 +58,9 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             _ = Close(fd);
             throw ex;
         }
-        var names = new List<string>();
+        // Stat each entry by the name bytes readdir returned: no string round trip per call.
+        var entries = new List<TreeEntry>();
+        Statx st;
         try
         {
             while (true)
@@ -82,44 +84,42 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 }
                 if (!System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>(namePtr, len)))
                 {
-                    // Decoding would turn it into another name that stat reports missing: the entry
-                    // would vanish from the mirror silently. Fail the directory loudly instead.
+                    // Decoding turns it into another name, which the copy, delete and metadata calls
+                    // would then miss: the entry would drop out of the mirror silently. Fail loudly.
                     throw new NativeIOException(EILSEQ,
                         $"read directory (the name '{Encoding.UTF8.GetString(namePtr, len)}' is not valid UTF-8, which Blit cannot mirror yet)",
                         dir.DisplayPath);
                 }
-                names.Add(Encoding.UTF8.GetString(namePtr, len));
+                if (StatxAt(fd, namePtr, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &st) < 0)
+                {
+                    if (LastErrno == ENOENT)
+                    {
+                        continue; // vanished between readdir and stat
+                    }
+                    throw Fail("stat", dir.Child(Encoding.UTF8.GetString(namePtr, len)));
+                }
+                var entry = new TreeEntry { Name = Encoding.UTF8.GetString(namePtr, len), Meta = ToMeta(st) };
+                if (readLinkTargets && entry.Meta.Kind == EntryKind.Symlink)
+                {
+                    string? target = ReadLink(fd, namePtr, dir.Child(entry.Name));
+                    if (target is null)
+                    {
+                        continue; // vanished
+                    }
+                    entry.LinkTarget = target;
+                }
+                entries.Add(entry);
             }
         }
         finally
         {
             _ = CloseDir(stream);
         }
-
-        var entries = new List<TreeEntry>(names.Count);
-        foreach (string name in names)
-        {
-            if (!TryStat(dir, name, out FileMeta meta))
-            {
-                continue; // vanished between readdir and stat
-            }
-            var entry = new TreeEntry { Name = name, Meta = meta };
-            if (readLinkTargets && meta.Kind == EntryKind.Symlink)
-            {
-                string? target = ReadLink(dir, name);
-                if (target is null)
-                {
-                    continue; // vanished
-                }
-                entry.LinkTarget = target;
-            }
-            entries.Add(entry);
-        }
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         return entries;
     }
 
-    private static string? ReadLink(DirHandle dir, string name)
+    private static string? ReadLink(int dirFd, byte* name, string display)
     {
         int size = 256;
         while (true)
@@ -129,10 +129,10 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             {
                 fixed (byte* p = buf)
                 {
-                    nint n = ReadLinkAt(dir.Fd, name, p, buf.Length);
+                    nint n = ReadLinkAt(dirFd, name, p, buf.Length);
                     if (n < 0)
                     {
-                        return LastErrno == ENOENT ? null : throw Fail("read link", dir.Child(name));
+                        return LastErrno == ENOENT ? null : throw Fail("read link", display);
                     }
                     if (n < buf.Length)
                     {

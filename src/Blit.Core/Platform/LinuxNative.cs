@@ -70,6 +70,13 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int StatxAt(int dirfd, string path, int flags, uint mask, out Statx buf);
 
+    /// <summary>statx on a NUL-terminated name as the kernel gave it (no re-encoding).</summary>
+    [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true)]
+    public static partial int StatxAt(int dirfd, byte* path, int flags, uint mask, Statx* buf);
+
+    [LibraryImport(Libc, EntryPoint = "readlinkat", SetLastError = true)]
+    public static partial nint ReadLinkAt(int dirfd, byte* path, byte* buf, nint bufsiz);
+
     [LibraryImport(Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int OpenAt(int dirfd, string path, int flags, uint mode);
 

@@ -76,7 +76,7 @@ public sealed class DestinationSwapTests
                 SwapForSymlink(box, "sub");
             }
         };
-        MirrorEngine.Run(box.Options(fs, throttle: 1), new RecordingListener());
+        box.Run(fs, new RecordingListener(), throttle: 1);
 
         Assert.True(swapped);
         Assert.Equal(outsideBefore, Tree.Snapshot(box.Outside));
@@ -104,7 +104,7 @@ public sealed class DestinationSwapTests
                 SwapForSymlink(box, "sub");
             }
         };
-        MirrorEngine.Run(box.Options(fs), new RecordingListener());
+        box.Run(fs, new RecordingListener());
 
         Assert.True(swapped);
         Assert.Equal(outsideBefore, Tree.Snapshot(box.Outside));

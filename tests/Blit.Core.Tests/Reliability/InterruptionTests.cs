@@ -30,7 +30,7 @@ public sealed class InterruptionTests
                 cts.Cancel();
             }
         };
-        using (MirrorSession session = MirrorEngine.Prepare(box.Options(fs), new RecordingListener()))
+        using (MirrorSession session = box.Prepare(fs, new RecordingListener()))
         {
             Assert.ThrowsAny<OperationCanceledException>(() => session.Execute(cts.Token));
         }
@@ -73,7 +73,7 @@ public sealed class InterruptionTests
                 cts.Cancel();
             }
         };
-        using (MirrorSession session = MirrorEngine.Prepare(box.Options(fs, throttle), new RecordingListener()))
+        using (MirrorSession session = box.Prepare(fs, new RecordingListener(), throttle))
         {
             Assert.ThrowsAny<OperationCanceledException>(() => session.Execute(cts.Token));
         }
@@ -129,7 +129,7 @@ public sealed class InterruptionTests
                 cts.Cancel();
             }
         };
-        Assert.ThrowsAny<OperationCanceledException>(() => MirrorEngine.Run(box.Options(fs), null, null, cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => box.Run(fs, null, 0, cts.Token));
 
         Assert.Equal(before, Tree.Snapshot(box.Destination));
         MirrorEngine.Run(box.Options());
@@ -156,7 +156,7 @@ public sealed class InterruptionTests
                 cts.Cancel();
             }
         };
-        Assert.ThrowsAny<OperationCanceledException>(() => MirrorEngine.Run(box.Options(fs), null, null, cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => box.Run(fs, null, 0, cts.Token));
 
         for (int i = 0; i < 100; i++)
         {

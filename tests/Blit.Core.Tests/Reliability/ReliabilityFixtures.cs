@@ -29,13 +29,24 @@ internal sealed class Sandbox : IDisposable
     public string Src(string relative) => Path.Combine(Source, relative);
     public string Dst(string relative) => Path.Combine(Destination, relative);
 
-    public MirrorOptions Options(FaultInjectingFileSystem? fs = null, int throttle = 0) => new()
+    public MirrorOptions Options(int throttle = 0) => new()
     {
         Source = Source,
         Destination = Destination,
-        FileSystem = fs,
         ThrottleLimit = throttle,
     };
+
+    /// <summary>Scans and plans through <paramref name="fs"/> (the real file system when null).</summary>
+    public MirrorSession Prepare(FaultInjectingFileSystem? fs = null, IMirrorListener? listener = null, int throttle = 0,
+        CancellationToken cancellationToken = default) =>
+        MirrorEngine.Prepare(Options(throttle), listener, null, cancellationToken, fs);
+
+    public MirrorResult Run(FaultInjectingFileSystem? fs = null, IMirrorListener? listener = null, int throttle = 0,
+        CancellationToken cancellationToken = default)
+    {
+        using MirrorSession session = Prepare(fs, listener, throttle, cancellationToken);
+        return session.Execute(cancellationToken);
+    }
 
     public void Dispose()
     {

@@ -14,7 +14,7 @@ public sealed class SourceFaultTests
         Action? betweenScanAndCopy = null)
     {
         var listener = new RecordingListener();
-        using MirrorSession session = MirrorEngine.Prepare(box.Options(fs), listener);
+        using MirrorSession session = box.Prepare(fs, listener);
         betweenScanAndCopy?.Invoke();
         return (session.Execute(), listener);
     }

@@ -1,0 +1,124 @@
+using Blit.Planning;
+using Blit.Platform;
+
+namespace Blit.Tests.Mirror;
+
+/// <summary>The planner is pure: these tests feed it hand-built listings.</summary>
+public sealed class MirrorPlannerTests
+{
+    private static readonly FileMeta DirMeta = new(EntryKind.Directory, 0, 100, 0, 0x1ED, 0, 0);
+
+    private static TreeEntry File(string name, long size, long sec, int nsec = 0, uint mode = 0x1A4) =>
+        new() { Name = name, Meta = new FileMeta(EntryKind.File, size, sec, nsec, mode, 0, 0) };
+
+    private static TreeEntry Link(string name, string target) =>
+        new() { Name = name, Meta = new FileMeta(EntryKind.Symlink, target.Length, 5, 0, 0x1FF, 0, 0), LinkTarget = target };
+
+    private static TreeEntry Dir(string name, string parent, params TreeEntry[] children) =>
+        new() { Name = name, Meta = DirMeta, Children = Listing(parent.Length == 0 ? name : parent + "/" + name, children) };
+
+    private static DirListing Listing(string rel, params TreeEntry[] entries)
+    {
+        Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return new DirListing(rel, entries);
+    }
+
+    private static MirrorPlan Plan(DirListing src, DirListing? dst, bool checksum = false) =>
+        new MirrorPlanner(checksum, compareOwner: true).Plan(src, DirMeta, dst, dst is null ? null : DirMeta);
+
+    [Fact]
+    public void Missing_entries_are_created_and_extraneous_ones_deleted()
+    {
+        var src = Listing("", File("new", 10, 1), Dir("d", "", File("inner", 3, 1)), Link("l", "new"));
+        var dst = Listing("", File("junk", 1, 1), Dir("olddir", "", File("x", 1, 1)));
+
+        MirrorPlan plan = Plan(src, dst);
+
+        Assert.Contains(plan.Entries, e => e.Action == MirrorAction.CopyFile && e.RelativePath == "new");
+        Assert.Contains(plan.Entries, e => e.Action == MirrorAction.CopyFile && e.RelativePath == "d/inner");
+        Assert.Contains(plan.Entries, e => e.Action == MirrorAction.CreateSymlink && e.RelativePath == "l");
+        Assert.Contains(plan.Directories, d => d.RelativePath == "d" && d.NeedsCreate);
+        Assert.Equal(["junk", "olddir"], plan.Deletions.Select(d => d.RelativePath).Order());
+    }
+
+    [Fact]
+    public void Quick_check_uses_size_and_full_precision_mtime()
+    {
+        var src = Listing("", File("same", 5, 10, 7), File("ns", 5, 10, 8), File("size", 6, 10, 7));
+        var dst = Listing("", File("same", 5, 10, 7), File("ns", 5, 10, 7), File("size", 5, 10, 7));
+
+        MirrorPlan plan = Plan(src, dst);
+
+        Assert.Equal(1, plan.UnchangedFiles);
+        Assert.Equal(["ns", "size"], plan.Entries.Where(e => e.Action == MirrorAction.UpdateFile).Select(e => e.Name).Order());
+    }
+
+    [Fact]
+    public void A_mode_difference_alone_is_a_metadata_update()
+    {
+        var plan = Plan(Listing("", File("f", 5, 10, 0, 0x1ED)), Listing("", File("f", 5, 10, 0, 0x1A4)));
+        Assert.Equal(MirrorAction.UpdateMetadata, Assert.Single(plan.Entries).Action);
+    }
+
+    [Fact]
+    public void With_checksum_same_size_files_wait_for_a_content_comparison()
+    {
+        var plan = Plan(Listing("", File("f", 5, 10), File("g", 6, 10)), Listing("", File("f", 5, 99), File("g", 5, 10)), checksum: true);
+        Assert.True(plan.Entries.Single(e => e.Name == "f").CompareContent);
+        Assert.False(plan.Entries.Single(e => e.Name == "g").CompareContent);
+    }
+
+    [Fact]
+    public void A_symlink_with_another_target_is_replaced()
+    {
+        var plan = Plan(Listing("", Link("l", "a"), Link("same", "t")), Listing("", Link("l", "b"), Link("same", "t")));
+        Assert.Equal(MirrorAction.ReplaceSymlink, Assert.Single(plan.Entries).Action);
+    }
+
+    [Fact]
+    public void Type_changes_carry_the_destination_kind()
+    {
+        var src = Listing("", File("was-dir", 1, 1), Dir("was-file", ""), Link("was-file2", "x"));
+        var dst = Listing("", Dir("was-dir", "", File("c", 1, 1)), File("was-file", 1, 1), File("was-file2", 1, 1));
+
+        MirrorPlan plan = Plan(src, dst);
+
+        EntryOp wasDir = plan.Entries.Single(e => e.Name == "was-dir");
+        Assert.Equal(MirrorAction.UpdateFile, wasDir.Action);
+        Assert.Equal(EntryKind.Directory, wasDir.DestKind);
+        Assert.Equal(EntryKind.File, plan.Directories.Single(d => d.Name == "was-file").DestKind);
+        Assert.Equal(MirrorAction.ReplaceSymlink, plan.Entries.Single(e => e.Name == "was-file2").Action);
+        Assert.Empty(plan.Deletions);
+    }
+
+    [Fact]
+    public void Directories_are_in_pre_order_and_special_files_are_skipped()
+    {
+        var special = new TreeEntry { Name = "fifo", Meta = new FileMeta(EntryKind.Special, 0, 1, 0, 0x1A4, 0, 0) };
+        var src = Listing("", Dir("a", "", Dir("b", "a")), Dir("c", ""), special);
+        MirrorPlan plan = Plan(src, Listing("", File("fifo", 1, 1)));
+
+        Assert.Equal(["", "a", "a/b", "c"], plan.Directories.Select(d => d.RelativePath));
+        Assert.Equal(1, plan.SpecialsSkipped);
+        Assert.Empty(plan.Deletions); // the destination entry under a skipped special's name is left alone
+    }
+
+    [Fact]
+    public void Stale_temp_files_are_marked()
+    {
+        MirrorPlan plan = Plan(Listing("", File("f", 1, 1)), Listing("", File("f", 1, 1), File(".~blit-ab-1.tmp", 3, 1), File(".~blit-notours", 1, 1)));
+        Assert.True(plan.Deletions.Single(d => d.Name == ".~blit-ab-1.tmp").IsStaleTemp);
+        Assert.False(plan.Deletions.Single(d => d.Name == ".~blit-notours").IsStaleTemp);
+    }
+
+    [Fact]
+    public void An_unreadable_source_directory_plans_nothing_below_it()
+    {
+        var unreadable = new TreeEntry { Name = "u", Meta = DirMeta, Children = null };
+        MirrorPlan plan = Plan(Listing("", unreadable), Listing("", Dir("u", "", File("keep", 1, 1))));
+        DirOp u = plan.Directories.Single(d => d.Name == "u");
+        Assert.False(u.SourceReadable);
+        Assert.Empty(plan.Deletions);
+        Assert.Empty(plan.Entries);
+    }
+}

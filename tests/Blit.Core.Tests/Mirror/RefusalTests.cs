@@ -1,0 +1,138 @@
+using Blit.Errors;
+using Blit.Mirror;
+using Blit.Tests.Support;
+
+namespace Blit.Tests.Mirror;
+
+/// <summary>The refusals of §2: what Blit will not do, and the stable codes it says so with.</summary>
+[Collection(nameof(EnvironmentCollection))]
+public sealed class RefusalTests : IDisposable
+{
+    private readonly TempTree _t = new();
+
+    public void Dispose() => _t.Dispose();
+
+    private BlitErrorCode Refusal(string source, string dest, bool force = false)
+    {
+        var ex = Assert.Throws<BlitException>(() => _t.Mirror(source: source, dest: dest, force: force));
+        return ex.Code;
+    }
+
+    [Fact]
+    public void Same_path_is_always_refused()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, _t.Source, force: true));
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, _t.Source + "/", force: true));
+    }
+
+    [Fact]
+    public void Same_path_through_a_symlink_is_refused()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        string alias = Path.Combine(_t.Root, "alias");
+        TempTree.Symlink(alias, _t.Source);
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, alias, force: true));
+    }
+
+    [Fact]
+    public void Nested_paths_are_always_refused_both_ways()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, Path.Combine(_t.Source, "inner/backup"), force: true));
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, _t.Root, force: true));
+        Assert.False(Directory.Exists(Path.Combine(_t.Source, "inner")));
+    }
+
+    [Fact]
+    public void A_sibling_with_a_common_prefix_is_not_nested()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        MirrorResult r = _t.Mirror(dest: _t.Source + "-copy");
+        Assert.Equal(1, r.FilesCopied);
+    }
+
+    [Fact]
+    public void An_empty_source_over_a_non_empty_destination_needs_Force()
+    {
+        TempTree.WriteFile(_t.D("precious"), "p");
+        Assert.Equal(BlitErrorCode.EmptySourceRefused, Refusal(_t.Source, _t.Dest));
+        Assert.True(File.Exists(_t.D("precious")));
+
+        MirrorResult r = _t.Mirror(force: true);
+        Assert.Equal(1, r.FilesDeleted);
+        Assert.False(File.Exists(_t.D("precious")));
+    }
+
+    [Fact]
+    public void A_filesystem_root_destination_needs_Force()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        // "/" contains every source, so it is refused as nested even with -Force.
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, "/", force: true));
+
+        // The root of another mounted filesystem needs -Force.
+        string mount = Path.Combine(_t.Root, "mnt dir");
+        Directory.CreateDirectory(mount);
+        TempTree.Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount);
+        try
+        {
+            Assert.Equal(BlitErrorCode.DestinationIsRootRefused, Refusal(_t.Source, mount));
+            Assert.Equal(1, _t.Mirror(dest: mount, force: true).FilesCopied);
+        }
+        finally
+        {
+            TempTree.Run("umount", mount);
+        }
+    }
+
+    [Fact]
+    public void The_home_directory_as_destination_needs_Force()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        string fakeHome = Path.Combine(_t.Root, "home");
+        Directory.CreateDirectory(fakeHome);
+        string? oldHome = Environment.GetEnvironmentVariable("HOME");
+        Environment.SetEnvironmentVariable("HOME", fakeHome);
+        try
+        {
+            Assert.Equal(BlitErrorCode.DestinationIsHomeRefused, Refusal(_t.Source, fakeHome));
+            Assert.Equal(1, _t.Mirror(dest: fakeHome, force: true).FilesCopied);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HOME", oldHome);
+        }
+    }
+
+    [Fact]
+    public void A_missing_source_a_file_source_and_a_file_destination_are_refused()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        Assert.Equal(BlitErrorCode.SourceNotFound, Refusal(Path.Combine(_t.Root, "nope"), _t.Dest));
+        Assert.Equal(BlitErrorCode.SourceNotDirectory, Refusal(_t.S("f"), _t.Dest));
+        string fileDest = Path.Combine(_t.Root, "file-dest");
+        File.WriteAllText(fileDest, "not a dir");
+        Assert.Equal(BlitErrorCode.DestinationNotDirectory, Refusal(_t.Source, fileDest));
+        Assert.Equal("not a dir", File.ReadAllText(fileDest));
+    }
+
+    [Fact]
+    public void Relative_paths_are_rejected_by_the_engine()
+    {
+        Assert.Equal(BlitErrorCode.InvalidArgument, Refusal("relative/src", _t.Dest));
+    }
+
+    [Fact]
+    public void A_bad_exclude_pattern_is_refused()
+    {
+        TempTree.WriteFile(_t.S("f"), "f");
+        var ex = Assert.Throws<BlitException>(() => _t.Mirror(exclude: ["[abc"]));
+        Assert.Equal(BlitErrorCode.InvalidExcludePattern, ex.Code);
+        Assert.False(Directory.Exists(_t.Dest));
+    }
+}
+
+/// <summary>Tests that change process-wide environment variables run alone.</summary>
+[CollectionDefinition(nameof(EnvironmentCollection), DisableParallelization = true)]
+public sealed class EnvironmentCollection;
