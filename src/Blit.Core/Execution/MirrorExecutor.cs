@@ -18,7 +18,9 @@ internal sealed class MirrorExecutor
     internal const long LargeFileBytes = 4L << 20;
     private const int BatchEntries = 128;
 
-    private static int s_tempSequence;
+    // Random start: in a container every run can be PID 1, and a run killed there leaves
+    // '.~blit-1-<n>.tmp' names the next run would otherwise pick again (O_EXCL: EEXIST).
+    private static int s_tempSequence = Random.Shared.Next();
 
     private readonly IMirrorFileSystem _fs;
     private readonly ExcludeFilter _exclude;
