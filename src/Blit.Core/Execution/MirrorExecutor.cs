@@ -139,6 +139,11 @@ internal sealed class MirrorExecutor
                 {
                     if (op.NeedsCreate)
                     {
+                        if (op.DestKind is not null && _writeFailed)
+                        {
+                            op.Declined = true; // replacing the entry deletes it: not after a disk-full
+                            continue;
+                        }
                         if (op.DestKind is not null)
                         {
                             RemoveEntry(parent, op.Parent!, op.Name, op.DestKind.Value);
@@ -333,6 +338,10 @@ internal sealed class MirrorExecutor
                 if (_writeFailed && IsCopy(op.Action))
                 {
                     return;
+                }
+                if (_writeFailed && op.DestKind == EntryKind.Directory)
+                {
+                    continue; // replacing it would delete a directory tree, and nothing is deleted after a disk-full
                 }
                 RunOne(op, src, dst, cancellationToken);
             }
