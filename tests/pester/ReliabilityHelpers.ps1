@@ -202,10 +202,11 @@ function Compare-TreeState {
 }
 
 function Write-LargeFile {
-    <# A file of $Size bytes: random first and last MiB (seeded), a hole between. Cheap to make, slow to copy. #>
+    <# A file of $Size bytes: random first and last MiB (seeded; less for small files), a hole between. Cheap to make, slow to copy. #>
     param([Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][long] $Size, [int] $Seed = 1)
     $rnd = [Random]::new($Seed)
-    $head = [byte[]]::new(1MB); $tail = [byte[]]::new(1MB)
+    $chunk = [int][Math]::Min(1MB, [Math]::Floor($Size / 2))
+    $head = [byte[]]::new($chunk); $tail = [byte[]]::new($chunk)
     $rnd.NextBytes($head); $rnd.NextBytes($tail)
     $null = New-Item -ItemType Directory -Force -Path (Split-Path $Path -Parent)
     $fs = [IO.File]::Create($Path)
