@@ -101,8 +101,19 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                     }
                     return;
                 }
-                MirrorResult result = RunEngine(pump, Task.Run(() => session.Execute(_cancel.Token)),
-                    () => ShowProgress(reporter, progress));
+                MirrorResult result;
+                try
+                {
+                    result = RunEngine(pump, Task.Run(() => session.Execute(_cancel.Token)),
+                        () => ShowProgress(reporter, progress));
+                }
+                catch (BlitException ex)
+                {
+                    // Setup errors raised at execution (DestinationUnusable: the destination is created
+                    // only then) keep their stable id too.
+                    ThrowTerminatingError(ErrorMapping.ToRecord(ex));
+                    return;
+                }
                 ShowProgress(reporter, progress, final: true);
                 WriteObject(result);
             }
