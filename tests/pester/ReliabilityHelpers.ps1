@@ -240,6 +240,7 @@ function Initialize-NobodyRuntime {
     to a world-readable place, and the module is copied. Returns the paths.
     #>
     param([Parameter(Mandatory)][string] $Root)
+    $null = New-Item -ItemType Directory -Force -Path $Root
     $pwshDir = Join-Path $Root 'pwsh'
     if (-not (Test-Path $pwshDir)) {
         cp -al $PSHOME $pwshDir 2>$null
@@ -340,11 +341,12 @@ function Get-TreeDiff {
     owner, mtime (to the nanosecond) and link target of each entry (GNU find, symlinks not followed),
     then the contents (diff -r --no-dereference). Empty when the trees are equal.
     #>
-    param([Parameter(Mandatory)][string] $Expected, [Parameter(Mandatory)][string] $Actual)
+    param([Parameter(Mandatory)][string] $Expected, [Parameter(Mandatory)][string] $Actual, [switch] $NoOwner)
+    $owner = if ($NoOwner) { '' } else { '%U:%G' }  # a mirror run by a user cannot give files away
     $list = {
         param($root)
         # Directory sizes differ between filesystems; files and links carry theirs.
-        (find $root -mindepth 0 -type d -printf '%P|d|%m|%U:%G|%T@\n') + (find $root ! -type d -printf '%P|%y|%s|%m|%U:%G|%T@|%l\n') | Sort-Object
+        (find $root -mindepth 0 -type d -printf "%P|d|%m|$owner|%T@\n") + (find $root ! -type d -printf "%P|%y|%s|%m|$owner|%T@|%l\n") | Sort-Object
     }
     $e = & $list $Expected
     $a = & $list $Actual
