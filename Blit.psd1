@@ -11,7 +11,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('bin/Blit.format.ps1xml')
-    CmdletsToExport      = @('Invoke-BlitMirror')
+    CmdletsToExport      = @('Invoke-BlitMirror', 'Measure-BlitWorkload')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

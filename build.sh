@@ -31,11 +31,9 @@ build() {
     local out="src/Blit.Cmdlets/bin/$CONFIG/net8.0"
     cp "$out/Blit.Cmdlets.dll" "$out/Blit.Core.dll" "$out/Blit.Cmdlets.deps.json" bin/
     cp src/Blit.Cmdlets/Blit.format.ps1xml bin/
+    docs
     local expected="bin/Blit.Cmdlets.dll bin/Blit.Core.dll bin/Blit.format.ps1xml"
-    if [ -f scripts/Build-Help.ps1 ]; then  # TEMP until help lands
-        docs
-        expected="$expected bin/en-US/Blit.Cmdlets.dll-Help.xml en-US/about_Blit.help.txt"
-    fi
+    expected="$expected bin/en-US/Blit.Cmdlets.dll-Help.xml en-US/Blit.Cmdlets.dll-Help.xml en-US/about_Blit.help.txt"
     # A module folder missing any of these is broken: fail the build, not the user.
     for f in $expected; do
         [ -f "$f" ] || { echo "build: expected $f is missing" >&2; exit 1; }

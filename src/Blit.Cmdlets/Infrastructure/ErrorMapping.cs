@@ -28,6 +28,9 @@ internal static class ErrorMapping
             BlitErrorCode.SourceChanged => ErrorCategory.InvalidData,
             BlitErrorCode.DiskFull => ErrorCategory.QuotaExceeded,
             BlitErrorCode.MetadataFailed => ErrorCategory.MetadataError,
+            BlitErrorCode.ComparatorNotFound or BlitErrorCode.BenchmarkRootNotFound => ErrorCategory.ObjectNotFound,
+            BlitErrorCode.ComparatorArgumentUnsupported => ErrorCategory.InvalidArgument,
+            BlitErrorCode.LogPathUnusable or BlitErrorCode.BenchmarkRootUnusable => ErrorCategory.WriteError,
             _ => ErrorCategory.NotSpecified,
         };
     }

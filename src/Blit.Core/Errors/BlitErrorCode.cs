@@ -21,6 +21,12 @@ public enum BlitErrorCode
     InvalidResultsFile,
     ComparatorNotFound,
     LogPathUnusable,
+    /// <summary>The comparator (rsync, robocopy) rejects a flag it was given.</summary>
+    ComparatorArgumentUnsupported,
+    /// <summary>The benchmark root (-Root) does not exist.</summary>
+    BenchmarkRootNotFound,
+    /// <summary>The benchmark root cannot hold the workspace (not a directory, not writable, too little space).</summary>
+    BenchmarkRootUnusable,
 
     // Per-entry problems: the run goes on (non-terminating in the cmdlets).
     SourceUnreadable,

@@ -16,7 +16,11 @@ internal sealed class MirrorExecutor
 {
     /// <summary>Files at least this large get a batch (a worker) of their own.</summary>
     internal const long LargeFileBytes = 4L << 20;
-    private const int BatchEntries = 128;
+    /// <summary>
+    /// Entries per batch. A batch stays in one directory, and creating entries in one directory
+    /// serializes on its lock in the kernel, so workers do best in different directories.
+    /// </summary>
+    private const int BatchEntries = 4096;
 
     // Random start: in a container every run can be PID 1, and a run killed there leaves
     // '.~blit-1-<n>.tmp' names the next run would otherwise pick again (O_EXCL: EEXIST).
@@ -410,21 +414,32 @@ internal sealed class MirrorExecutor
     {
         string temp = NewTempName();
         CopyMethod method = default;
-        WithWritableRetry(dst, op.Dir, () =>
-            method = _fs.CopyFile(src, op.Name, op.Source, dst, temp, new ByteProgress(_counters, _progress), cancellationToken));
-        op.Dir.Touched = true;
-        try
+        var progress = new ByteProgress(_counters, _progress);
+        if (op.DestKind is null)
         {
-            if (op.DestKind == EntryKind.Directory)
-            {
-                DeleteTree(dst, op.Dir.RelativePath, op.Name);
-            }
-            _fs.Rename(dst, temp, op.Name);
+            // Nothing to replace: the file appears under its name complete, or not at all.
+            WithWritableRetry(dst, op.Dir, () =>
+                method = _fs.CopyNewFile(src, op.Name, op.Source, dst, temp, progress, cancellationToken));
+            op.Dir.Touched = true;
         }
-        catch
+        else
         {
-            _fs.Remove(dst, temp, isDirectory: false);
-            throw;
+            WithWritableRetry(dst, op.Dir, () =>
+                method = _fs.CopyFile(src, op.Name, op.Source, dst, temp, progress, cancellationToken));
+            op.Dir.Touched = true;
+            try
+            {
+                if (op.DestKind == EntryKind.Directory)
+                {
+                    DeleteTree(dst, op.Dir.RelativePath, op.Name);
+                }
+                _fs.Rename(dst, temp, op.Name);
+            }
+            catch
+            {
+                _fs.Remove(dst, temp, isDirectory: false);
+                throw;
+            }
         }
         Interlocked.Increment(ref op.Action == MirrorAction.CopyFile ? ref _counters.FilesCopied : ref _counters.FilesUpdated);
         switch (method)
@@ -601,7 +616,7 @@ internal sealed class MirrorExecutor
         {
             cancellationToken.ThrowIfCancellationRequested();
             DirOp op = plan.Directories[i];
-            if (op.IsDeclined || !(op.MetadataDiffers || op.Touched || op.Created))
+            if (op.IsDeclined || op.MetadataDeclined || !(op.MetadataDiffers || op.Touched || op.Created))
             {
                 continue;
             }

@@ -23,6 +23,18 @@ public static class MirrorEngine
         return session.Execute(cancellationToken);
     }
 
+    private static DirHandle OpenRoot(IMirrorFileSystem fs, string path, BlitErrorCode code, string role)
+    {
+        try
+        {
+            return fs.OpenRoot(path);
+        }
+        catch (NativeIOException ex)
+        {
+            throw new BlitException(code, $"Cannot open the {role} '{path}': {ex.Message}", path, ex);
+        }
+    }
+
     public static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener = null,
         MirrorProgress? progress = null, CancellationToken cancellationToken = default) =>
         Prepare(options, listener, progress, cancellationToken, fileSystem: null);
@@ -54,11 +66,11 @@ public static class MirrorEngine
         // A missing destination is created only when the plan is executed (-WhatIf touches nothing).
         bool destMissing = !Directory.Exists(destination);
 
-        DirHandle srcRoot = fs.OpenRoot(source);
+        DirHandle srcRoot = OpenRoot(fs, source, BlitErrorCode.SourceUnreadable, "source");
         DirHandle? dstRoot = null;
         try
         {
-            dstRoot = destMissing ? null : fs.OpenRoot(destination);
+            dstRoot = destMissing ? null : OpenRoot(fs, destination, BlitErrorCode.DestinationUnusable, "destination");
             FileMeta? destMeta = destMissing ? null : fs.StatRoot(destination);
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Scanning);
             int scanWorkers = Math.Max(2, Environment.ProcessorCount);

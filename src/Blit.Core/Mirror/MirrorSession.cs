@@ -107,7 +107,11 @@ public sealed class MirrorSession : IDisposable
         int large = 0, small = 0;
         foreach (EntryOp op in plan.Entries)
         {
-            if (op.Source.Size >= MirrorExecutor.LargeFileBytes)
+            if (op.Action is not (MirrorAction.CopyFile or MirrorAction.UpdateFile))
+            {
+                small++; // symlinks and metadata fixes: a few calls each, like a small file
+            }
+            else if (op.Source.Size >= MirrorExecutor.LargeFileBytes)
             {
                 large++;
             }
@@ -138,7 +142,7 @@ public sealed class MirrorSession : IDisposable
             else if (d.MetadataDiffers && d.Parent is not null)
             {
                 list.Add(new PlannedAction(MirrorAction.UpdateMetadata, d.RelativePath,
-                    MirrorExecutor.Combine(dest, d.RelativePath), EntryKind.Directory, 0, () => { }));
+                    MirrorExecutor.Combine(dest, d.RelativePath), EntryKind.Directory, 0, () => d.MetadataDeclined = true));
             }
         }
         foreach (EntryOp e in _plan.Entries)
@@ -255,6 +259,10 @@ public sealed class MirrorSession : IDisposable
             {
                 c.DirectoriesCreated++;
             }
+            else if (d.MetadataDiffers && (d.Parent is not null || _dstRoot is not null))
+            {
+                c.MetadataUpdated++; // as the executor counts it: existing directories only
+            }
         }
         foreach (EntryOp e in _plan.Entries)
         {
@@ -272,7 +280,7 @@ public sealed class MirrorSession : IDisposable
             {
                 if (del.Kind == EntryKind.Directory)
                 {
-                    c.DirectoriesDeleted++;
+                    CountTree(del.Tree, c);
                 }
                 else
                 {
@@ -281,6 +289,23 @@ public sealed class MirrorSession : IDisposable
             }
         }
         return BuildResult(c, whatIf: true, deletionSkipped: !_source.Complete && _plan.Deletions.Count > 0);
+    }
+
+    /// <summary>Counts a directory to delete with everything in it (as scanned).</summary>
+    private static void CountTree(DirListing? tree, MirrorCounters c)
+    {
+        c.DirectoriesDeleted++;
+        foreach (TreeEntry e in tree?.Entries ?? [])
+        {
+            if (e.Kind == EntryKind.Directory)
+            {
+                CountTree(e.Children, c);
+            }
+            else
+            {
+                c.FilesDeleted++;
+            }
+        }
     }
 
     private MirrorResult BuildResult(MirrorCounters c, bool whatIf, bool deletionSkipped) => new()

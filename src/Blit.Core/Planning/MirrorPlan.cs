@@ -32,6 +32,8 @@ internal sealed class DirOp
     public bool SourceReadable { get; init; } = true;
     public int Index { get; set; }
     public bool Declined { get; set; }
+    /// <summary>The user declined only this directory's metadata update (-Confirm).</summary>
+    public bool MetadataDeclined { get; set; }
     /// <summary>Set by the executor when anything inside changed (its mtime must be set again).</summary>
     public volatile bool Touched;
     public bool Created;

@@ -13,6 +13,9 @@ internal sealed class DirHandle : IDisposable
 
     public int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(DisplayPath);
 
+    /// <summary>Group that files created here get (cached by the backend; null until known).</summary>
+    public uint? NewFileGid { get; set; }
+
     /// <summary>Full path, for messages and for backends that work by path.</summary>
     public string DisplayPath { get; }
 
@@ -68,6 +71,14 @@ internal interface IMirrorFileSystem
     /// matches <paramref name="expected"/> after the copy; the temp file is then removed.
     /// </summary>
     CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies <paramref name="name"/> to a new entry of the same name in <paramref name="dstDir"/>, which
+    /// appears complete (data, mode, owner, mtime) or not at all; <paramref name="tempName"/> is used
+    /// where the filesystem cannot create unnamed files.
+    /// </summary>
+    CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken);
 
     bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken);

@@ -20,6 +20,10 @@ internal static unsafe partial class LinuxNative
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_REMOVEDIR = 0x200;
     public const int AT_EMPTY_PATH = 0x1000;
+    public const int AT_SYMLINK_FOLLOW = 0x400;
+    /// <summary>__O_TMPFILE | O_DIRECTORY: an unnamed file in a directory (same value on x86-64 and arm64).</summary>
+    public static readonly int O_TMPFILE = 0x400000 |
+        (RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000);
     public const uint STATX_BASIC_STATS = 0x7ff;
 
     public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100;
@@ -101,6 +105,9 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int RenameAt(int olddirfd, string oldpath, int newdirfd, string newpath);
 
+    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int LinkAt(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
+
     [LibraryImport(Libc, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SymlinkAt(string target, int newdirfd, string linkpath);
 
@@ -139,6 +146,9 @@ internal static unsafe partial class LinuxNative
 
     [LibraryImport(Libc, EntryPoint = "geteuid")]
     public static partial uint GetEuid();
+
+    [LibraryImport(Libc, EntryPoint = "getegid")]
+    public static partial uint GetEgid();
 
     [LibraryImport(Libc, EntryPoint = "sync")]
     public static partial void Sync();

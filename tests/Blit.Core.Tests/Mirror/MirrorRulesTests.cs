@@ -102,7 +102,10 @@ public sealed class MirrorRulesTests : IDisposable
         TempTree.WriteFile(_t.D("same-content-other-mtime"), "CCCC", 1_500_000_000, 7);
         TempTree.WriteFile(_t.S("identical"), "DDDD", 1_600_000_000, 1);
         TempTree.WriteFile(_t.D("identical"), "DDDD", 1_600_000_000, 1);
-        var inodeBefore = new LinuxFileSystem().StatRoot(_t.D("same-content-other-mtime"));
+        // Equal root metadata, so the only metadata update expected is the file's.
+        TempTree.SetMtime(_t.Source, 1_700_000_000, 0);
+        TempTree.SetMtime(_t.Dest, 1_700_000_000, 0);
+        string inodeBefore = TempTree.Run("stat", "-c", "%i", _t.D("same-content-other-mtime"));
 
         MirrorResult r = _t.Mirror(checksum: true);
 
@@ -112,7 +115,7 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.Equal(4, r.BytesCopied);
         Assert.Equal("AAAA", File.ReadAllText(_t.D("changed")));
         AssertMirrored();
-        Assert.Equal(inodeBefore.Size, new LinuxFileSystem().StatRoot(_t.D("same-content-other-mtime")).Size);
+        Assert.Equal(inodeBefore, TempTree.Run("stat", "-c", "%i", _t.D("same-content-other-mtime"))); // not rewritten
     }
 
     [Fact]
@@ -158,6 +161,26 @@ public sealed class MirrorRulesTests : IDisposable
         MirrorResult r = _t.Mirror();
         Assert.Equal(1, r.MetadataUpdated);
         Assert.Equal(0, r.FilesUpdated);
+        AssertMirrored();
+    }
+
+    [Fact]
+    public void Owner_is_right_in_a_setgid_destination_directory_and_modes_survive_the_umask()
+    {
+        TempTree.WriteFile(_t.S("dir/root-owned"), "r");
+        TempTree.Chown(_t.S("dir/root-owned"), 0, 0);
+        TempTree.WriteFile(_t.S("dir/world"), "w");
+        TempTree.Chmod(_t.S("dir/world"), 0x1FF); // 0777: the umask would strip it
+        TempTree.WriteFile(_t.S("dir/setuid"), "s");
+        TempTree.Chown(_t.S("dir/setuid"), 1234, 1234);
+        TempTree.Chmod(_t.S("dir/setuid"), 0x9ED); // 04755: chown would clear it
+        TempTree.Chown(_t.S("dir"), 0, 0);
+        Directory.CreateDirectory(_t.D("dir"));
+        TempTree.Chown(_t.D("dir"), 0, 5678);
+        TempTree.Chmod(_t.D("dir"), 0x5ED); // 02755: new files would inherit group 5678
+
+        _t.Mirror();
+
         AssertMirrored();
     }
 
@@ -294,6 +317,23 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
+    public void A_large_file_copied_in_parallel_ranges_is_exact()
+    {
+        // Above the parallel threshold, with a tail that is not a whole chunk.
+        long size = LinuxFileSystem.ParallelCopyBytes + (5L << 20) + 12345;
+        var data = new byte[size];
+        new Random(7).NextBytes(data);
+        Directory.CreateDirectory(_t.S("big"));
+        File.WriteAllBytes(_t.S("big/file.bin"), data);
+
+        MirrorResult r = _t.Mirror();
+
+        Assert.Equal(size, r.BytesCopied);
+        Assert.Equal(1, r.FilesKernelCopied + r.FilesCloned);
+        AssertMirrored();
+    }
+
+    [Fact]
     public void Stale_temp_files_of_an_interrupted_run_are_removed()
     {
         TempTree.WriteFile(_t.S("f"), "f");
@@ -381,6 +421,37 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.Equal(1, r.FilesCopied);
         Assert.Equal(1, r.FilesUpdated);
         Assert.Equal(1, r.FilesDeleted);
+    }
+
+    [Fact]
+    public void WhatIf_counts_what_the_real_run_then_does()
+    {
+        TempTree.WriteFile(_t.S("new/file"), "n");
+        TempTree.WriteFile(_t.S("changed"), "new!", 2_000_000_000);
+        TempTree.WriteFile(_t.S("modeonly"), "m", 2_000_000_000);
+        TempTree.WriteFile(_t.D("changed"), "old", 1_000_000_000);
+        TempTree.WriteFile(_t.D("modeonly"), "m", 2_000_000_000);
+        TempTree.Chmod(_t.D("modeonly"), 0x180);
+        TempTree.WriteFile(_t.D("junkdir/a/b"), "x");
+        TempTree.WriteFile(_t.D("junk"), "j");
+        Directory.CreateDirectory(_t.S("samedir"));
+        Directory.CreateDirectory(_t.D("samedir"));
+        TempTree.Chmod(_t.D("samedir"), 0x1C0);
+        TempTree.SetMtime(_t.Source, 1_700_000_000, 1);
+        TempTree.SetMtime(_t.Dest, 1_700_000_000, 2);
+
+        MirrorResult planned;
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest }))
+        {
+            planned = session.WhatIfResult();
+        }
+        MirrorResult done = _t.Mirror();
+
+        Assert.Equal((done.FilesCopied, done.FilesUpdated, done.MetadataUpdated, done.DirectoriesCreated, done.FilesDeleted, done.DirectoriesDeleted, done.BytesCopied),
+            (planned.FilesCopied, planned.FilesUpdated, planned.MetadataUpdated, planned.DirectoriesCreated, planned.FilesDeleted, planned.DirectoriesDeleted, planned.BytesCopied));
+        Assert.Equal(2, done.FilesDeleted);
+        Assert.Equal(2, done.DirectoriesDeleted);
+        Assert.Equal(3, done.MetadataUpdated); // modeonly, samedir and the root
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 {
     private readonly LinuxFileSystem _inner = new();
 
-    /// <summary>Before a file copy starts; the argument is the source file's path.</summary>
+    /// <summary>Before a file copy (an update or a new file) starts; the argument is the source file's path.</summary>
     public Action<string>? BeforeCopy { get; set; }
 
     /// <summary>After each chunk a copy reports (before the engine re-checks the source); source path, bytes.</summary>
@@ -52,6 +52,15 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         BeforeCopy?.Invoke(source);
         IProgress<long>? progress = OnCopyProgress is null ? bytesProgress : new HookedProgress(bytesProgress, source, OnCopyProgress);
         return _inner.CopyFile(srcDir, name, expected, dstDir, tempName, progress, cancellationToken);
+    }
+
+    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        string source = srcDir.Child(name);
+        BeforeCopy?.Invoke(source);
+        IProgress<long>? progress = OnCopyProgress is null ? bytesProgress : new HookedProgress(bytesProgress, source, OnCopyProgress);
+        return _inner.CopyNewFile(srcDir, name, expected, dstDir, tempName, progress, cancellationToken);
     }
 
     public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>

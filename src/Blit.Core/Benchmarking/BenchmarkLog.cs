@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using Blit.Errors;
+
+namespace Blit.Benchmarking;
+
+/// <summary>
+/// The logs of one workload's benchmark: a human <c>bench.log</c> written as the runs go (so an
+/// interrupted benchmark still leaves its trail) and a <c>results.json</c> beside it
+/// (<see cref="ResultsFile"/>) that the gate reads back. Layout:
+/// <c>&lt;logRoot&gt;/&lt;platform&gt;/bench_&lt;workload&gt;_&lt;yyyyMMddTHHmmssZ&gt;/</c>.
+/// </summary>
+public sealed class BenchmarkLog : IDisposable
+{
+    public const string LogFileName = "bench.log";
+    public const string ResultsFileName = "results.json";
+
+    private readonly StreamWriter _writer;
+    private readonly Action<string>? _echo;
+    private readonly object _lock = new();
+
+    private BenchmarkLog(string directory, StreamWriter writer, Action<string>? echo)
+    {
+        Directory = directory;
+        _writer = writer;
+        _echo = echo;
+    }
+
+    public string Directory { get; }
+
+    public string LogPath => Path.Combine(Directory, LogFileName);
+
+    public string ResultsPath => Path.Combine(Directory, ResultsFileName);
+
+    /// <summary>bench_&lt;workload&gt;_&lt;UTC timestamp&gt;, e.g. bench_smallfiles_20250601T101500Z.</summary>
+    public static string DirectoryName(Workload workload, DateTimeOffset started) =>
+        "bench_" + workload.ToString().ToLowerInvariant() + "_" +
+        started.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Checks up front that logs can be written under <paramref name="logRoot"/>/<paramref name="platform"/>
+    /// (creates it and writes a probe file); throws LogPathUnusable otherwise.
+    /// </summary>
+    public static string EnsureWritable(string logRoot, string platform)
+    {
+        string dir = Path.Combine(logRoot, platform);
+        try
+        {
+            System.IO.Directory.CreateDirectory(dir);
+            string probe = Path.Combine(dir, $".blit-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, string.Empty);
+            File.Delete(probe);
+            return dir;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new BlitException(BlitErrorCode.LogPathUnusable,
+                $"Cannot write benchmark logs under '{dir}': {ex.Message}", dir, ex);
+        }
+    }
+
+    /// <summary>Creates the log directory (with a -2, -3, ... suffix if the name is taken) and opens bench.log.</summary>
+    public static BenchmarkLog Create(string logRoot, string platform, Workload workload, DateTimeOffset started,
+        Action<string>? echo = null)
+    {
+        string parent = EnsureWritable(logRoot, platform);
+        string name = DirectoryName(workload, started);
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                string dir = Path.Combine(parent, attempt == 1 ? name : $"{name}-{attempt}");
+                if (System.IO.Directory.Exists(dir))
+                {
+                    continue;
+                }
+                System.IO.Directory.CreateDirectory(dir);
+                var stream = new FileStream(Path.Combine(dir, LogFileName), FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+                return new BenchmarkLog(dir, writer, echo);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BlitException(BlitErrorCode.LogPathUnusable, $"Cannot create a benchmark log under '{parent}': {ex.Message}",
+                parent, ex);
+        }
+    }
+
+    /// <summary>Writes one line (flushed at once) and echoes it to the listener (Write-Verbose in the cmdlet).</summary>
+    public void Line(string text = "")
+    {
+        lock (_lock)
+        {
+            _writer.WriteLine(text);
+        }
+        if (text.Length > 0)
+        {
+            _echo?.Invoke(text);
+        }
+    }
+
+    public void Line(FormattableString text) => Line(text.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Writes results.json (atomically: temp file and rename) with everything measured so far.</summary>
+    public void SaveResults(DateTimeOffset started, SystemInfo system, IReadOnlyList<WorkloadMeasurement> measurements)
+    {
+        try
+        {
+            new ResultsFile { Timestamp = started, System = system, Measurements = measurements }.Save(ResultsPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BlitException(BlitErrorCode.LogPathUnusable, $"Cannot write '{ResultsPath}': {ex.Message}", ResultsPath, ex);
+        }
+    }
+
+    /// <summary>The summary table of one workload size, as bench.log shows it.</summary>
+    public static IEnumerable<string> SummaryTable(IReadOnlyList<WorkloadMeasurement> measurements)
+    {
+        yield return string.Format(CultureInfo.InvariantCulture, "  {0,-9} {1,10} {2,10} {3,10} {4,10} {5,11} {6,8} {7,10} {8,7}",
+            "tool", "median s", "min s", "max s", "MiB/s", "files/s", "CPU s", "peak MiB", "failed");
+        foreach (WorkloadMeasurement m in measurements)
+        {
+            yield return string.Format(CultureInfo.InvariantCulture,
+                "  {0,-9} {1,10:0.000} {2,10:0.000} {3,10:0.000} {4,10:0.0} {5,11:0} {6,8:0.000} {7,10:0.0} {8,4}/{9}",
+                m.Tool, m.MedianSeconds, m.MinSeconds, m.MaxSeconds, m.MiBPerSecond, m.FilesPerSecond, m.MedianCpuSeconds,
+                m.PeakMemoryBytes / (double)WorkloadSpec.MiB, m.FailedRuns, m.Samples.Count);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _writer.Dispose();
+        }
+    }
+}

@@ -1,0 +1,658 @@
+using System.Diagnostics;
+using System.Globalization;
+using Blit.Errors;
+using Blit.Mirror;
+
+namespace Blit.Benchmarking;
+
+/// <summary>What to measure and how.</summary>
+public sealed record BenchmarkOptions
+{
+    /// <summary>The workloads and sizes, measured in this order (grouped by workload for the logs).</summary>
+    public required IReadOnlyList<WorkloadSpec> Specs { get; init; }
+
+    /// <summary>An existing directory; the workspace is created inside it.</summary>
+    public required string Root { get; init; }
+
+    /// <summary>Logs go to &lt;LogRoot&gt;/&lt;platform&gt;/bench_&lt;workload&gt;_&lt;timestamp&gt;/.</summary>
+    public required string LogRoot { get; init; }
+
+    public int Runs { get; init; } = 5;
+
+    public int Warmup { get; init; } = 1;
+
+    public ComparatorKind Comparator { get; init; } = ComparatorKind.Auto;
+
+    /// <summary>Replaces the comparator's default flags (source and destination are added by the runner).</summary>
+    public IReadOnlyList<string>? ComparatorArguments { get; init; }
+
+    public bool KeepWorkspace { get; init; }
+
+    /// <summary>Drop the page cache before every run (where permitted).</summary>
+    public bool DropCaches { get; init; }
+
+    /// <summary>sync(2) inside the timed window, after the tool ends.</summary>
+    public bool Flush { get; init; }
+
+    /// <summary>The PATH searched for the comparator; null: this process's PATH.</summary>
+    public string? PathVariable { get; init; }
+
+    /// <summary>The command that started the benchmark, for the log.</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary>Where the page cache is dropped (a test can point this at a file).</summary>
+    public string DropCachesPath { get; init; } = "/proc/sys/vm/drop_caches";
+
+    public TreeVerifier Verifier { get; init; } = new();
+
+    public const int MaxRuns = 1000;
+    public const int MaxWarmup = 100;
+}
+
+/// <summary>Where the runner is, for progress.</summary>
+public sealed record BenchmarkStatus(Workload Workload, string SizeLabel, string Activity, string? Tool, int Run, int Runs,
+    int Step, int TotalSteps);
+
+/// <summary>One run (warm-up or measured) as it happened.</summary>
+public sealed record RunRecord(WorkloadSpec Spec, string Tool, int Round, bool IsWarmup, RunSample Sample,
+    VerificationResult Verification, MirrorResult? BlitResult);
+
+/// <summary>Receives the runner's reports. Called on the runner's thread.</summary>
+public interface IBenchmarkListener
+{
+    void OnStatus(BenchmarkStatus status);
+
+    /// <summary>A line written to bench.log.</summary>
+    void OnLog(string line);
+
+    void OnWarning(string message);
+
+    void OnRun(RunRecord run);
+
+    /// <summary>A finished measurement, already saved in its results.json.</summary>
+    void OnMeasurement(WorkloadMeasurement measurement);
+}
+
+/// <summary>
+/// Runs the benchmark of DESIGN.md §4: builds each workload's tree under a fresh workspace,
+/// then for each round (warm-ups first) runs every tool, alternating the order each round,
+/// each against its own destination prepared outside the timed window (emptied for full
+/// copies, put back to the pre-change state for Incremental, left mirrored for NoOp), and
+/// verifies the destination after every run. Blit runs in-process around the engine call; the
+/// comparator runs as a process. Logs and results.json are written per workload.
+/// </summary>
+public sealed class BenchmarkRunner
+{
+    public const string BlitTool = "blit";
+
+    private readonly BenchmarkOptions _options;
+    private readonly IBenchmarkListener? _listener;
+    private readonly List<string> _recordedOptions = [];
+    private bool _dropCachesWorks;
+    private int _step;
+    private int _totalSteps;
+
+    public BenchmarkRunner(BenchmarkOptions options, IBenchmarkListener? listener = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _listener = listener;
+    }
+
+    /// <summary>The workspace of the current (or last) run; removed at the end unless KeepWorkspace.</summary>
+    public string? Workspace { get; private set; }
+
+    /// <summary>Checks the options; throws <see cref="BlitException"/> with a stable code for anything unusable.</summary>
+    public static void Validate(BenchmarkOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Specs.Count == 0)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument, "No workload to measure.");
+        }
+        foreach (WorkloadSpec spec in options.Specs)
+        {
+            spec.Validate();
+        }
+        if (options.Runs < 1 || options.Runs > BenchmarkOptions.MaxRuns)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument,
+                $"Runs must be between 1 and {BenchmarkOptions.MaxRuns}; got {options.Runs}.");
+        }
+        if (options.Warmup < 0 || options.Warmup > BenchmarkOptions.MaxWarmup)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument,
+                $"Warmup must be between 0 and {BenchmarkOptions.MaxWarmup}; got {options.Warmup}.");
+        }
+        if (options.ComparatorArguments is { } args && args.Any(string.IsNullOrEmpty))
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument, "Comparator arguments cannot be empty strings.");
+        }
+        if (!Directory.Exists(options.Root))
+        {
+            throw File.Exists(options.Root)
+                ? new BlitException(BlitErrorCode.BenchmarkRootUnusable, $"The benchmark root '{options.Root}' is a file, not a directory.", options.Root)
+                : new BlitException(BlitErrorCode.BenchmarkRootNotFound, $"The benchmark root '{options.Root}' does not exist.", options.Root);
+        }
+    }
+
+    /// <summary>Bytes of disk the largest workload needs: its source and one destination per tool, plus a block per file.</summary>
+    public static long SpaceNeeded(WorkloadSpec spec, int tools)
+    {
+        var builder = new WorkloadBuilder(spec);
+        long bytes = Math.Max(builder.BaseBytes, builder.SourceBytes) + (spec.FileCount + spec.AddCount + 1L) * 4096;
+        return bytes * (1 + tools);
+    }
+
+    public IReadOnlyList<WorkloadMeasurement> Run(CancellationToken cancellationToken = default)
+    {
+        Validate(_options);
+        ComparatorTool? comparator = ComparatorTool.Select(_options.Comparator, _options.ComparatorArguments,
+            _options.PathVariable ?? Environment.GetEnvironmentVariable("PATH"), out string? missing);
+        if (missing is not null)
+        {
+            _listener?.OnWarning(missing);
+        }
+        int toolCount = comparator is null ? 1 : 2;
+        CheckSpace(toolCount);
+
+        string workspace = Path.Combine(_options.Root, $"blit-bench-{Guid.NewGuid():N}"[..19]);
+        try
+        {
+            Directory.CreateDirectory(workspace);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BlitException(BlitErrorCode.BenchmarkRootUnusable,
+                $"Cannot create a workspace in the benchmark root '{_options.Root}': {ex.Message}", _options.Root, ex);
+        }
+        Workspace = workspace;
+        var results = new List<WorkloadMeasurement>();
+        BenchmarkLog? log = null;
+        try
+        {
+            BenchmarkLog.EnsureWritable(_options.LogRoot, SystemProbe.PlatformName);
+            SystemInfo system = SystemProbe.Probe(workspace, out StorageInfo storage);
+            comparator?.Probe(workspace, cancellationToken);
+            PrepareOptions();
+            int rounds = _options.Warmup + _options.Runs;
+            _totalSteps = _options.Specs.Count * (1 + rounds * toolCount);
+
+            foreach (IGrouping<Workload, WorkloadSpec> group in _options.Specs.GroupBy(s => s.Workload))
+            {
+                DateTimeOffset started = DateTimeOffset.UtcNow;
+                log = BenchmarkLog.Create(_options.LogRoot, system.Platform, group.Key, started, line => _listener?.OnLog(line));
+                WriteHeader(log, group.Key, started, system, storage, comparator, workspace);
+                var measured = new List<WorkloadMeasurement>();
+                foreach (WorkloadSpec spec in group)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    IReadOnlyList<WorkloadMeasurement> m = MeasureSpec(spec, comparator, workspace, system, log, started,
+                        cancellationToken);
+                    measured.AddRange(m);
+                    log.SaveResults(started, system, measured);
+                    foreach (WorkloadMeasurement w in m)
+                    {
+                        _listener?.OnMeasurement(w);
+                    }
+                    results.AddRange(m);
+                }
+                log.Line($"Results: {log.ResultsPath}");
+                log.Line($"Finished: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");
+                log.Dispose();
+                log = null;
+            }
+            return results;
+        }
+        catch (OperationCanceledException) when (log is not null)
+        {
+            log.Line($"Stopped (cancelled) at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC; unfinished measurements are not in results.json.");
+            throw;
+        }
+        finally
+        {
+            if (_options.KeepWorkspace)
+            {
+                log?.Line($"Workspace kept (-KeepWorkspace): {workspace}");
+            }
+            else
+            {
+                RemoveTree(workspace);
+            }
+            log?.Dispose();
+        }
+    }
+
+    private void CheckSpace(int tools)
+    {
+        long need = _options.Specs.Max(s => SpaceNeeded(s, tools));
+        long free;
+        try
+        {
+            free = new DriveInfo(Path.GetFullPath(_options.Root)).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return; // Cannot tell: let the run find out.
+        }
+        if (need > free)
+        {
+            throw new BlitException(BlitErrorCode.BenchmarkRootUnusable,
+                $"The benchmark root '{_options.Root}' has {SystemProbe.FormatBytes(free)} free; the largest workload needs about " +
+                $"{SystemProbe.FormatBytes(need)} (its tree and one copy per tool). Choose another -Root or smaller sizes.",
+                _options.Root);
+        }
+    }
+
+    private void PrepareOptions()
+    {
+        if (_options.DropCaches)
+        {
+            string? why = TryDropCaches();
+            _dropCachesWorks = why is null;
+            if (_dropCachesWorks)
+            {
+                _recordedOptions.Add("DropCaches");
+            }
+            else
+            {
+                _recordedOptions.Add("DropCachesUnavailable");
+                _listener?.OnWarning($"-DropCaches: cannot drop the page cache ({why}); every run is warm-cache.");
+            }
+        }
+        if (_options.Flush)
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                _recordedOptions.Add("FlushUnavailable");
+                _listener?.OnWarning("-Flush: there is no system-wide sync on Windows; runs are timed without a flush.");
+            }
+            else
+            {
+                _recordedOptions.Add("Flush");
+            }
+        }
+    }
+
+    /// <summary>sync, then drop the page cache, dentries and inodes; null on success, else why not.</summary>
+    private string? TryDropCaches()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return $"not supported on {SystemProbe.PlatformName} (Linux only)";
+        }
+        try
+        {
+            ResourceUsage.Sync();
+            File.WriteAllText(_options.DropCachesPath, "3");
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"writing {_options.DropCachesPath} failed: {ex.Message}; it needs root";
+        }
+    }
+
+    private void WriteHeader(BenchmarkLog log, Workload workload, DateTimeOffset started, SystemInfo system, StorageInfo storage,
+        ComparatorTool? comparator, string workspace)
+    {
+        log.Line($"Blit benchmark: {workload}");
+        log.Line($"Started: {started:yyyy-MM-dd HH:mm:ss} UTC");
+        if (_options.CommandLine is { Length: > 0 } cmd)
+        {
+            log.Line($"Command: {cmd}");
+        }
+        log.Line();
+        log.Line("System:");
+        log.Line($"  Platform: {system.Platform}");
+        log.Line($"  OS: {system.OperatingSystem}");
+        log.Line($"  Kernel: {system.Kernel}");
+        log.Line($"  CPU: {system.CpuModel} ({system.CpuCount} logical)");
+        log.Line($"  RAM: {SystemProbe.FormatBytes(system.MemoryBytes)}");
+        log.Line($"  Machine: {system.MachineName}");
+        log.Line($"  Root: {_options.Root} (workspace {workspace})");
+        log.Line($"  Filesystem: {storage.FileSystem} on {storage.Device}, mounted at {storage.MountPoint}; device kind: {storage.DeviceKind}");
+        log.Line($"  Blit: {system.BlitVersion}");
+        log.Line();
+        log.Line("Method:");
+        log.Line($"  Rounds: {_options.Warmup} warm-up + {_options.Runs} measured; the tools alternate order each round " +
+                 "(odd rounds blit first, even rounds the comparator first)");
+        log.Line("  Destinations: one per tool, prepared outside the timed window: emptied for LargeFile/SmallFiles/Mixed; " +
+                 "put back to the pre-change tree for Incremental (so every run is a real update pass); " +
+                 "left mirrored for NoOp (rebuilt after a failed run)");
+        log.Line("  Blit: Invoke-BlitMirror's engine (MirrorEngine.Run) in this process, default options (planner chooses workers and copy method)");
+        log.Line($"    {ResourceUsage.SelfMethod}");
+        if (comparator is null)
+        {
+            log.Line(_options.Comparator == ComparatorKind.None
+                ? "  Comparator: none (-Comparator None)"
+                : "  Comparator: none (not found; see the warning)");
+        }
+        else
+        {
+            log.Line($"  Comparator: {comparator.Name} at {comparator.ExecutablePath}" +
+                     (comparator.Version is null ? string.Empty : $" ({comparator.Version})"));
+            log.Line($"    command: {comparator.CommandLine("SRC", "DEST")}" +
+                     (comparator.FlagsOverridden ? " (flags from -ComparatorArgument)" : " (default flags)"));
+            log.Line($"    success: {(comparator.IsRobocopy ? "exit code below 8" : "exit code 0")}");
+            log.Line($"    {ResourceUsage.ChildMethod}");
+        }
+        log.Line($"  Verification after every run: {_options.Verifier.Describe()}; a run that does not verify is failed");
+        log.Line($"  Summary: median, min and max wall seconds over verified runs (all runs when none verified); MiB/s and files/s from the median");
+        log.Line("  Cold cache (-DropCaches): " + (!_options.DropCaches ? "off"
+            : _dropCachesWorks ? $"on: sync, then \"3\" written to {_options.DropCachesPath} before every run"
+            : "requested but not permitted; runs are warm-cache"));
+        log.Line("  Flush (-Flush): " + (!_options.Flush ? "off"
+            : OperatingSystem.IsWindows() ? "requested but unavailable on Windows" : "on: sync(2) after the tool ends, inside the timed window"));
+        log.Line("  Blit history/telemetry: none exists in this version of Blit, so nothing needs keeping out of the measured runs");
+        log.Line();
+    }
+
+    private IReadOnlyList<WorkloadMeasurement> MeasureSpec(WorkloadSpec spec, ComparatorTool? comparator, string workspace,
+        SystemInfo system, BenchmarkLog log, DateTimeOffset started, CancellationToken cancellationToken)
+    {
+        string label = spec.SizeLabel;
+        string specDir = Path.Combine(workspace, $"{spec.Workload.ToString().ToLowerInvariant()}-{label}");
+        string source = Path.Combine(specDir, "source");
+        var builder = new WorkloadBuilder(spec);
+        Report(spec, "Generating the workload tree", null, 0, 0);
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(specDir);
+        builder.BuildSource(source, cancellationToken);
+        _step++;
+        log.Line($"Workload {spec.Workload} {label}: {builder.SourceFileCount:N0} files, {builder.Directories.Count:N0} directories, " +
+                 $"{SystemProbe.FormatBytes(builder.SourceBytes)} ({builder.SourceBytes:N0} bytes), seed {spec.Seed}; " +
+                 $"generated in {clock.Elapsed.TotalSeconds:0.00} s");
+        if (spec.Workload == Workload.Incremental)
+        {
+            log.Line($"  Change per run: append to {spec.TouchCount:N0} files, delete {spec.DeleteCount:N0}, add {spec.AddCount:N0} " +
+                     $"({spec.MinFileBytes:N0}-{spec.MaxFileBytes:N0} bytes each)");
+        }
+        else if (spec.FileCount > 0)
+        {
+            log.Line($"  Small files: {spec.MinFileBytes:N0}-{spec.MaxFileBytes:N0} bytes, {spec.FilesPerDirectory:N0} per directory");
+        }
+
+        var tools = new List<ToolState> { new(BlitTool, Path.Combine(specDir, BlitTool), null) };
+        if (comparator is not null)
+        {
+            tools.Add(new ToolState(comparator.Name, Path.Combine(specDir, comparator.Name), comparator));
+        }
+        int rounds = _options.Warmup + _options.Runs;
+        for (int round = 0; round < rounds; round++)
+        {
+            bool warmup = round < _options.Warmup;
+            int number = warmup ? round + 1 : round - _options.Warmup + 1;
+            IEnumerable<ToolState> order = round % 2 == 0 ? tools : Enumerable.Reverse(tools);
+            foreach (ToolState tool in order)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Report(spec, warmup ? "Warm-up" : "Run", tool.Name, number, warmup ? _options.Warmup : _options.Runs);
+                PrepareDestination(builder, tool, cancellationToken);
+                if (_dropCachesWorks)
+                {
+                    TryDropCaches();
+                }
+                (RunSample sample, VerificationResult verification, MirrorResult? blit) =
+                    RunOnce(tool, source, builder, number, round, cancellationToken);
+                tool.LastVerified = sample.Verified;
+                _step++;
+                if (!warmup)
+                {
+                    tool.Samples.Add(sample);
+                    if (blit is not null)
+                    {
+                        tool.PlannerChoices.Add(PlannerNotes(blit));
+                    }
+                }
+                log.Line(RunLine(warmup, number, tool.Name, sample, verification, blit));
+                _listener?.OnRun(new RunRecord(spec, tool.Name, round, warmup, sample, verification, blit));
+            }
+        }
+
+        var measurements = new List<WorkloadMeasurement>();
+        foreach (ToolState tool in tools)
+        {
+            var context = new MeasurementContext
+            {
+                Workload = spec.Workload,
+                SizeLabel = label,
+                TotalBytes = builder.SourceBytes,
+                FileCount = builder.SourceFileCount,
+                Tool = tool.Name,
+                Command = tool.Comparator?.CommandLine(source, tool.Destination)
+                    ?? $"Invoke-BlitMirror -Path {source} -Destination {tool.Destination} (in-process MirrorEngine.Run, default options)",
+                IsComparator = tool.Comparator is not null,
+                WarmupRuns = _options.Warmup,
+                PlannerNotes = tool.Comparator is null ? string.Join(" | ", tool.PlannerChoices.Distinct(StringComparer.Ordinal)) : null,
+                Timestamp = started,
+                System = system,
+                LogPath = log.LogPath,
+                ResultsPath = log.ResultsPath,
+                Options = [.. _recordedOptions],
+            };
+            measurements.Add(Statistics.Summarize(context, tool.Samples));
+        }
+        log.Line($"Summary {spec.Workload} {label} ({_options.Warmup} warm-up, {_options.Runs} runs; " +
+                 $"{builder.SourceFileCount:N0} files, {SystemProbe.FormatBytes(builder.SourceBytes)}):");
+        foreach (string line in BenchmarkLog.SummaryTable(measurements))
+        {
+            log.Line(line);
+        }
+        WorkloadMeasurement blitSummary = measurements[0];
+        if (!string.IsNullOrEmpty(blitSummary.PlannerNotes))
+        {
+            log.Line($"  blit planner: {blitSummary.PlannerNotes}");
+        }
+        if (measurements.Count > 1 && blitSummary.MedianSeconds > 0)
+        {
+            WorkloadMeasurement c = measurements[1];
+            string caveat = blitSummary.Verified && c.Verified ? string.Empty : " (not every run verified: not comparable)";
+            log.Line($"  {c.Tool} median / blit median = {c.MedianSeconds / blitSummary.MedianSeconds:0.00}{caveat}");
+        }
+        if (_options.KeepWorkspace)
+        {
+            log.Line($"  Workspace kept (-KeepWorkspace): {specDir}");
+        }
+        else
+        {
+            RemoveTree(specDir);
+        }
+        log.Line();
+        return measurements;
+    }
+
+    private (RunSample Sample, VerificationResult Verification, MirrorResult? Blit) RunOnce(ToolState tool, string source,
+        WorkloadBuilder builder, int number, int round, CancellationToken cancellationToken)
+    {
+        double wall, cpu;
+        long peak;
+        string? failure;
+        MirrorResult? blit = null;
+        if (tool.Comparator is null)
+        {
+            (wall, cpu, peak, blit, failure) = RunBlit(source, tool.Destination, cancellationToken);
+        }
+        else
+        {
+            try
+            {
+                ProcessMeasurement p = tool.Comparator.Run(source, tool.Destination, _options.Flush, cancellationToken);
+                (wall, cpu, peak) = (p.WallSeconds, p.CpuSeconds, p.PeakMemoryBytes);
+                failure = tool.Comparator.IsSuccess(p.ExitCode)
+                    ? null
+                    : $"{tool.Comparator.DescribeExit(p.ExitCode)}" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty);
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                (wall, cpu, peak) = (0, 0, 0);
+                failure = $"{tool.Name} could not be started: {ex.Message}";
+            }
+        }
+        VerificationResult verification = _options.Verifier.Verify(source, tool.Destination,
+            builder.Spec.Seed ^ (round * 7919) ^ tool.Name.Length, builder.ChangedPaths, cancellationToken);
+        failure ??= verification.Failure is null ? null : "verification failed: " + verification.Failure;
+        var sample = new RunSample
+        {
+            Run = number,
+            WallSeconds = wall,
+            CpuSeconds = cpu,
+            PeakMemoryBytes = peak,
+            Verified = failure is null && verification.Matches,
+            Failure = failure,
+        };
+        return (sample, verification, blit);
+    }
+
+    private (double Wall, double Cpu, long Peak, MirrorResult? Result, string? Failure) RunBlit(string source, string destination,
+        CancellationToken cancellationToken)
+    {
+        var options = new MirrorOptions { Source = source, Destination = destination };
+        var errors = new ErrorCollector();
+        // Garbage from generation and earlier runs is collected here, not inside the timed window.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        ResourceUsage.PeakWindow window = ResourceUsage.StartSelfPeakWindow();
+        double cpuBefore = ResourceUsage.SelfCpuSeconds();
+        var clock = Stopwatch.StartNew();
+        MirrorResult? result = null;
+        string? failure = null;
+        try
+        {
+            result = MirrorEngine.Run(options, errors, null, cancellationToken);
+        }
+        catch (BlitException ex)
+        {
+            failure = $"blit failed: {ex.Code}: {ex.Message}";
+        }
+        catch (IOException ex)
+        {
+            failure = $"blit failed: {ex.Message}";
+        }
+        if (_options.Flush)
+        {
+            ResourceUsage.Sync();
+        }
+        clock.Stop();
+        double cpu = ResourceUsage.SelfCpuSeconds() - cpuBefore;
+        long peak = ResourceUsage.SelfPeakGrowth(window);
+        if (failure is null && result is not null && (result.Errors > 0 || errors.Count > 0))
+        {
+            failure = $"blit reported {Math.Max(result.Errors, errors.Count)} error(s); first: {errors.First ?? "(none reported)"}";
+        }
+        return (clock.Elapsed.TotalSeconds, Math.Max(0, cpu), peak, result, failure);
+    }
+
+    private static void PrepareDestination(WorkloadBuilder builder, ToolState tool, CancellationToken cancellationToken)
+    {
+        string dest = tool.Destination;
+        WorkloadSpec spec = builder.Spec;
+        if (spec.IsFullCopy)
+        {
+            RemoveTree(dest);
+            Directory.CreateDirectory(dest);
+            return;
+        }
+        bool known = tool.LastVerified && Directory.Exists(dest);
+        if (spec.Workload == Workload.Incremental)
+        {
+            if (known)
+            {
+                builder.RevertChange(dest, cancellationToken);
+                return;
+            }
+            RemoveTree(dest);
+            builder.BuildBase(dest, cancellationToken);
+            return;
+        }
+        // NoOp: an already-mirrored tree; only rebuilt when a run left it unknown.
+        if (!known)
+        {
+            RemoveTree(dest);
+            builder.BuildSource(dest, cancellationToken);
+        }
+    }
+
+    private static string PlannerNotes(MirrorResult r) => string.Create(CultureInfo.InvariantCulture,
+        $"workers={r.WorkerCount}, cloned={r.FilesCloned}, kernel-copied={r.FilesKernelCopied}, streamed={r.FilesStreamed}");
+
+    private static string RunLine(bool warmup, int number, string tool, RunSample s, VerificationResult v, MirrorResult? blit)
+    {
+        string head = string.Create(CultureInfo.InvariantCulture,
+            $"  {(warmup ? "[warm-up " : "[run ") + number.ToString(CultureInfo.InvariantCulture) + "]",-12} {tool,-8} {s.WallSeconds,8:0.000} s wall, {s.CpuSeconds,7:0.000} s CPU, " +
+            $"{s.PeakMemoryBytes / (double)WorkloadSpec.MiB,7:0.0} MiB peak; ");
+        string outcome = s.Verified
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"verified ({v.DestinationEntries:N0} entries, {v.DestinationBytes:N0} bytes; {v.FilesSampled} files sampled)")
+            : "FAILED: " + s.Failure;
+        string what = blit is null ? string.Empty : string.Create(CultureInfo.InvariantCulture,
+            $"; copied {blit.FilesCopied:N0}, updated {blit.FilesUpdated:N0}, deleted {blit.FilesDeleted:N0}, unchanged {blit.FilesUnchanged:N0}; {PlannerNotes(blit)}");
+        return head + outcome + what;
+    }
+
+    private void Report(WorkloadSpec spec, string activity, string? tool, int run, int runs) =>
+        _listener?.OnStatus(new BenchmarkStatus(spec.Workload, spec.SizeLabel, activity, tool, run, runs, _step, _totalSteps));
+
+    private static string Tail(string text)
+    {
+        string oneLine = text.ReplaceLineEndings(" | ");
+        return oneLine.Length <= 300 ? oneLine : "..." + oneLine[^300..];
+    }
+
+    /// <summary>Removes a tree, read-only entries included; a missing tree is fine.</summary>
+    internal static void RemoveTree(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return;
+        }
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            foreach (string dir in Directory.EnumerateDirectories(path, "*", SearchOption.AllDirectories))
+            {
+                File.SetAttributes(dir, FileAttributes.Normal);
+            }
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    private sealed class ToolState(string name, string destination, ComparatorTool? comparator)
+    {
+        public string Name { get; } = name;
+        public string Destination { get; } = destination;
+        public ComparatorTool? Comparator { get; } = comparator;
+        public bool LastVerified { get; set; }
+        public List<RunSample> Samples { get; } = [];
+        public List<string> PlannerChoices { get; } = [];
+    }
+
+    /// <summary>Collects the engine's non-warning errors (called from its worker threads).</summary>
+    private sealed class ErrorCollector : IMirrorListener
+    {
+        private int _count;
+        private string? _first;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public string? First => Volatile.Read(ref _first);
+
+        public void OnError(BlitError error)
+        {
+            if (error.IsWarning)
+            {
+                return;
+            }
+            Interlocked.Increment(ref _count);
+            Interlocked.CompareExchange(ref _first, $"{error.Code}: {error.Message}", null);
+        }
+
+        public void OnItem(MirrorItem item)
+        {
+        }
+    }
+}
