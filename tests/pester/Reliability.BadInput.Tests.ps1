@@ -1,0 +1,121 @@
+# Issue 7, item 6: bad input to every cmdlet gives a clear error with a stable id
+# (FullyQualifiedErrorId '<BlitErrorCode or PowerShell binding id>,<cmdlet>') and changes nothing on
+# disk: the whole sandbox (sources, destinations, log and workspace roots) is snapshotted before and
+# after each call, modes and mtimes included.
+BeforeAll {
+    . "$PSScriptRoot/ReliabilityHelpers.ps1"
+    $MirrorId = 'Blit.Cmdlets.Commands.InvokeBlitMirrorCommand'
+    $MeasureId = 'Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand'
+
+    function Invoke-Refused {
+        <# Runs $Call; returns the error it raised (terminating or not), or $null. #>
+        param([scriptblock] $Call)
+        $caught = $null
+        try { $null = & $Call -ErrorAction Stop } catch { $caught = $_ }
+        $caught
+    }
+}
+
+Describe 'Bad input to Invoke-BlitMirror (issue 7.6)' -Tag 'Reliability' {
+    BeforeAll {
+        $box = New-RelScratch 'badinput'
+        New-TestTree -Root "$box/src" -Files @{ 'a.txt' = 'a'; 'sub/b.txt' = 'b' }
+        New-TestTree -Root "$box/dst" -Files @{ 'old.txt' = 'precious'; 'sub/c.txt' = 'c' }
+        New-TestTree -Root "$box/other" -Files @{ 'x.txt' = 'x' }
+        New-TestTree -Root "$box/twin1" -Files @{ 't.txt' = 't' }
+        New-TestTree -Root "$box/twin2" -Files @{ 't.txt' = 't' }
+        $null = New-Item -ItemType Directory "$box/empty", "$box/home"
+        [IO.File]::WriteAllText("$box/a-file", 'a file')
+        $null = New-Item -ItemType SymbolicLink -Path "$box/link-to-src" -Target "$box/src"
+        $null = New-Item -ItemType SymbolicLink -Path "$box/src/loop-to-dst" -Target "$box/dst"
+        New-TestTree -Root "$box/home" -Files @{ 'mine.txt' = 'in home' }
+    }
+    AfterAll {
+        Remove-RelScratch $box
+    }
+
+    It 'refuses <Case> with <Id>' -ForEach @(
+        @{ Case = 'a missing source'; Id = 'SourceNotFound'; Call = { Invoke-BlitMirror -Path "$box/missing" -Destination "$box/dst" } }
+        @{ Case = 'a missing source on a missing drive'; Id = 'SourceNotFound'; Call = { Invoke-BlitMirror -Path 'NoSuchDrive:/x' -Destination "$box/dst" } }
+        @{ Case = 'a file as source'; Id = 'SourceNotDirectory'; Call = { Invoke-BlitMirror -Path "$box/a-file" -Destination "$box/dst" } }
+        @{ Case = 'a file as destination'; Id = 'DestinationNotDirectory'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/a-file" } }
+        @{ Case = 'a destination below a file'; Id = 'DestinationUnusable'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/a-file/dst" } }
+        @{ Case = 'the same directory'; Id = 'SameOrNestedPath'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/src" } }
+        @{ Case = 'the same directory through a symlink'; Id = 'SameOrNestedPath'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/link-to-src" } }
+        @{ Case = 'a destination inside the source'; Id = 'SameOrNestedPath'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/src/sub/new" } }
+        @{ Case = 'a destination inside the source through a symlink'; Id = 'SameOrNestedPath'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/link-to-src/sub" } }
+        @{ Case = 'a source inside the destination'; Id = 'SameOrNestedPath'; Call = { Invoke-BlitMirror -Path "$box/src/sub" -Destination "$box/src" } }
+        @{ Case = 'the filesystem root as destination, even with -Force'; Id = 'SameOrNestedPath'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination '/' -Force -WhatIf } }
+        @{ Case = 'an empty source over a non-empty destination'; Id = 'EmptySourceRefused'; Call = { Invoke-BlitMirror -Path "$box/empty" -Destination "$box/dst" } }
+        @{ Case = 'the home directory as destination'; Id = 'DestinationIsHomeRefused'; Call = {
+                $saved = $env:HOME; $env:HOME = "$box/home"
+                try { Invoke-BlitMirror -Path "$box/src" -Destination "$box/home" } finally { $env:HOME = $saved } } }
+        @{ Case = 'a wildcard matching two directories'; Id = 'InvalidArgument'; Call = { Invoke-BlitMirror -Path "$box/twin*" -Destination "$box/dst" } }
+        @{ Case = 'a source on another provider'; Id = 'InvalidArgument'; Call = { Invoke-BlitMirror -Path 'Env:/' -Destination "$box/dst" } }
+        @{ Case = 'a destination on another provider'; Id = 'InvalidArgument'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination 'Variable:/x' } }
+        @{ Case = 'a destination on a missing drive'; Id = 'InvalidArgument'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination 'NoSuchDrive:/x' } }
+        @{ Case = 'an empty exclude pattern'; Id = 'InvalidExcludePattern'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -Exclude '' } }
+        @{ Case = 'an exclude pattern naming nothing'; Id = 'InvalidExcludePattern'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -Exclude '/' } }
+        @{ Case = 'a negative -ThrottleLimit'; Id = 'ParameterArgumentValidationError'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -ThrottleLimit -1 } }
+        @{ Case = 'an absurd -ThrottleLimit'; Id = 'ParameterArgumentValidationError'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -ThrottleLimit ([int]::MaxValue) } }
+        @{ Case = 'a -ThrottleLimit that is not a number'; Id = 'CannotConvertArgumentNoMessage'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -ThrottleLimit 'lots' } }
+        @{ Case = 'an empty -Path'; Id = 'ParameterArgumentValidationError'; Call = { Invoke-BlitMirror -Path '' -Destination "$box/dst" } }
+        @{ Case = 'a null -Destination'; Id = 'ParameterArgumentValidationError'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination $null } }
+        @{ Case = 'a null -Exclude'; Id = 'ParameterArgumentValidationError'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -Exclude $null } }
+    ) {
+        $before = Get-TreeState $box
+        $err = Invoke-Refused $Call
+        $err | Should -Not -BeNullOrEmpty -Because 'bad input is refused'
+        $err.FullyQualifiedErrorId | Should -Be "$Id,$MirrorId"
+        $err.Exception.Message | Should -Not -BeNullOrEmpty
+        $err.Exception.Message | Should -Not -Match 'Exception of type|Object reference'
+        Compare-TreeState $before (Get-TreeState $box) | Should -BeNullOrEmpty -Because 'nothing is changed on disk'
+    }
+}
+
+Describe 'Bad input to Measure-BlitWorkload (issue 7.6)' -Tag 'Reliability' {
+    BeforeAll {
+        $box = New-RelScratch 'badmeasure'
+        $root = Join-Path $box 'root'
+        $logs = Join-Path $box 'logs'
+        $readOnly = Join-Path $box 'ro'
+        $null = New-Item -ItemType Directory $root
+        Mount-ScratchFs -Path $readOnly -Type tmpfs -SizeMiB 1
+        mount -o remount,ro $readOnly
+        [IO.File]::WriteAllText("$box/a-file", 'a file')
+        $common = @{ Root = $root; LogPath = $logs; Comparator = 'None'; Quick = $true; Runs = 1; Warmup = 0 }
+    }
+    AfterAll {
+        Remove-RelScratch $box
+    }
+
+    It 'refuses <Case> with <Id>' -ForEach @(
+        @{ Case = 'a log path on a read-only filesystem (unwritable, even for root)'; Id = 'LogPathUnusable'; Params = @{ Workload = 'NoOp'; LogPath = 'BOX/ro/logs' } }
+        @{ Case = 'a log path below a file'; Id = 'LogPathUnusable'; Params = @{ Workload = 'NoOp'; LogPath = 'BOX/a-file/logs' } }
+        @{ Case = 'a workspace root on a read-only filesystem'; Id = 'BenchmarkRootUnusable'; Params = @{ Workload = 'NoOp'; Root = 'BOX/ro' } }
+        @{ Case = 'a workspace root that is a file'; Id = 'BenchmarkRootUnusable'; Params = @{ Workload = 'NoOp'; Root = 'BOX/a-file' } }
+        @{ Case = 'a missing workspace root'; Id = 'BenchmarkRootNotFound'; Params = @{ Workload = 'NoOp'; Root = 'BOX/missing' } }
+        @{ Case = 'a negative file count'; Id = 'InvalidArgument'; Params = @{ Workload = 'SmallFiles'; FileCount = -1 } }
+        @{ Case = 'an absurd file count'; Id = 'InvalidArgument'; Params = @{ Workload = 'SmallFiles'; FileCount = [int]::MaxValue } }
+        @{ Case = 'zero files per directory'; Id = 'InvalidArgument'; Params = @{ Workload = 'SmallFiles'; FilesPerDirectory = 0 } }
+        @{ Case = 'a file size that overflows'; Id = 'InvalidArgument'; Params = @{ Workload = 'SmallFiles'; MaxFileSizeKB = [int]::MaxValue } }
+        @{ Case = 'a zero large-file size'; Id = 'InvalidArgument'; Params = @{ Workload = 'LargeFile'; SizeMB = 0 } }
+        @{ Case = 'a large-file size that overflows'; Id = 'InvalidArgument'; Params = @{ Workload = 'LargeFile'; SizeMB = [int]::MaxValue } }
+        @{ Case = 'a negative mixed size'; Id = 'InvalidArgument'; Params = @{ Workload = 'Mixed'; MixedSizeMB = -1 } }
+        @{ Case = 'an absurd mixed file count'; Id = 'InvalidArgument'; Params = @{ Workload = 'Mixed'; MixedFileCount = [int]::MaxValue } }
+        @{ Case = 'a negative touch count'; Id = 'InvalidArgument'; Params = @{ Workload = 'Incremental'; TouchCount = -5 } }
+        @{ Case = 'an absurd run count'; Id = 'InvalidArgument'; Params = @{ Workload = 'NoOp'; Runs = [int]::MaxValue } }
+        @{ Case = 'an empty comparator argument'; Id = 'ParameterArgumentValidationError'; Params = @{ Workload = 'NoOp'; Comparator = 'Rsync'; ComparatorArgument = '-a', '' } }
+        @{ Case = 'an unknown workload'; Id = 'CannotConvertArgumentNoMessage'; Params = @{ Workload = 'Everything' } }
+        @{ Case = 'an empty log path'; Id = 'ParameterArgumentValidationError'; Params = @{ Workload = 'NoOp'; LogPath = '' } }
+    ) {
+        $p = $common.Clone()
+        foreach ($k in $Params.Keys) { $v = $Params[$k]; $p[$k] = if ($v -is [string]) { $v.Replace('BOX', $box) } else { $v } }
+        $before = Get-TreeState $box
+        $err = Invoke-Refused { Measure-BlitWorkload @p }
+        $err | Should -Not -BeNullOrEmpty -Because 'bad input is refused'
+        $err.FullyQualifiedErrorId | Should -Be "$Id,$MeasureId"
+        $err.Exception.Message | Should -Not -BeNullOrEmpty
+        Compare-TreeState $before (Get-TreeState $box) | Should -BeNullOrEmpty -Because 'no workspace and no log is left behind'
+    }
+}
