@@ -6,7 +6,7 @@
     as another user or in a fresh PID namespace, or read its peak memory. Each job is
     @{ Source; Destination; Parameters = @{...} }. The report has, per job, the result's properties,
     every error (FullyQualifiedErrorId, TargetObject, message, category), every warning, and
-    VmHWM (peak resident memory, KiB) before and after the job.
+    VmHWM (peak resident memory, KiB) before and after the job (reset between jobs).
 #>
 param(
     [Parameter(Mandatory)][string] $ModuleManifest,
@@ -22,6 +22,9 @@ function Get-PeakKiB { [long](@((Get-Content /proc/self/status) -match '^VmHWM:'
 $report = foreach ($job in @(Get-Content -Raw -LiteralPath $JobsFile | ConvertFrom-Json)) {
     $params = @{}
     if ($job.Parameters) { foreach ($p in $job.Parameters.PSObject.Properties) { $params[$p.Name] = $p.Value } }
+    # Each job's peak on its own: collect the last job's garbage, then reset VmHWM to the current RSS.
+    [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+    try { [IO.File]::WriteAllText('/proc/self/clear_refs', '5') } catch { }
     $before = Get-PeakKiB
     $errs = $null; $warns = $null; $result = $null; $terminating = $null
     $clock = [Diagnostics.Stopwatch]::StartNew()
