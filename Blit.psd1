@@ -11,7 +11,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('bin/Blit.format.ps1xml')
-    CmdletsToExport      = @('Invoke-BlitMirror', 'Measure-BlitWorkload')
+    CmdletsToExport      = @('Invoke-BlitMirror', 'Compare-BlitBaseline', 'Measure-BlitWorkload')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

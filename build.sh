@@ -30,9 +30,9 @@ build() {
     mkdir -p bin
     local out="src/Blit.Cmdlets/bin/$CONFIG/net8.0"
     cp "$out/Blit.Cmdlets.dll" "$out/Blit.Core.dll" "$out/Blit.Cmdlets.deps.json" bin/
-    cp src/Blit.Cmdlets/Blit.format.ps1xml bin/
+    cp src/Blit.Cmdlets/Blit.format.ps1xml src/Blit.Cmdlets/Blit.Pester.ps1 bin/
     docs
-    local expected="bin/Blit.Cmdlets.dll bin/Blit.Core.dll bin/Blit.format.ps1xml"
+    local expected="bin/Blit.Cmdlets.dll bin/Blit.Core.dll bin/Blit.format.ps1xml bin/Blit.Pester.ps1"
     expected="$expected bin/en-US/Blit.Cmdlets.dll-Help.xml en-US/Blit.Cmdlets.dll-Help.xml en-US/about_Blit.help.txt"
     # A module folder missing any of these is broken: fail the build, not the user.
     for f in $expected; do

@@ -26,6 +26,7 @@ internal static class ErrorMapping
                 or BlitErrorCode.DeleteFailed => ErrorCategory.WriteError,
             BlitErrorCode.SourceUnreadable or BlitErrorCode.DestinationUnreadable => ErrorCategory.ReadError,
             BlitErrorCode.SourceChanged => ErrorCategory.InvalidData,
+            BlitErrorCode.InvalidResultsFile => ErrorCategory.InvalidData,
             BlitErrorCode.DiskFull => ErrorCategory.QuotaExceeded,
             BlitErrorCode.MetadataFailed => ErrorCategory.MetadataError,
             BlitErrorCode.ComparatorNotFound or BlitErrorCode.BenchmarkRootNotFound => ErrorCategory.ObjectNotFound,

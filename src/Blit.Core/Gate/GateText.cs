@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace Blit.Gate;
+
+/// <summary>
+/// Invariant-culture formatting for the gate's reasons and reports, so a DEVLOG entry or a
+/// failure message reads the same on every machine. (Views format for the user's culture.)
+/// </summary>
+public static class GateText
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Label(GateDecision decision) => decision == GateDecision.Go ? "GO" : "NO-GO";
+
+    public static string Bytes(double bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Format(Inv, "{0:0.00} GiB", bytes / (1L << 30)),
+        >= 1L << 20 => string.Format(Inv, "{0:0.0} MiB", bytes / (1L << 20)),
+        >= 1L << 10 => string.Format(Inv, "{0:0.0} KiB", bytes / (1L << 10)),
+        _ => string.Format(Inv, "{0:0} B", bytes),
+    };
+
+    public static string Seconds(double seconds) => string.Format(Inv, "{0:0.000} s", seconds);
+
+    public static string Rate(double mibPerSecond) => string.Format(Inv, "{0:0.0} MiB/s", mibPerSecond);
+
+    /// <summary>
+    /// A ratio to two decimals, or with as many more (up to six) as it takes to differ from
+    /// <paramref name="against"/>, so "0.9499 &lt; 0.95" never prints as "0.95 &lt; 0.95".
+    /// </summary>
+    public static string Ratio(double ratio, double? against = null) =>
+        ratio.ToString("F" + RatioDigits(ratio, against).ToString(Inv), Inv);
+
+    /// <summary>Decimals to show a ratio with: 2, or up to 6 until it differs from <paramref name="against"/>.</summary>
+    public static int RatioDigits(double ratio, double? against)
+    {
+        if (against is double other)
+        {
+            for (int digits = 2; digits <= 6; digits++)
+            {
+                if (Math.Round(ratio, digits) != Math.Round(other, digits))
+                {
+                    return digits;
+                }
+            }
+        }
+        return 2;
+    }
+
+    /// <summary>A fraction as a signed percentage: 0.123 → "+12.3 %".</summary>
+    public static string Change(double fraction) => string.Format(Inv, "{0:+0.0;-0.0;0.0} %", fraction * 100);
+
+    /// <summary>A fraction as a percentage: 2.18 → "218 %".</summary>
+    public static string Percent(double fraction) => string.Format(Inv, "{0:0} %", fraction * 100);
+
+    public static string Count(long n) => n.ToString("N0", Inv);
+}

@@ -1,0 +1,164 @@
+using Blit.Benchmarking;
+
+namespace Blit.Gate;
+
+/// <summary>The gate's verdict.</summary>
+public enum GateDecision
+{
+    /// <summary>Blit is fast enough and did not regress.</summary>
+    Go,
+
+    /// <summary>Blit is too slow, regressed, failed, or there is nothing to compare.</summary>
+    NoGo,
+}
+
+/// <summary>What a decision checks; a NO-GO names the ones that failed (<see cref="WorkloadDecision.FailedChecks"/>).</summary>
+public enum GateCheck
+{
+    /// <summary>Blit and comparator figures both exist.</summary>
+    Figures,
+
+    /// <summary>Every measured run of both tools left the destination matching the source.</summary>
+    Verification,
+
+    /// <summary>Blit and the comparator were measured on the same machine.</summary>
+    Machine,
+
+    /// <summary>Blit and the comparator mirrored the same tree.</summary>
+    Size,
+
+    /// <summary>Ratio ≥ threshold.</summary>
+    Speed,
+
+    /// <summary>Peak memory within tolerance of the baseline.</summary>
+    Memory,
+
+    /// <summary>CPU seconds within tolerance of the baseline.</summary>
+    Cpu,
+}
+
+/// <summary>
+/// The gate's decision for one workload and size: the figures it was made from, the reasons,
+/// and the noise seen. Raw numbers (seconds, bytes, fractions); views and reports format them.
+/// </summary>
+public sealed class WorkloadDecision
+{
+    public required Workload Workload { get; init; }
+
+    /// <summary>The size of the workload, as Measure-BlitWorkload labels it (e.g. "100000files").</summary>
+    public required string SizeLabel { get; init; }
+
+    public required long TotalBytes { get; init; }
+
+    public required long FileCount { get; init; }
+
+    public required GateDecision Decision { get; init; }
+
+    public bool IsGo => Decision == GateDecision.Go;
+
+    /// <summary>
+    /// Why the decision is what it is: for NO-GO every failed check (which figure, against what);
+    /// for GO every check that passed.
+    /// </summary>
+    public required IReadOnlyList<string> Reasons { get; init; }
+
+    /// <summary>The checks that failed (empty on GO), so scripts can tell a speed NO-GO from a failed run.</summary>
+    public IReadOnlyList<GateCheck> FailedChecks { get; init; } = [];
+
+    /// <summary>What does not change the decision but matters to a reader: no baseline, machine mismatch, borderline margin.</summary>
+    public required IReadOnlyList<string> Notes { get; init; }
+
+    /// <summary>The comparator's tool name ("rsync", "robocopy"); null when there are no comparator figures.</summary>
+    public string? Comparator { get; init; }
+
+    public double? BlitMedianSeconds { get; init; }
+
+    public double? ComparatorMedianSeconds { get; init; }
+
+    /// <summary>Comparator median seconds / Blit median seconds; 2.18 means Blit took 46 % of the comparator's time.</summary>
+    public double? Ratio { get; init; }
+
+    /// <summary>The least the ratio could be given the noise: comparator's fastest run / Blit's slowest.</summary>
+    public double? WorstCaseRatio { get; init; }
+
+    /// <summary>The most the ratio could be given the noise: comparator's slowest run / Blit's fastest.</summary>
+    public double? BestCaseRatio { get; init; }
+
+    /// <summary>
+    /// The runs' noise straddles the threshold (worst-case ratio &lt; threshold ≤ best-case ratio):
+    /// the speed verdict could have gone either way, and more or longer runs would tell.
+    /// </summary>
+    public bool IsBorderline => WorstCaseRatio is double worst && BestCaseRatio is double best
+        && worst < Threshold && best >= Threshold;
+
+    public required double Threshold { get; init; }
+
+    public double? BlitMiBPerSecond { get; init; }
+
+    public double? ComparatorMiBPerSecond { get; init; }
+
+    public double? BlitFilesPerSecond { get; init; }
+
+    public double? ComparatorFilesPerSecond { get; init; }
+
+    public double? BlitMinSeconds { get; init; }
+
+    public double? BlitMaxSeconds { get; init; }
+
+    public double? ComparatorMinSeconds { get; init; }
+
+    public double? ComparatorMaxSeconds { get; init; }
+
+    /// <summary>Blit's (max − min) / median: the noise of its runs.</summary>
+    public double? BlitSpread { get; init; }
+
+    /// <summary>The comparator's (max − min) / median.</summary>
+    public double? ComparatorSpread { get; init; }
+
+    public long? BlitPeakMemoryBytes { get; init; }
+
+    /// <summary>Median peak memory of the baseline runs; null without a baseline.</summary>
+    public long? BaselinePeakMemoryBytes { get; init; }
+
+    /// <summary>(Blit − baseline) / baseline peak memory; 0.1 is +10 %.</summary>
+    public double? MemoryChange { get; init; }
+
+    public double? BlitCpuSeconds { get; init; }
+
+    /// <summary>Median of the baseline runs' median CPU seconds; null without a baseline.</summary>
+    public double? BaselineCpuSeconds { get; init; }
+
+    /// <summary>(Blit − baseline) / baseline CPU seconds.</summary>
+    public double? CpuChange { get; init; }
+
+    public required double MemoryTolerance { get; init; }
+
+    public required double CpuTolerance { get; init; }
+
+    /// <summary>How many earlier runs formed the baseline (0: none found).</summary>
+    public required int BaselineRuns { get; init; }
+
+    /// <summary>The results.json files the baseline runs came from.</summary>
+    public required IReadOnlyList<string> BaselineFiles { get; init; }
+
+    public int WarmupRuns { get; init; }
+
+    /// <summary>Measured runs per tool (Blit's count).</summary>
+    public int Runs { get; init; }
+
+    /// <summary>Blit's bench.log (or the comparator's when Blit has none).</summary>
+    public string? LogPath { get; init; }
+
+    public DateTimeOffset? Timestamp { get; init; }
+
+    public SystemInfo? System { get; init; }
+
+    /// <summary>The Blit measurement decided on.</summary>
+    public WorkloadMeasurement? Blit { get; init; }
+
+    /// <summary>The comparator measurement decided against.</summary>
+    public WorkloadMeasurement? ComparatorMeasurement { get; init; }
+
+    public override string ToString() =>
+        $"{Workload} {SizeLabel}: {GateText.Label(Decision)}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r, Threshold)})" : string.Empty);
+}
