@@ -6,12 +6,14 @@ BeforeAll {
     . "$PSScriptRoot/ReliabilityHelpers.ps1"
     $MirrorId = 'Blit.Cmdlets.Commands.InvokeBlitMirrorCommand'
     $MeasureId = 'Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand'
+    $CompareId = 'Blit.Cmdlets.Commands.CompareBlitBaselineCommand'
 
     function Invoke-Refused {
-        <# Runs $Call; returns the error it raised (terminating or not), or $null. #>
+        <# Runs $Call; returns the first error it raised (terminating or not), or $null. #>
         param([scriptblock] $Call)
+        $ErrorActionPreference = 'Stop'  # seen by the cmdlets in $Call: non-terminating errors stop it too
         $caught = $null
-        try { $null = & $Call -ErrorAction Stop } catch { $caught = $_ }
+        try { $null = & $Call 3>$null } catch { $caught = $_ }
         $caught
     }
 }
@@ -112,10 +114,77 @@ Describe 'Bad input to Measure-BlitWorkload (issue 7.6)' -Tag 'Reliability' {
         $p = $common.Clone()
         foreach ($k in $Params.Keys) { $v = $Params[$k]; $p[$k] = if ($v -is [string]) { $v.Replace('BOX', $box) } else { $v } }
         $before = Get-TreeState $box
-        $err = Invoke-Refused { Measure-BlitWorkload @p }
+        $err = Invoke-Refused { Measure-BlitWorkload @p }.GetNewClosure()
         $err | Should -Not -BeNullOrEmpty -Because 'bad input is refused'
         $err.FullyQualifiedErrorId | Should -Be "$Id,$MeasureId"
         $err.Exception.Message | Should -Not -BeNullOrEmpty
         Compare-TreeState $before (Get-TreeState $box) | Should -BeNullOrEmpty -Because 'no workspace and no log is left behind'
+    }
+}
+
+Describe 'Bad input to Compare-BlitBaseline (issue 7.6)' -Tag 'Reliability' {
+    BeforeAll {
+        $box = New-RelScratch 'badgate'
+        $files = @{
+            'empty'            = ''
+            'whitespace'       = "  `n  "
+            'truncated'        = '{"kind": "blit-benchmark-results", "schema": 1, "measurements": ['
+            'null'             = 'null'
+            'array'            = '[]'
+            'deeply-nested'    = ('[' * 10000) + (']' * 10000)
+            'foreign'          = '{"name": "some-package", "version": "1.0.0", "dependencies": {}}'
+            'another-kind'     = '{"kind": "something-else", "schema": 1, "measurements": []}'
+            'future-schema'    = '{"kind": "blit-benchmark-results", "schema": 999, "measurements": []}'
+            'wrong-types'      = '{"kind": "blit-benchmark-results", "schema": 1, "measurements": [{"workload": "NoOp", "tool": 7, "medianSeconds": "fast"}]}'
+            'empty-measurement' = '{"kind": "blit-benchmark-results", "schema": 1, "measurements": [{}]}'
+            'no-measurements'  = '{"kind": "blit-benchmark-results", "schema": 1}'
+        }
+        foreach ($name in $files.Keys) {
+            $null = New-Item -ItemType Directory "$box/$name"
+            [IO.File]::WriteAllText("$box/$name/results.json", $files[$name])
+        }
+        [IO.File]::WriteAllBytes("$box/binary.json", [byte[]](0..255))
+        $null = New-Item -ItemType Directory "$box/logs"
+        New-TestTree -Root "$box/logs" -Files @{ 'linux/old-run/bench.log' = 'an earlier run' }
+    }
+    AfterAll {
+        Remove-RelScratch $box
+    }
+
+    It 'reports a corrupt or foreign results.json (<_>) as InvalidResultsFile' -ForEach @(
+        'empty', 'whitespace', 'truncated', 'null', 'array', 'deeply-nested', 'foreign', 'another-kind',
+        'future-schema', 'wrong-types', 'empty-measurement', 'no-measurements'
+    ) {
+        $file = "$box/$_/results.json"
+        $before = Get-TreeState $box
+        $err = Invoke-Refused { Compare-BlitBaseline -Path $file -BaselinePath "$box/logs" }.GetNewClosure()
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Be "InvalidResultsFile,$CompareId"
+        $err.TargetObject | Should -Be $file
+        $err.Exception.Message | Should -Match ([regex]::Escape($file))
+        Compare-TreeState $before (Get-TreeState $box) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses <Case> with <Id>' -ForEach @(
+        @{ Case = 'binary garbage'; Id = 'InvalidResultsFile'; Call = { Compare-BlitBaseline -Path "$box/binary.json" -BaselinePath "$box/logs" } }
+        @{ Case = 'a missing results path'; Id = 'SourceNotFound'; Call = { Compare-BlitBaseline -Path "$box/missing/results.json" -BaselinePath "$box/logs" } }
+        @{ Case = 'a results path on another provider'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -Path 'Env:/' -BaselinePath "$box/logs" } }
+        @{ Case = 'a baseline path that is a file'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -BaselinePath "$box/binary.json" } }
+        @{ Case = 'a baseline path on another provider'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -BaselinePath 'Env:/' } }
+        @{ Case = 'a negative threshold'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -Threshold -1 } }
+        @{ Case = 'a zero threshold'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -Threshold 0 } }
+        @{ Case = 'a NaN threshold'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -Threshold ([double]::NaN) } }
+        @{ Case = 'an infinite threshold'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -Threshold ([double]::PositiveInfinity) } }
+        @{ Case = 'a negative memory tolerance'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -MemoryTolerance -0.5 } }
+        @{ Case = 'an absurd CPU tolerance'; Id = 'InvalidArgument'; Call = { Compare-BlitBaseline -InputObject @() -CpuTolerance 1e308 } }
+        @{ Case = 'a null measurement list'; Id = 'ParameterArgumentValidationErrorNullNotAllowed'; Call = { Compare-BlitBaseline -InputObject $null } }
+        @{ Case = 'strings instead of measurements'; Id = 'InputObjectNotBound'; Call = { 'GO', 'fast' | Compare-BlitBaseline } }
+    ) {
+        $before = Get-TreeState $box
+        $err = Invoke-Refused $Call
+        $err | Should -Not -BeNullOrEmpty -Because 'bad input is refused'
+        $err.FullyQualifiedErrorId | Should -Be "$Id,$CompareId"
+        $err.Exception.Message | Should -Not -BeNullOrEmpty
+        Compare-TreeState $before (Get-TreeState $box) | Should -BeNullOrEmpty -Because 'nothing is changed on disk'
     }
 }
