@@ -37,9 +37,10 @@ function Invoke-Build {
     Remove-Item bin -Recurse -Force -ErrorAction Ignore
     $null = New-Item -ItemType Directory bin
     $out = "src/Blit.Cmdlets/bin/$config/net8.0"
-    Copy-Item "$out/Blit.Cmdlets.dll", "$out/Blit.Core.dll", "$out/Blit.Cmdlets.deps.json", 'src/Blit.Cmdlets/Blit.format.ps1xml' bin/
-    if (Test-Path scripts/Build-Help.ps1) { Invoke-Docs }
-    foreach ($f in 'bin/Blit.Cmdlets.dll', 'bin/Blit.Core.dll', 'bin/Blit.format.ps1xml') {
+    Copy-Item "$out/Blit.Cmdlets.dll", "$out/Blit.Core.dll", "$out/Blit.Cmdlets.deps.json", 'src/Blit.Cmdlets/Blit.format.ps1xml', 'src/Blit.Cmdlets/Blit.Pester.ps1' bin/
+    Invoke-Docs
+    foreach ($f in 'bin/Blit.Cmdlets.dll', 'bin/Blit.Core.dll', 'bin/Blit.format.ps1xml', 'bin/Blit.Pester.ps1',
+        'bin/en-US/Blit.Cmdlets.dll-Help.xml', 'en-US/Blit.Cmdlets.dll-Help.xml', 'en-US/about_Blit.help.txt') {
         if (-not (Test-Path $f)) { throw "build: expected $f is missing" }
     }
     'build: module ready (Import-Module ./Blit.psd1)'

@@ -550,7 +550,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     private static void StreamCopy(int inFd, int outFd, long size, string srcPath, string dstPath,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(size, 4096, 1 << 20));
         try
         {
             fixed (byte* p = buffer)

@@ -78,7 +78,7 @@ internal sealed class TreeScanner
             DirListing? listing = null;
             try
             {
-                listing = ReadOne(work, queue, ref pending, errors, counts, cancellationToken);
+                listing = ReadOne(work, queue, ref pending, errors, counts, MaybeSpawn, cancellationToken);
             }
             finally
             {
@@ -88,43 +88,70 @@ internal sealed class TreeScanner
         }
 
         Exception? failure = null;
-        var threads = new Thread[_workers];
-        for (int t = 0; t < threads.Length; t++)
+        var helpers = new List<Thread>();
+        int spawned = 0;
+
+        // More workers only while directories are waiting: a small tree is scanned by the calling
+        // thread alone, without paying for threads that would find nothing to do.
+        void MaybeSpawn()
         {
-            threads[t] = new Thread(() =>
+            if (queue.Count > 0 && Volatile.Read(ref spawned) < _workers - 1 && Interlocked.Increment(ref spawned) < _workers)
             {
-                try
+                var thread = new Thread(Loop) { IsBackground = true, Name = "blit-scan" };
+                lock (helpers)
                 {
-                    foreach (Work work in queue.GetConsumingEnumerable(cancellationToken))
+                    helpers.Add(thread);
+                }
+                thread.Start();
+            }
+        }
+
+        void Loop()
+        {
+            try
+            {
+                foreach (Work work in queue.GetConsumingEnumerable(cancellationToken))
+                {
+                    try
                     {
-                        try
+                        Process(work);
+                    }
+                    finally
+                    {
+                        if (Interlocked.Decrement(ref pending) == 0)
                         {
-                            Process(work);
-                        }
-                        finally
-                        {
-                            if (Interlocked.Decrement(ref pending) == 0)
-                            {
-                                queue.CompleteAdding();
-                            }
+                            queue.CompleteAdding();
                         }
                     }
+                    MaybeSpawn();
                 }
-                catch (OperationCanceledException)
-                {
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    Interlocked.CompareExchange(ref failure, ex, null);
-                    queue.CompleteAdding();
-                }
-            })
-            { IsBackground = true, Name = "blit-scan" };
-            threads[t].Start();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Interlocked.CompareExchange(ref failure, ex, null);
+                queue.CompleteAdding();
+            }
         }
-        foreach (Thread thread in threads)
+
+        Loop();
+        for (int joined = 0; ; )
         {
-            thread.Join();
+            Thread[] started;
+            lock (helpers)
+            {
+                started = [.. helpers];
+            }
+            if (joined == started.Length)
+            {
+                break;
+            }
+            for (; joined < started.Length; joined++)
+            {
+                started[joined].Join();
+            }
         }
         // Handles still queued after a cancellation or failure.
         while (queue.TryTake(out Work? left))
@@ -140,7 +167,7 @@ internal sealed class TreeScanner
     }
 
     private DirListing? ReadOne(Work work, BlockingCollection<Work> queue, ref int pending,
-        ConcurrentQueue<BlitError> errors, ScanCounts counts, CancellationToken cancellationToken)
+        ConcurrentQueue<BlitError> errors, ScanCounts counts, Action onQueued, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         List<TreeEntry> list;
@@ -200,6 +227,7 @@ internal sealed class TreeScanner
                     {
                         Interlocked.Increment(ref pending);
                         queue.Add(childWork, cancellationToken);
+                        onQueued();
                     }
                     else
                     {
@@ -207,7 +235,7 @@ internal sealed class TreeScanner
                         DirListing? sub = null;
                         try
                         {
-                            sub = ReadOne(childWork, queue, ref pending, errors, counts, cancellationToken);
+                            sub = ReadOne(childWork, queue, ref pending, errors, counts, onQueued, cancellationToken);
                         }
                         finally
                         {
