@@ -11,7 +11,7 @@ BeforeAll {
     function Invoke-Refused {
         <# Runs $Call; returns the first error it raised (terminating or not), or $null. #>
         param([scriptblock] $Call)
-        $ErrorActionPreference = 'Stop'  # seen by the cmdlets in $Call: non-terminating errors stop it too
+        $ErrorActionPreference = 'Stop'  # seen by the cmdlets in $Call (same session state): non-terminating errors stop it too
         $caught = $null
         try { $null = & $Call 3>$null } catch { $caught = $_ }
         $caught
@@ -114,7 +114,8 @@ Describe 'Bad input to Measure-BlitWorkload (issue 7.6)' -Tag 'Reliability' {
         $p = $common.Clone()
         foreach ($k in $Params.Keys) { $v = $Params[$k]; $p[$k] = if ($v -is [string]) { $v.Replace('BOX', $box) } else { $v } }
         $before = Get-TreeState $box
-        $err = Invoke-Refused { Measure-BlitWorkload @p }.GetNewClosure()
+        $err = $null
+        try { $null = Measure-BlitWorkload @p -ErrorAction Stop 3>$null } catch { $err = $_ }
         $err | Should -Not -BeNullOrEmpty -Because 'bad input is refused'
         $err.FullyQualifiedErrorId | Should -Be "$Id,$MeasureId"
         $err.Exception.Message | Should -Not -BeNullOrEmpty
@@ -157,7 +158,8 @@ Describe 'Bad input to Compare-BlitBaseline (issue 7.6)' -Tag 'Reliability' {
     ) {
         $file = "$box/$_/results.json"
         $before = Get-TreeState $box
-        $err = Invoke-Refused { Compare-BlitBaseline -Path $file -BaselinePath "$box/logs" }.GetNewClosure()
+        $err = $null
+        try { $null = Compare-BlitBaseline -Path $file -BaselinePath "$box/logs" -ErrorAction Stop 3>$null } catch { $err = $_ }
         $err | Should -Not -BeNullOrEmpty
         $err.FullyQualifiedErrorId | Should -Be "InvalidResultsFile,$CompareId"
         $err.TargetObject | Should -Be $file
