@@ -105,6 +105,14 @@ public sealed class CompareBlitBaselineCommand : PSCmdlet
             ThrowTerminatingError(ErrorMapping.ToRecord(ex));
             return;
         }
+        if (File.Exists(baselineFolder))
+        {
+            // Not "no baseline yet" (a missing folder): a file here is a mistake, and deciding without
+            // the memory and CPU checks would hide it.
+            ThrowTerminatingError(ErrorMapping.ToRecord(new BlitException(BlitErrorCode.InvalidArgument,
+                $"The baseline path '{baselineFolder}' is a file; give the folder of earlier logged runs (default ./logs).", baselineFolder)));
+            return;
+        }
         BaselineStore store = BaselineStore.Load(baselineFolder);
         GateSummary summary = BaselineComparer.Compare(_measurements, store, _options);
         foreach (string note in summary.Notes)

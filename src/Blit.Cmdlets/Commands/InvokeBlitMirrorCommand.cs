@@ -78,7 +78,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
             MirrorSession session;
             try
             {
-                session = pump.Run(this, Task.Run(() => MirrorEngine.Prepare(options, listener, progress, _cancel.Token)),
+                session = RunEngine(pump, Task.Run(() => MirrorEngine.Prepare(options, listener, progress, _cancel.Token)),
                     () => ShowProgress(reporter, progress));
             }
             catch (BlitException ex)
@@ -101,8 +101,19 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                     }
                     return;
                 }
-                MirrorResult result = pump.Run(this, Task.Run(() => session.Execute(_cancel.Token)),
-                    () => ShowProgress(reporter, progress));
+                MirrorResult result;
+                try
+                {
+                    result = RunEngine(pump, Task.Run(() => session.Execute(_cancel.Token)),
+                        () => ShowProgress(reporter, progress));
+                }
+                catch (BlitException ex)
+                {
+                    // Setup errors raised at execution (DestinationUnusable: the destination is created
+                    // only then) keep their stable id too.
+                    ThrowTerminatingError(ErrorMapping.ToRecord(ex));
+                    return;
+                }
                 ShowProgress(reporter, progress, final: true);
                 WriteObject(result);
             }
@@ -114,6 +125,37 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
         finally
         {
             reporter.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Runs engine work through the pump. If the pipeline thread fails first (a write throws
+    /// PipelineStoppedException while stopping, or anything else), the engine is cancelled and
+    /// awaited before the exception goes on: it must not outlive the cmdlet, or its temp files
+    /// stay behind when the process exits and the session's directory handles close under it.
+    /// </summary>
+    private T RunEngine<T>(PipelinePump pump, Task<T> work, Action onTick)
+    {
+        try
+        {
+            return pump.Run(this, work, onTick);
+        }
+        catch
+        {
+            _cancel.Cancel();
+            try
+            {
+                work.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The engine's own outcome (cancelled or failed) matters less than the first error.
+            }
+            if (work.IsCompletedSuccessfully && work.Result is IDisposable finished)
+            {
+                finished.Dispose(); // a session prepared just as the pipeline stopped
+            }
+            throw;
         }
     }
 

@@ -11,6 +11,12 @@ internal static class PathResolution
     /// <summary>An existing path; exactly one match; on the FileSystem provider.</summary>
     public static string ResolveExisting(PSCmdlet cmdlet, string path, string parameterName)
     {
+        // 'photos[1]' is a wildcard to PowerShell and resolves to 'photos1' if that exists: a mirror of
+        // the wrong source deletes what the destination held. A path that exists as written wins.
+        if (WildcardPattern.ContainsWildcardCharacters(path) && TryLiteral(cmdlet, path) is string literal)
+        {
+            return literal;
+        }
         Collection<string> resolved;
         ProviderInfo provider;
         try
@@ -36,6 +42,22 @@ internal static class PathResolution
                 $"The {parameterName} '{path}' matches {resolved.Count} items; name exactly one directory.", path);
         }
         return resolved[0];
+    }
+
+    private static string? TryLiteral(PSCmdlet cmdlet, string path)
+    {
+        try
+        {
+            string literal = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            return provider.ImplementingType == typeof(FileSystemProvider) && (Directory.Exists(literal) || File.Exists(literal))
+                ? literal
+                : null;
+        }
+        catch (Exception ex) when (ex is System.Management.Automation.DriveNotFoundException or ProviderNotFoundException
+            or NotSupportedException or PSInvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A path that may not exist yet.</summary>

@@ -155,6 +155,8 @@ public sealed class BenchmarkRunner
         }
         int toolCount = comparator is null ? 1 : 2;
         CheckSpace(toolCount);
+        // Before the workspace exists: a refused log path must leave the benchmark root untouched.
+        BenchmarkLog.EnsureWritable(_options.LogRoot, SystemProbe.PlatformName);
 
         string workspace = Path.Combine(_options.Root, $"blit-bench-{Guid.NewGuid():N}"[..19]);
         try
@@ -171,7 +173,6 @@ public sealed class BenchmarkRunner
         BenchmarkLog? log = null;
         try
         {
-            BenchmarkLog.EnsureWritable(_options.LogRoot, SystemProbe.PlatformName);
             SystemInfo system = SystemProbe.Probe(workspace, out StorageInfo storage);
             comparator?.Probe(workspace, cancellationToken);
             PrepareOptions();

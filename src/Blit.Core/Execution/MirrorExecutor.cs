@@ -22,7 +22,9 @@ internal sealed class MirrorExecutor
     /// </summary>
     private const int BatchEntries = 4096;
 
-    private static int s_tempSequence;
+    // Random start: in a container every run can be PID 1, and a run killed there leaves
+    // '.~blit-1-<n>.tmp' names the next run would otherwise pick again (O_EXCL: EEXIST).
+    private static int s_tempSequence = Random.Shared.Next();
 
     private readonly IMirrorFileSystem _fs;
     private readonly ExcludeFilter _exclude;
@@ -141,6 +143,11 @@ internal sealed class MirrorExecutor
                 {
                     if (op.NeedsCreate)
                     {
+                        if (op.DestKind is not null && _writeFailed)
+                        {
+                            op.Declined = true; // replacing the entry deletes it: not after a disk-full
+                            continue;
+                        }
                         if (op.DestKind is not null)
                         {
                             RemoveEntry(parent, op.Parent!, op.Name, op.DestKind.Value);
@@ -335,6 +342,10 @@ internal sealed class MirrorExecutor
                 if (_writeFailed && IsCopy(op.Action))
                 {
                     return;
+                }
+                if (_writeFailed && op.DestKind == EntryKind.Directory)
+                {
+                    continue; // replacing it would delete a directory tree, and nothing is deleted after a disk-full
                 }
                 RunOne(op, src, dst, cancellationToken);
             }

@@ -113,6 +113,14 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 {
                     continue;
                 }
+                if (!System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>(namePtr, len)))
+                {
+                    // Decoding turns it into another name, which the copy, delete and metadata calls
+                    // would then miss: the entry would drop out of the mirror silently. Fail loudly.
+                    throw new NativeIOException(EILSEQ,
+                        $"read directory (the name '{Encoding.UTF8.GetString(namePtr, len)}' is not valid UTF-8, which Blit cannot mirror yet)",
+                        dir.DisplayPath);
+                }
                 if (StatxAt(fd, namePtr, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &st) < 0)
                 {
                     if (LastErrno == ENOENT)
@@ -360,9 +368,15 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         }
         int errno = LastErrno;
         string srcPath = srcDir.Child(name);
-        throw errno == ENOENT
-            ? new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath)
-            : new NativeIOException(errno, "open", srcPath);
+        // Name the source and what happened to it: this is a read problem, not a write one.
+        throw errno switch
+        {
+            ENOENT => new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath),
+            ELOOP => new BlitException(BlitErrorCode.SourceChanged,
+                $"Source file was replaced by a symlink before it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath),
+            _ => new BlitException(BlitErrorCode.SourceUnreadable, $"Cannot read source file '{srcPath}': {Marshal.GetPInvokeErrorMessage(errno)}.",
+                srcPath, new NativeIOException(errno, "open", srcPath)),
+        };
     }
 
     /// <summary>Copies the data into a new, still private file, checks the source did not change, sets its metadata.</summary>
@@ -441,6 +455,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     }
 
     private const int ENOTTY = 25;
+    private const int EILSEQ = 84;
 
     private static BlitException ShrunkException(string srcPath) =>
         new(BlitErrorCode.SourceChanged,
@@ -666,8 +681,9 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         {
             throw Fail("set owner", display);
         }
-        // Linux has no symlink permissions; and fchmodat would follow the link.
-        if (meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, 0) < 0)
+        // Linux has no symlink permissions; and fchmodat would follow the link. NOFOLLOW as well:
+        // a directory or file swapped for a symlink since the scan must fail here, not chmod its target.
+        if (meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, AT_SYMLINK_NOFOLLOW) < 0)
         {
             throw Fail("set mode", display);
         }

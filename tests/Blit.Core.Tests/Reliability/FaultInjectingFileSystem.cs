@@ -1,0 +1,104 @@
+using Blit.Platform;
+
+namespace Blit.Core.Tests.Reliability;
+
+/// <summary>
+/// The real Linux file system with hooks before the operations a fault can hit: a test
+/// deletes, grows, swaps or cancels at an exact point instead of racing the engine.
+/// Hooks get the full path of the entry (source or destination) the operation is about.
+/// </summary>
+internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
+{
+    private readonly LinuxFileSystem _inner = new();
+
+    /// <summary>Before a file copy (an update or a new file) starts; the argument is the source file's path.</summary>
+    public Action<string>? BeforeCopy { get; set; }
+
+    /// <summary>After each chunk a copy reports (before the engine re-checks the source); source path, bytes.</summary>
+    public Action<string, long>? OnCopyProgress { get; set; }
+
+    /// <summary>Before a directory below a root is opened; the argument is its path.</summary>
+    public Action<string>? BeforeOpenDirectory { get; set; }
+
+    /// <summary>Before metadata is set on a named entry; the argument is its path.</summary>
+    public Action<string>? BeforeSetMetadata { get; set; }
+
+    /// <summary>Before an entry is removed; the argument is its path.</summary>
+    public Action<string>? BeforeRemove { get; set; }
+
+    public bool CanSetOwner => _inner.CanSetOwner;
+
+    public DirHandle OpenRoot(string fullPath) => _inner.OpenRoot(fullPath);
+
+    public DirHandle OpenDirectory(DirHandle parent, string name)
+    {
+        if (name != ".")
+        {
+            BeforeOpenDirectory?.Invoke(parent.Child(name));
+        }
+        return _inner.OpenDirectory(parent, name);
+    }
+
+    public List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets) => _inner.ReadDirectory(dir, readLinkTargets);
+
+    public FileMeta StatRoot(string fullPath) => _inner.StatRoot(fullPath);
+
+    public bool TryStat(DirHandle dir, string name, out FileMeta meta) => _inner.TryStat(dir, name, out meta);
+
+    public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        string source = srcDir.Child(name);
+        BeforeCopy?.Invoke(source);
+        IProgress<long>? progress = OnCopyProgress is null ? bytesProgress : new HookedProgress(bytesProgress, source, OnCopyProgress);
+        return _inner.CopyFile(srcDir, name, expected, dstDir, tempName, progress, cancellationToken);
+    }
+
+    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        string source = srcDir.Child(name);
+        BeforeCopy?.Invoke(source);
+        IProgress<long>? progress = OnCopyProgress is null ? bytesProgress : new HookedProgress(bytesProgress, source, OnCopyProgress);
+        return _inner.CopyNewFile(srcDir, name, expected, dstDir, tempName, progress, cancellationToken);
+    }
+
+    public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>
+        _inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
+
+    public void CreateDirectory(DirHandle parent, string name) => _inner.CreateDirectory(parent, name);
+
+    public void CreateSymlink(DirHandle dir, string name, string target) => _inner.CreateSymlink(dir, name, target);
+
+    public void Rename(DirHandle dir, string from, string to) => _inner.Rename(dir, from, to);
+
+    public void Remove(DirHandle dir, string name, bool isDirectory)
+    {
+        BeforeRemove?.Invoke(dir.Child(name));
+        _inner.Remove(dir, name, isDirectory);
+    }
+
+    public void SetMetadata(DirHandle dir, string name, in FileMeta meta)
+    {
+        BeforeSetMetadata?.Invoke(dir.Child(name));
+        _inner.SetMetadata(dir, name, meta);
+    }
+
+    public void SetMetadata(DirHandle dir, in FileMeta meta) => _inner.SetMetadata(dir, meta);
+
+    public void MakeWritable(DirHandle dir) => _inner.MakeWritable(dir);
+
+    public void Flush() => _inner.Flush();
+
+    private sealed class HookedProgress(IProgress<long>? inner, string source, Action<string, long> hook) : IProgress<long>
+    {
+        private long _total;
+
+        public void Report(long value)
+        {
+            inner?.Report(value);
+            _total += value;
+            hook(source, _total);
+        }
+    }
+}
