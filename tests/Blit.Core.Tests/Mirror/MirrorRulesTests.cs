@@ -334,6 +334,26 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
+    public void Without_O_TMPFILE_new_files_go_through_a_temp_name_and_a_rename()
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            TempTree.WriteFile(_t.S($"d{i % 3}/f{i}"), new string('q', i * 100), 1_600_000_000 + i, i);
+        }
+        var listener = new RecordingListener();
+
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest },
+                   listener, null, default, new LinuxFileSystem(tryClone: true, tryTmpFile: false)))
+        {
+            Assert.Equal(20, session.Execute().FilesCopied);
+        }
+
+        Assert.Empty(listener.Errors);
+        AssertMirrored();
+        Assert.Empty(Directory.GetFiles(_t.Dest, ".~blit-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public void Stale_temp_files_of_an_interrupted_run_are_removed()
     {
         TempTree.WriteFile(_t.S("f"), "f");
