@@ -12,7 +12,7 @@ namespace Blit.Platform;
 /// </summary>
 internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 {
-    private const int CopyChunk = 256 << 20; // bounds the time between cancellation checks
+    private const int CopyChunk = 64 << 20; // bounds the time between cancellation checks (tests rely on two chunks for 80 MiB)
     private const uint NewDirMode = 0x1C0;  // 0700 until the final mode is set
 
     // Once a filesystem pair refuses clone or copy_file_range, stop asking for this run.
