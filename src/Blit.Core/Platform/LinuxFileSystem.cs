@@ -565,13 +565,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         {
             throw Fail("set mode", display);
         }
-        Timespec* times = stackalloc Timespec[2];
-        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
-        times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
-        if (FUtimens(fd, times) < 0)
-        {
-            throw Fail("set mtime", display);
-        }
+        SetMtime(fd, meta, display);
     }
 
     public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken)
