@@ -506,6 +506,27 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
+    public void A_declined_directory_metadata_update_leaves_the_directory_as_it_was()
+    {
+        TempTree.WriteFile(_t.S("dir/f"), "f");
+        TempTree.WriteFile(_t.D("dir/f"), "f");
+        TempTree.SetMtime(_t.S("dir/f"), 1_600_000_000, 0);
+        TempTree.SetMtime(_t.D("dir/f"), 1_600_000_000, 0);
+        TempTree.Chmod(_t.S("dir"), 0x1ED);
+        TempTree.Chmod(_t.D("dir"), 0x1C0);
+
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest }))
+        {
+            PlannedAction dirMeta = Assert.Single(session.GetPlannedActions(),
+                a => a.Action == MirrorAction.UpdateMetadata && a.RelativePath == "dir");
+            dirMeta.Decline();
+            session.Execute();
+        }
+
+        Assert.Equal("700", TempTree.Run("stat", "-c", "%a", _t.D("dir")).Trim());
+    }
+
+    [Fact]
     public void Cancellation_stops_the_run_and_leaves_no_temp_files()
     {
         for (int i = 0; i < 400; i++)
