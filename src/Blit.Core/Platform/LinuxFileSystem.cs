@@ -20,6 +20,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     private volatile bool _kernelCopyUnsupported;
     private volatile bool _tmpFileUnsupported;
     private volatile bool _linkByProc;
+    private readonly bool _noAtime = GetEuid() == 0;
 
     /// <param name="tryClone">Try reflink clones first.</param>
     /// <param name="tryTmpFile">Create new files unnamed (O_TMPFILE) and link them when complete;
@@ -359,9 +360,15 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
-    private static int OpenSource(DirHandle srcDir, string name)
+    private int OpenSource(DirHandle srcDir, string name)
     {
-        int inFd = OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+        // O_NOATIME: reading for a backup should not change the source's access times (nor dirty its
+        // inode). Only the owner (or root) may ask for it; others read without it.
+        int inFd = _noAtime ? OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NOATIME, 0) : -1;
+        if (inFd < 0 && (!_noAtime || LastErrno == EPERM))
+        {
+            inFd = OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+        }
         if (inFd >= 0)
         {
             return inFd;

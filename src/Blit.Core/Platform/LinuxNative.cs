@@ -28,6 +28,7 @@ internal static unsafe partial class LinuxNative
 
     public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_NOATIME = 0x40000;
 
     // O_DIRECTORY and O_NOFOLLOW differ between x86-64 (asm-generic) and arm64.
     public static readonly int O_DIRECTORY =

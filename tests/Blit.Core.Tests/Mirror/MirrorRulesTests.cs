@@ -381,6 +381,19 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
+    public void Reading_the_source_leaves_its_access_times_alone()
+    {
+        // atime == mtime, so a relatime mount would update the atime on the first read.
+        TempTree.WriteFile(_t.S("f"), "content", 1_500_000_000, 0);
+        string before = TempTree.Run("stat", "-c", "%X", _t.S("f"));
+
+        _t.Mirror();
+
+        Assert.Equal("content", File.ReadAllText(_t.D("f")));
+        Assert.Equal(before, TempTree.Run("stat", "-c", "%X", _t.S("f")));
+    }
+
+    [Fact]
     public void Hard_links_are_copied_as_separate_files()
     {
         TempTree.WriteFile(_t.S("a"), "shared");
