@@ -51,18 +51,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
         Specs = specs, Root = _root, LogRoot = _logs, Runs = 3, Warmup = 1, Comparator = ComparatorKind.None,
     };
 
-    private string ScriptDir(string name, string body)
-    {
-        string bin = _temp.Combine("bin");
-        Directory.CreateDirectory(bin);
-        string path = Path.Combine(bin, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        return bin;
-    }
+    private string ScriptDir(string name, string body) => _temp.WriteScript(name, body);
 
     [Fact]
     public void Blit_alone_gives_one_verified_measurement_with_logs_and_no_workspace_left()

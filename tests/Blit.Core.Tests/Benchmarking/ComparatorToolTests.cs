@@ -9,19 +9,7 @@ public sealed class ComparatorToolTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    /// <summary>Writes an executable shell script named <paramref name="name"/> into a bin directory; returns that directory.</summary>
-    private string Script(string name, string body)
-    {
-        string bin = _temp.Combine("bin");
-        Directory.CreateDirectory(bin);
-        string path = Path.Combine(bin, name);
-        File.WriteAllText(path, "#!/bin/sh\n" + body + "\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        return bin;
-    }
+    private string Script(string name, string body) => _temp.WriteScript(name, body);
 
     [Fact]
     public void FindOnPath_finds_executables_only()
