@@ -63,7 +63,6 @@ internal interface IMirrorFileSystem
 
     FileMeta StatRoot(string fullPath);
 
-    bool TryStat(DirHandle dir, string name, out FileMeta meta);
 
     /// <summary>
     /// Copies <paramref name="name"/> into a new file <paramref name="tempName"/> in <paramref name="dstDir"/>
@@ -100,6 +99,4 @@ internal interface IMirrorFileSystem
 
     /// <summary>Adds owner write/search permission to a directory so entries can be created or removed in it.</summary>
     void MakeWritable(DirHandle dir);
-
-    void Flush();
 }

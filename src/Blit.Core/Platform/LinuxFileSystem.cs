@@ -201,17 +201,6 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             : ToMeta(st);
     }
 
-    public bool TryStat(DirHandle dir, string name, out FileMeta meta)
-    {
-        if (StatxAt(dir.Fd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
-        {
-            meta = default;
-            return LastErrno == ENOENT ? false : throw Fail("stat", dir.Child(name));
-        }
-        meta = ToMeta(st);
-        return true;
-    }
-
     private static FileMeta FStat(int fd, string display)
     {
         return StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) < 0
@@ -707,6 +696,4 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             throw Fail("set mode", dir.DisplayPath);
         }
     }
-
-    public void Flush() => Sync();
 }

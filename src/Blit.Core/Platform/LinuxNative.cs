@@ -112,8 +112,6 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SymlinkAt(string target, int newdirfd, string linkpath);
 
-    [LibraryImport(Libc, EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial nint ReadLinkAt(int dirfd, string path, byte* buf, nint bufsiz);
 
     [LibraryImport(Libc, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int FChmod(int fd, uint mode);
@@ -151,8 +149,6 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "getegid")]
     public static partial uint GetEgid();
 
-    [LibraryImport(Libc, EntryPoint = "sync")]
-    public static partial void Sync();
 
     /// <summary>struct dirent (glibc, 64-bit): d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name.</summary>
     public const int DirentNameOffset = 19;

@@ -43,7 +43,6 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public FileMeta StatRoot(string fullPath) => _inner.StatRoot(fullPath);
 
-    public bool TryStat(DirHandle dir, string name, out FileMeta meta) => _inner.TryStat(dir, name, out meta);
 
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
@@ -88,7 +87,6 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void MakeWritable(DirHandle dir) => _inner.MakeWritable(dir);
 
-    public void Flush() => _inner.Flush();
 
     private sealed class HookedProgress(IProgress<long>? inner, string source, Action<string, long> hook) : IProgress<long>
     {

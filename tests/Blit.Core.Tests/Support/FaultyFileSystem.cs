@@ -20,7 +20,6 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
             : inner.ReadDirectory(dir, readLinkTargets);
 
     public FileMeta StatRoot(string fullPath) => inner.StatRoot(fullPath);
-    public bool TryStat(DirHandle dir, string name, out FileMeta meta) => inner.TryStat(dir, name, out meta);
 
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken) =>
@@ -44,5 +43,4 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public void SetMetadata(DirHandle dir, string name, in FileMeta meta) => inner.SetMetadata(dir, name, meta);
     public void SetMetadata(DirHandle dir, in FileMeta meta) => inner.SetMetadata(dir, meta);
     public void MakeWritable(DirHandle dir) => inner.MakeWritable(dir);
-    public void Flush() => inner.Flush();
 }
