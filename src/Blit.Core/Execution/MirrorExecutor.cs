@@ -88,10 +88,12 @@ internal sealed class MirrorExecutor
     internal static string Combine(string root, string relative) =>
         relative.Length == 0 ? root : root.EndsWith('/') ? root + relative : root + "/" + relative;
 
+    private DirHandle OpenPath(DirHandle root, string relativePath) => OpenPath(_fs, root, relativePath);
+
     /// <summary>Opens a directory below <paramref name="root"/> one component at a time, never following a symlink.</summary>
-    internal DirHandle OpenPath(DirHandle root, string relativePath)
+    internal static DirHandle OpenPath(IMirrorFileSystem fs, DirHandle root, string relativePath)
     {
-        DirHandle current = _fs.OpenDirectory(root, ".");
+        DirHandle current = fs.OpenDirectory(root, ".");
         if (relativePath.Length == 0)
         {
             return current;
@@ -100,7 +102,7 @@ internal sealed class MirrorExecutor
         {
             foreach (string part in relativePath.Split('/'))
             {
-                DirHandle next = _fs.OpenDirectory(current, part);
+                DirHandle next = fs.OpenDirectory(current, part);
                 current.Dispose();
                 current = next;
             }

@@ -175,11 +175,10 @@ public sealed class MirrorSession : IDisposable
         MirrorExecutor.RunParallel(indexes, Math.Max(2, Environment.ProcessorCount), i =>
         {
             EntryOp op = candidates[i];
-            var executor = new MirrorExecutor(_fs, _exclude, _listener, false, new MirrorCounters(), _progress, _options.Destination);
             try
             {
-                using DirHandle src = executor.OpenPath(_srcRoot, op.Dir.RelativePath);
-                using DirHandle dst = executor.OpenPath(_dstRoot!, op.Dir.RelativePath);
+                using DirHandle src = MirrorExecutor.OpenPath(_fs, _srcRoot, op.Dir.RelativePath);
+                using DirHandle dst = MirrorExecutor.OpenPath(_fs, _dstRoot!, op.Dir.RelativePath);
                 keep[i] = _planner.ResolveCompared(op, _fs.ContentEquals(src, op.Name, dst, op.Name, cancellationToken));
             }
             catch (IOException ex)
