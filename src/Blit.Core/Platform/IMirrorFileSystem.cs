@@ -74,10 +74,11 @@ internal interface IMirrorFileSystem
 
     /// <summary>
     /// Copies <paramref name="name"/> to a new entry of the same name in <paramref name="dstDir"/>, which
-    /// appears complete (data, mode, owner, mtime) or not at all; <paramref name="tempName"/> is used
-    /// where the filesystem cannot create unnamed files.
+    /// appears complete (data, mode, owner, mtime) or not at all; <paramref name="newTempName"/> gives a
+    /// temp name where one is needed (a filesystem that cannot create unnamed files, or a name that
+    /// appeared after the scan), so the common case builds none.
     /// </summary>
-    CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+    CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, Func<string> newTempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken);
 
     bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken);
@@ -99,4 +100,14 @@ internal interface IMirrorFileSystem
 
     /// <summary>Adds owner write/search permission to a directory so entries can be created or removed in it.</summary>
     void MakeWritable(DirHandle dir);
+}
+
+/// <summary>
+/// A name in an open directory, made into a display path only when a message needs one: the
+/// copy path of every file carries its source and destination this way instead of building
+/// two path strings per file that only an error would read.
+/// </summary>
+internal readonly struct EntryPath(DirHandle dir, string name)
+{
+    public override string ToString() => dir.Child(name);
 }

@@ -62,6 +62,8 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 
     private static NativeIOException Fail(string op, string path) => new(LastErrno, op, path);
 
+    private static NativeIOException Fail(string op, in EntryPath path) => new(LastErrno, op, path.ToString());
+
     public DirHandle OpenRoot(string fullPath)
     {
         int fd = OpenAt(AT_FDCWD, fullPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -208,6 +210,13 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             : ToMeta(st);
     }
 
+    private static FileMeta FStat(int fd, in EntryPath display)
+    {
+        return StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) < 0
+            ? throw Fail("stat", display)
+            : ToMeta(st);
+    }
+
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
@@ -222,7 +231,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             {
                 throw Fail("create", dstDir.Child(tempName));
             }
-            CopyMethod method = FillNewFile(inFd, outFd, srcDir.Child(name), expected, dstDir, tempName, bytesProgress, cancellationToken);
+            CopyMethod method = FillNewFile(inFd, outFd, new EntryPath(srcDir, name), expected, dstDir, tempName, bytesProgress, cancellationToken);
             int rc = Close(outFd);
             outFd = -1;
             if (rc < 0)
@@ -246,12 +255,12 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
-    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, Func<string> newTempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
         if (_tmpFileUnsupported)
         {
-            return CopyByRename(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
+            return CopyByRename(srcDir, name, expected, dstDir, newTempName(), bytesProgress, cancellationToken);
         }
         int inFd = OpenSource(srcDir, name);
         int outFd = -1;
@@ -268,12 +277,12 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                     _tmpFileUnsupported = true;
                     _ = Close(inFd);
                     inFd = -1;
-                    return CopyByRename(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
+                    return CopyByRename(srcDir, name, expected, dstDir, newTempName(), bytesProgress, cancellationToken);
                 }
                 throw new NativeIOException(errno, "create", dstDir.Child(name));
             }
-            CopyMethod method = FillNewFile(inFd, outFd, srcDir.Child(name), expected, dstDir, name, bytesProgress, cancellationToken);
-            Publish(outFd, dstDir, name, tempName);
+            CopyMethod method = FillNewFile(inFd, outFd, new EntryPath(srcDir, name), expected, dstDir, name, bytesProgress, cancellationToken);
+            Publish(outFd, dstDir, name, newTempName);
             return method;
         }
         finally
@@ -306,7 +315,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     }
 
     /// <summary>Gives the unnamed file <paramref name="fd"/> its name in <paramref name="dir"/>.</summary>
-    private void Publish(int fd, DirHandle dir, string name, string tempName)
+    private void Publish(int fd, DirHandle dir, string name, Func<string> newTempName)
     {
         // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc/self/fd works for everyone.
         if (!_linkByProc && LinkAt(fd, string.Empty, dir.Fd, name, AT_EMPTY_PATH) == 0)
@@ -315,17 +324,17 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         }
         if (!_linkByProc && LastErrno is not (ENOENT or EPERM or EACCES))
         {
-            ThrowPublishError(fd, dir, name, tempName);
+            ThrowPublishError(fd, dir, name, newTempName);
             return;
         }
         _linkByProc = true;
         if (LinkAt(AT_FDCWD, $"/proc/self/fd/{fd}", dir.Fd, name, AT_SYMLINK_FOLLOW) != 0)
         {
-            ThrowPublishError(fd, dir, name, tempName);
+            ThrowPublishError(fd, dir, name, newTempName);
         }
     }
 
-    private void ThrowPublishError(int fd, DirHandle dir, string name, string tempName)
+    private void ThrowPublishError(int fd, DirHandle dir, string name, Func<string> newTempName)
     {
         int errno = LastErrno;
         if (errno != EEXIST)
@@ -333,6 +342,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             throw new NativeIOException(errno, "create", dir.Child(name));
         }
         // The name appeared after the scan: replace it atomically through a temp name, as an update would.
+        string tempName = newTempName();
         string proc = $"/proc/self/fd/{fd}";
         if (LinkAt(AT_FDCWD, proc, dir.Fd, tempName, AT_SYMLINK_FOLLOW) != 0)
         {
@@ -376,15 +386,16 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     }
 
     /// <summary>Copies the data into a new, still private file, checks the source did not change, sets its metadata.</summary>
-    private CopyMethod FillNewFile(int inFd, int outFd, string srcPath, in FileMeta expected, DirHandle dstDir, string dstName,
+    private CopyMethod FillNewFile(int inFd, int outFd, in EntryPath src, in FileMeta expected, DirHandle dstDir, string dstName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
-        CopyMethod method = CopyData(inFd, outFd, expected.Size, srcPath, dstDir.Child(dstName), bytesProgress, cancellationToken);
+        CopyMethod method = CopyData(inFd, outFd, expected.Size, src, new EntryPath(dstDir, dstName), bytesProgress, cancellationToken);
 
         // A file that changed while it was read must not get the old mtime: the next run would skip it.
-        FileMeta after = FStat(inFd, srcPath);
+        FileMeta after = FStat(inFd, src);
         if (after.Size != expected.Size || !after.SameMtime(expected))
         {
+            string srcPath = src.ToString();
             throw new BlitException(BlitErrorCode.SourceChanged,
                 $"Source file changed while it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath);
         }
@@ -392,7 +403,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         return method;
     }
 
-    private CopyMethod CopyData(int inFd, int outFd, long size, string srcPath, string dstPath,
+    private CopyMethod CopyData(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
         if (size == 0)
@@ -432,11 +443,11 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                         _kernelCopyUnsupported = true;
                         break;
                     }
-                    throw new NativeIOException(errno, "write", dstPath);
+                    throw new NativeIOException(errno, "write", dst.ToString());
                 }
                 if (n == 0)
                 {
-                    throw ShrunkException(srcPath);
+                    throw ShrunkException(src.ToString());
                 }
                 done += n;
                 bytesProgress?.Report(n);
@@ -446,7 +457,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 return CopyMethod.Kernel;
             }
         }
-        StreamCopy(inFd, outFd, size, srcPath, dstPath, bytesProgress, cancellationToken);
+        StreamCopy(inFd, outFd, size, src, dst, bytesProgress, cancellationToken);
         return CopyMethod.Stream;
     }
 
@@ -457,7 +468,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         new(BlitErrorCode.SourceChanged,
             $"Source file shrank while it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath);
 
-    private static void StreamCopy(int inFd, int outFd, long size, string srcPath, string dstPath,
+    private static void StreamCopy(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(size, 4096, 1 << 20));
@@ -476,11 +487,11 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                         {
                             continue;
                         }
-                        throw Fail("read", srcPath);
+                        throw Fail("read", src);
                     }
                     if (n == 0)
                     {
-                        throw ShrunkException(srcPath);
+                        throw ShrunkException(src.ToString());
                     }
                     nint written = 0;
                     while (written < n)
@@ -492,7 +503,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                             {
                                 continue;
                             }
-                            throw Fail("write", dstPath);
+                            throw Fail("write", dst);
                         }
                         written += w;
                     }
@@ -516,14 +527,17 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         // chown first: it clears setuid/setgid bits, which the chmod below restores.
         if (CanSetOwner && (meta.Uid != _euid || meta.Gid != NewFileGid(dir)) && FChown(fd, meta.Uid, meta.Gid) < 0)
         {
-            throw Fail("set owner", dir.Child(name));
+            throw Fail("set owner", new EntryPath(dir, name));
         }
         uint special = meta.Permissions & ~0x1FFu;
         if ((special != 0 || (meta.Permissions & _umask) != 0) && FChmod(fd, meta.Permissions) < 0)
         {
-            throw Fail("set mode", dir.Child(name));
+            throw Fail("set mode", new EntryPath(dir, name));
         }
-        SetMtime(fd, meta, dir.Child(name));
+        if (!TrySetMtime(fd, meta))
+        {
+            throw Fail("set mtime", new EntryPath(dir, name));
+        }
     }
 
     /// <summary>The group a new file in <paramref name="dir"/> gets: the directory's if it is setgid, else ours.</summary>
@@ -541,13 +555,18 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 
     private static void SetMtime(int fd, in FileMeta meta, string display)
     {
-        Timespec* times = stackalloc Timespec[2];
-        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
-        times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
-        if (FUtimens(fd, times) < 0)
+        if (!TrySetMtime(fd, meta))
         {
             throw Fail("set mtime", display);
         }
+    }
+
+    private static bool TrySetMtime(int fd, in FileMeta meta)
+    {
+        Timespec* times = stackalloc Timespec[2];
+        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
+        times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
+        return FUtimens(fd, times) == 0;
     }
 
     private void ApplyMetadata(int fd, in FileMeta meta, string display)

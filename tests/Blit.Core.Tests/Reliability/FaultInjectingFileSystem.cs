@@ -53,13 +53,13 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         return _inner.CopyFile(srcDir, name, expected, dstDir, tempName, progress, cancellationToken);
     }
 
-    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, Func<string> newTempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
         string source = srcDir.Child(name);
         BeforeCopy?.Invoke(source);
         IProgress<long>? progress = OnCopyProgress is null ? bytesProgress : new HookedProgress(bytesProgress, source, OnCopyProgress);
-        return _inner.CopyNewFile(srcDir, name, expected, dstDir, tempName, progress, cancellationToken);
+        return _inner.CopyNewFile(srcDir, name, expected, dstDir, newTempName, progress, cancellationToken);
     }
 
     public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>

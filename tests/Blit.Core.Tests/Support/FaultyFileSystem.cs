@@ -27,11 +27,11 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
             ? throw new NativeIOException(FailErrno, "write", dstDir.Child(tempName))
             : inner.CopyFile(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
 
-    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
+    public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, Func<string> newTempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken) =>
         FailCopy?.Invoke(srcDir.Child(name)) == true
             ? throw new NativeIOException(FailErrno, "write", dstDir.Child(name))
-            : inner.CopyNewFile(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
+            : inner.CopyNewFile(srcDir, name, expected, dstDir, newTempName, bytesProgress, cancellationToken);
 
     public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>
         inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
