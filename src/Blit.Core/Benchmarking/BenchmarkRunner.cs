@@ -343,6 +343,8 @@ public sealed class BenchmarkRunner
         log.Line("  Cold cache (-DropCaches): " + (!_options.DropCaches ? "off"
             : _dropCachesWorks ? $"on: sync, then \"3\" written to {_options.DropCachesPath} before every run"
             : "requested but not permitted; runs are warm-cache"));
+        log.Line("  Settle: " + (OperatingSystem.IsWindows() ? "none (Windows has no system-wide sync)"
+            : "sync(2) before every run, outside the timed window, so no run pays for the writeback of the run before it"));
         log.Line("  Flush (-Flush): " + (!_options.Flush ? "off"
             : OperatingSystem.IsWindows() ? "requested but unavailable on Windows" : "on: sync(2) after the tool ends, inside the timed window"));
         log.Line("  Blit history/telemetry: none exists in this version of Blit, so nothing needs keeping out of the measured runs");
@@ -393,6 +395,12 @@ public sealed class BenchmarkRunner
                 if (_dropCachesWorks)
                 {
                     TryDropCaches();
+                }
+                else
+                {
+                    // Settle: the previous run's dirty data, journal commits and the destination's clean-up
+                    // go to disk here, outside the timed window, not into the next tool's run.
+                    ResourceUsage.Sync();
                 }
                 (RunSample sample, VerificationResult verification, MirrorResult? blit) =
                     RunOnce(tool, source, builder, number, round, cancellationToken);
