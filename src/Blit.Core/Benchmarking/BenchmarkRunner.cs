@@ -344,7 +344,7 @@ public sealed class BenchmarkRunner
             : _dropCachesWorks ? $"on: sync, then \"3\" written to {_options.DropCachesPath} before every run"
             : "requested but not permitted; runs are warm-cache"));
         log.Line("  Settle: " + (OperatingSystem.IsWindows() ? "none (Windows has no system-wide sync)"
-            : "sync(2) before every run, outside the timed window, so no run pays for the writeback of the run before it"));
+            : "sync(2) before and after each destination is prepared, outside the timed window, so no run pays for the writeback of the run before it"));
         log.Line("  Flush (-Flush): " + (!_options.Flush ? "off"
             : OperatingSystem.IsWindows() ? "requested but unavailable on Windows" : "on: sync(2) after the tool ends, inside the timed window"));
         log.Line("  Blit history/telemetry: none exists in this version of Blit, so nothing needs keeping out of the measured runs");
@@ -391,15 +391,20 @@ public sealed class BenchmarkRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 Report(spec, warmup ? "Warm-up" : "Run", tool.Name, number, warmup ? _options.Warmup : _options.Runs);
-                PrepareDestination(builder, tool, cancellationToken);
                 if (_dropCachesWorks)
                 {
+                    PrepareDestination(builder, tool, cancellationToken);
                     TryDropCaches();
                 }
                 else
                 {
-                    // Settle: the previous run's dirty data, journal commits and the destination's clean-up
-                    // go to disk here, outside the timed window, not into the next tool's run.
+                    // Settle, outside the timed window: the run before is written out first (its data and
+                    // journal would otherwise go to disk during this run), then the clean-up's own
+                    // metadata. The sync that can take seconds comes before the clean-up, so the memory the
+                    // clean-up frees is used at once: VMs that hand free memory back to the host make
+                    // memory left free for seconds slow to touch again (docs/performance.md).
+                    ResourceUsage.Sync();
+                    PrepareDestination(builder, tool, cancellationToken);
                     ResourceUsage.Sync();
                 }
                 (RunSample sample, VerificationResult verification, MirrorResult? blit) =

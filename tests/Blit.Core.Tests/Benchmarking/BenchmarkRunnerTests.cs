@@ -76,7 +76,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
         string log = File.ReadAllText(m.LogPath!);
         Assert.Contains("Comparator: none (-Comparator None)", log);
         Assert.Contains("Blit history/telemetry: none", log);
-        Assert.Contains("Settle: sync(2) before every run, outside the timed window", log);
+        Assert.Contains("Settle: sync(2) before and after each destination is prepared, outside the timed window", log);
         Assert.Contains("Summary SmallFiles 60files", log);
         Assert.Contains("Filesystem: ", log);
     }
