@@ -240,6 +240,7 @@ Describe 'Measure-BlitWorkload input validation' {
         @{ Case = 'a log path that is a file'; Params = @{ Workload = 'NoOp'; LogPath = 'TESTDRIVE/a-file' }; Id = 'LogPathUnusable' }
         @{ Case = 'robocopy when none is on PATH'; Params = @{ Workload = 'NoOp'; Comparator = 'Robocopy' }; Id = 'ComparatorNotFound' }
         @{ Case = 'a flag rsync rejects'; Params = @{ Workload = 'NoOp'; Comparator = 'Rsync'; ComparatorArgument = '-a', '--no-such-blit-flag' }; Id = 'ComparatorArgumentUnsupported' }
+        @{ Case = 'cp on a workload that needs a mirror'; Params = @{ Workload = 'Incremental'; Comparator = 'Cp' }; Id = 'InvalidArgument' }
     ) {
         Set-Content -LiteralPath (Join-Path $TestDrive 'a-file') -Value 'x'
         $validationRoot = New-Root 'validation-root'

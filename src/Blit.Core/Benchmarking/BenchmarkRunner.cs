@@ -153,6 +153,12 @@ public sealed class BenchmarkRunner
         {
             _listener?.OnWarning(missing);
         }
+        if (comparator is { IsCopyOnly: true } && _options.Specs.FirstOrDefault(s => !s.IsFullCopy) is { } mirrorOnly)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument,
+                $"cp copies but does not mirror (it deletes nothing and rewrites every file), so it is a comparator for the " +
+                $"full-copy workloads LargeFile, SmallFiles and Mixed only, not {mirrorOnly.Workload}.");
+        }
         int toolCount = comparator is null ? 1 : 2;
         CheckSpace(toolCount);
         // Before the workspace exists: a refused log path must leave the benchmark root untouched.

@@ -14,15 +14,20 @@ public enum ComparatorKind
     Rsync,
     Robocopy,
     None,
+    /// <summary>
+    /// <c>cp -a SRC/. DEST</c>: a plain copy, not a mirror (it deletes nothing), so only the full-copy
+    /// workloads accept it. It measures how close Blit comes to the kernel's copy, which cp uses.
+    /// </summary>
+    Cp,
 }
 
 /// <summary>One run of the comparator process.</summary>
 public sealed record ProcessMeasurement(int ExitCode, double WallSeconds, double CpuSeconds, long PeakMemoryBytes, string Output);
 
 /// <summary>
-/// The comparator run as a process: <c>rsync -a --delete SRC/ DEST/</c> or
+/// The comparator run as a process: <c>rsync -a --delete SRC/ DEST/</c>,
 /// <c>robocopy SRC DEST /MIR …</c> (flags that need no admin rights; exit codes below 8 are
-/// success). Finds the tool on PATH, probes that rsync accepts its flags, and measures a run:
+/// success) or, for the full-copy workloads only, <c>cp -a SRC/. DEST</c>. Finds the tool on PATH, probes that rsync accepts its flags, and measures a run:
 /// wall time, CPU of the process tree (getrusage(RUSAGE_CHILDREN) deltas) and its peak memory
 /// (VmHWM of the tree sampled from /proc).
 /// </summary>
@@ -30,6 +35,7 @@ public sealed partial class ComparatorTool
 {
     public const string RsyncName = "rsync";
     public const string RobocopyName = "robocopy";
+    public const string CpName = "cp";
 
     private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(20);
 
@@ -41,7 +47,7 @@ public sealed partial class ComparatorTool
         FlagsOverridden = flagsOverridden;
     }
 
-    /// <summary>"rsync" or "robocopy".</summary>
+    /// <summary>"rsync", "robocopy" or "cp".</summary>
     public string Name { get; }
 
     public string ExecutablePath { get; }
@@ -57,11 +63,15 @@ public sealed partial class ComparatorTool
 
     public bool IsRobocopy => Name == RobocopyName;
 
+    /// <summary>cp copies but does not mirror: it can only be compared on a destination emptied before each run.</summary>
+    public bool IsCopyOnly => Name == CpName;
+
     /// <summary>The default flags: the reference semantics (rsync -a --delete; robocopy /MIR keeping data, attributes and times).</summary>
     public static IReadOnlyList<string> DefaultFlags(string name) => name switch
     {
         RsyncName => ["-a", "--delete"],
         RobocopyName => ["/MIR", "/COPY:DAT", "/DCOPY:DAT", "/R:0", "/W:0", "/MT:8", "/NP", "/NFL", "/NDL", "/NJH", "/NJS"],
+        CpName => ["-a"],
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown comparator."),
     };
 
@@ -82,6 +92,7 @@ public sealed partial class ComparatorTool
         {
             ComparatorKind.Rsync => RsyncName,
             ComparatorKind.Robocopy => RobocopyName,
+            ComparatorKind.Cp => CpName,
             ComparatorKind.Auto => OperatingSystem.IsWindows() ? RobocopyName : RsyncName,
             _ => throw new BlitException(BlitErrorCode.InvalidArgument, $"Unknown comparator '{kind}'."),
         };
@@ -93,9 +104,12 @@ public sealed partial class ComparatorTool
         }
         if (path is null)
         {
-            string hint = name == RsyncName
-                ? "install it (Debian/Ubuntu: apt-get install rsync; macOS ships one in /usr/bin)"
-                : "robocopy ships with Windows in %SystemRoot%\\System32";
+            string hint = name switch
+            {
+                RsyncName => "install it (Debian/Ubuntu: apt-get install rsync; macOS ships one in /usr/bin)",
+                CpName => "it is part of every Unix (coreutils on Linux); on Windows use Robocopy",
+                _ => "robocopy ships with Windows in %SystemRoot%\\System32",
+            };
             if (kind == ComparatorKind.Auto)
             {
                 warning = $"No comparator: {name} was not found on PATH ({hint}). Blit is measured alone; " +
@@ -155,8 +169,9 @@ public sealed partial class ComparatorTool
     }
 
     /// <summary>The full argument list for one run.</summary>
-    public IReadOnlyList<string> Arguments(string source, string destination) => IsRobocopy
-        ? [source, destination, .. Flags]
+    public IReadOnlyList<string> Arguments(string source, string destination) =>
+        IsRobocopy ? [source, destination, .. Flags]
+        : IsCopyOnly ? [.. Flags, Path.Combine(source, "."), destination] // SRC/. : the contents, into the existing DEST
         : [.. Flags, WithSlash(source), WithSlash(destination)];
 
     /// <summary>The command as a shell would show it.</summary>
@@ -183,6 +198,10 @@ public sealed partial class ComparatorTool
         Version = versionExit == 0
             ? versionText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
             : null;
+        if (IsCopyOnly)
+        {
+            return; // cp has no dry run; a flag it rejects fails the first (warm-up) run, which is reported
+        }
         string src = Path.Combine(scratchDirectory, "probe-src");
         string dst = Path.Combine(scratchDirectory, "probe-dst");
         Directory.CreateDirectory(src);
@@ -291,6 +310,10 @@ public sealed partial class ComparatorTool
             return exitCode >= 8
                 ? $"robocopy exit code {exitCode}: at least one failure (8 = copy errors, 16 = fatal)"
                 : $"robocopy exit code {exitCode}: success";
+        }
+        if (IsCopyOnly)
+        {
+            return exitCode == 0 ? "exit code 0: success" : $"cp exit code {exitCode}: at least one file was not copied";
         }
         return exitCode switch
         {

@@ -156,6 +156,33 @@ public sealed class BenchmarkRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Cp_is_a_comparator_for_the_full_copy_workloads()
+    {
+        BenchmarkOptions options = Options(Small(), new WorkloadSpec { Workload = Workload.LargeFile, LargeFileBytes = 3 << 20 })
+            with { Comparator = ComparatorKind.Cp, Runs = 2 };
+        IReadOnlyList<WorkloadMeasurement> all = new BenchmarkRunner(options).Run();
+
+        Assert.Equal(4, all.Count);
+        foreach (WorkloadMeasurement cp in all.Where(m => m.IsComparator))
+        {
+            Assert.Equal("cp", cp.Tool);
+            Assert.True(cp.Verified, string.Join("; ", cp.Samples.Select(s => s.Failure)));
+            Assert.StartsWith("cp -a ", cp.Command);
+            Assert.Contains("/source/. ", cp.Command);
+        }
+    }
+
+    [Fact]
+    public void Cp_is_refused_where_a_mirror_is_needed_before_anything_is_created()
+    {
+        BenchmarkOptions options = Options(Small(), Incremental()) with { Comparator = ComparatorKind.Cp };
+        var ex = Assert.Throws<BlitException>(() => new BenchmarkRunner(options).Run());
+        Assert.Equal(BlitErrorCode.InvalidArgument, ex.Code);
+        Assert.Contains("Incremental", ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
     public void Cold_cache_and_flush_are_done_and_recorded()
     {
         string dropFile = _temp.Combine("drop_caches");

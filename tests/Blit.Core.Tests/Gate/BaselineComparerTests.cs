@@ -121,6 +121,19 @@ public class BaselineComparerTests
     // ---- missing and failed figures ----------------------------------------------------
 
     [Fact]
+    public void Cp_figures_are_a_reference_and_never_the_gate_comparator()
+    {
+        WorkloadDecision alone = Decide(BlitRun(0.5), Run("cp", 0.6));
+        Assert.Equal(GateDecision.NoGo, alone.Decision);
+        Assert.Contains(alone.Reasons, r => r.StartsWith("no comparator figures", StringComparison.Ordinal));
+        Assert.Contains(alone.Notes, n => n.StartsWith("1 cp measurement(s)", StringComparison.Ordinal));
+
+        WorkloadDecision withRsync = Decide(BlitRun(0.5), Run("cp", 0.4), RsyncRun(1.0));
+        Assert.Equal(GateDecision.Go, withRsync.Decision);
+        Assert.Equal(2.0, withRsync.Ratio!.Value, 12);
+    }
+
+    [Fact]
     public void A_workload_without_comparator_figures_is_NO_GO_with_that_reason()
     {
         WorkloadDecision d = Decide(BlitRun(0.5));
