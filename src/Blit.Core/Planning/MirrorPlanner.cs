@@ -53,10 +53,27 @@ internal sealed partial class MirrorPlanner
     private void PlanDirectory(MirrorPlan plan, DirOp dirOp, DirListing source, DirListing? dest)
     {
         var subdirs = new List<(DirOp Op, DirListing? Src, DirListing? Dst)>();
+        // Both listings are sorted by ordinal name, so one merge pass pairs them: no index, no hashing.
+        TreeEntry[] destEntries = dest?.Entries ?? [];
+        int next = 0;
         foreach (ref readonly TreeEntry s in source.Entries.AsSpan())
         {
-            int di = dest?.IndexOf(s.Name) ?? -1;
-            TreeEntry d = di >= 0 ? dest!.Entries[di] : default;
+            int di = -1;
+            while (next < destEntries.Length)
+            {
+                int order = string.CompareOrdinal(destEntries[next].Name, s.Name);
+                if (order < 0)
+                {
+                    next++; // only in the destination: the deletion pass below takes it
+                    continue;
+                }
+                if (order == 0)
+                {
+                    di = next++;
+                }
+                break;
+            }
+            TreeEntry d = di >= 0 ? destEntries[di] : default;
             EntryKind? destKind = di >= 0 ? d.Kind : null;
             switch (s.Kind)
             {
@@ -103,9 +120,15 @@ internal sealed partial class MirrorPlanner
 
         if (dest is not null)
         {
+            TreeEntry[] sourceEntries = source.Entries;
+            int si = 0;
             foreach (ref readonly TreeEntry d in dest.Entries.AsSpan())
             {
-                if (source.IndexOf(d.Name) < 0)
+                while (si < sourceEntries.Length && string.CompareOrdinal(sourceEntries[si].Name, d.Name) < 0)
+                {
+                    si++;
+                }
+                if (si == sourceEntries.Length || !string.Equals(sourceEntries[si].Name, d.Name, StringComparison.Ordinal))
                 {
                     plan.Deletions.Add(new DeleteOp
                     {

@@ -59,7 +59,7 @@ internal interface IMirrorFileSystem
     DirHandle OpenDirectory(DirHandle parent, string name);
 
     /// <summary>Lists and stats every entry (symlinks not followed); entries that vanish meanwhile are left out.</summary>
-    List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets);
+    TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets);
 
     FileMeta StatRoot(string fullPath);
 

@@ -77,7 +77,13 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         return fd < 0 ? throw Fail("open directory", display) : new DirHandle(fd, display);
     }
 
-    public List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets)
+    // Each scanning thread reads into its own growing buffer and hands out an exact-size sorted
+    // copy: no list regrowth per directory, and the sort moves ints, not 64-byte entries.
+    [ThreadStatic] private static TreeEntry[]? t_readBuffer;
+    [ThreadStatic] private static int[]? t_order;
+    private const int KeptBufferEntries = 1 << 14; // at most 1 MiB kept per thread; a huge directory allocates its own
+
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
     {
         // fdopendir takes ownership of the descriptor it is given, so give it a duplicate.
         int fd = OpenAt(dir.Fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -93,7 +99,9 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             throw ex;
         }
         // Stat each entry by the name bytes readdir returned: no string round trip per call.
-        var entries = new List<TreeEntry>();
+        TreeEntry[] buffer = t_readBuffer ?? new TreeEntry[256];
+        t_readBuffer = null; // not shared with a nested call while in use
+        int count = 0;
         Statx st;
         try
         {
@@ -142,15 +150,49 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                     }
                     entry.LinkTarget = target;
                 }
-                entries.Add(entry);
+                if (count == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+                buffer[count++] = entry;
             }
+            return SortedCopy(buffer, count);
         }
         finally
         {
             _ = CloseDir(stream);
+            Array.Clear(buffer, 0, count);
+            if (buffer.Length <= KeptBufferEntries)
+            {
+                t_readBuffer = buffer;
+            }
         }
-        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return entries;
+    }
+
+    /// <summary>The first <paramref name="count"/> entries, sorted by ordinal name, in a new array of that size.</summary>
+    private static TreeEntry[] SortedCopy(TreeEntry[] buffer, int count)
+    {
+        int[] order = t_order is { } o && o.Length >= count ? o : new int[Math.Max(count, 256)];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+        order.AsSpan(0, count).Sort(new ByName(buffer));
+        var sorted = new TreeEntry[count];
+        for (int i = 0; i < count; i++)
+        {
+            sorted[i] = buffer[order[i]];
+        }
+        if (order.Length <= KeptBufferEntries)
+        {
+            t_order = order;
+        }
+        return sorted;
+    }
+
+    private readonly struct ByName(TreeEntry[] entries) : IComparer<int>
+    {
+        public int Compare(int x, int y) => string.CompareOrdinal(entries[x].Name, entries[y].Name);
     }
 
     private static string? ReadLink(int dirFd, byte* name, string display)

@@ -31,11 +31,12 @@ internal struct TreeEntry
     public readonly EntryKind Kind => Meta.Kind;
 }
 
-/// <summary>The scanned contents of one directory, entries sorted by ordinal name.</summary>
+/// <summary>
+/// The scanned contents of one directory, entries sorted by ordinal name (the planner pairs a
+/// source and a destination listing in one merge pass, which needs that order).
+/// </summary>
 internal sealed class DirListing
 {
-    private Dictionary<string, int>? _index;
-
     public DirListing(string relativePath, TreeEntry[] entries)
     {
         RelativePath = relativePath;
@@ -46,34 +47,6 @@ internal sealed class DirListing
     public string RelativePath { get; }
 
     public TreeEntry[] Entries { get; }
-
-    /// <summary>Index of the entry named <paramref name="name"/>, or -1.</summary>
-    public int IndexOf(string name)
-    {
-        if (Entries.Length <= 8)
-        {
-            for (int i = 0; i < Entries.Length; i++)
-            {
-                if (string.Equals(Entries[i].Name, name, StringComparison.Ordinal))
-                {
-                    return i;
-                }
-            }
-            return -1;
-        }
-        _index ??= BuildIndex();
-        return _index.TryGetValue(name, out int idx) ? idx : -1;
-    }
-
-    private Dictionary<string, int> BuildIndex()
-    {
-        var map = new Dictionary<string, int>(Entries.Length, StringComparer.Ordinal);
-        for (int i = 0; i < Entries.Length; i++)
-        {
-            map[Entries[i].Name] = i;
-        }
-        return map;
-    }
 
     public string ChildPath(string name) => RelativePath.Length == 0 ? name : RelativePath + "/" + name;
 }

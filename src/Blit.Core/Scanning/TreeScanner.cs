@@ -170,10 +170,10 @@ internal sealed class TreeScanner
         ConcurrentQueue<BlitError> errors, ScanCounts counts, Action onQueued, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        List<TreeEntry> list;
+        TreeEntry[] entries;
         try
         {
-            list = _fs.ReadDirectory(work.Handle, readLinkTargets: true);
+            entries = _fs.ReadDirectory(work.Handle, readLinkTargets: true);
         }
         catch (IOException ex)
         {
@@ -183,10 +183,9 @@ internal sealed class TreeScanner
 
         if (!_exclude.IsEmpty)
         {
-            list.RemoveAll(e => _exclude.IsExcluded(
+            entries = Array.FindAll(entries, e => !_exclude.IsExcluded(
                 work.RelativePath.Length == 0 ? e.Name : work.RelativePath + "/" + e.Name, e.Name, e.Kind == EntryKind.Directory));
         }
-        TreeEntry[] entries = [.. list];
         var listing = new DirListing(work.RelativePath, entries);
         long files = 0, dirs = 0, links = 0, specials = 0, bytes = 0;
         for (int i = 0; i < entries.Length; i++)

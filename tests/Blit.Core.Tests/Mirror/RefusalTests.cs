@@ -133,6 +133,6 @@ public sealed class RefusalTests : IDisposable
     }
 }
 
-/// <summary>Tests that change process-wide environment variables run alone.</summary>
+/// <summary>Tests that change process-wide environment variables, or measure process-wide figures, run alone.</summary>
 [CollectionDefinition(nameof(EnvironmentCollection), DisableParallelization = true)]
 public sealed class EnvironmentCollection;

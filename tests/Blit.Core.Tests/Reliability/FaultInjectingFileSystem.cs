@@ -39,7 +39,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         return _inner.OpenDirectory(parent, name);
     }
 
-    public List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets) => _inner.ReadDirectory(dir, readLinkTargets);
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets) => _inner.ReadDirectory(dir, readLinkTargets);
 
     public FileMeta StatRoot(string fullPath) => _inner.StatRoot(fullPath);
 

@@ -14,7 +14,7 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public DirHandle OpenRoot(string fullPath) => inner.OpenRoot(fullPath);
     public DirHandle OpenDirectory(DirHandle parent, string name) => inner.OpenDirectory(parent, name);
 
-    public List<TreeEntry> ReadDirectory(DirHandle dir, bool readLinkTargets) =>
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets) =>
         FailReadDirectory?.Invoke(dir.DisplayPath) == true
             ? throw new NativeIOException(FailErrno, "read directory", dir.DisplayPath)
             : inner.ReadDirectory(dir, readLinkTargets);
