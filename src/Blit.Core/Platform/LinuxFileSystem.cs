@@ -245,18 +245,15 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             : ToMeta(st);
     }
 
-    private static FileMeta FStat(int fd, string display)
-    {
-        return StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) < 0
-            ? throw Fail("stat", display)
-            : ToMeta(st);
-    }
+    private static FileMeta FStat(int fd, string display) => TryFStat(fd, out FileMeta meta) ? meta : throw Fail("stat", display);
 
-    private static FileMeta FStat(int fd, in EntryPath display)
+    private static FileMeta FStat(int fd, in EntryPath display) => TryFStat(fd, out FileMeta meta) ? meta : throw Fail("stat", display);
+
+    private static bool TryFStat(int fd, out FileMeta meta)
     {
-        return StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) < 0
-            ? throw Fail("stat", display)
-            : ToMeta(st);
+        bool ok = StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) == 0;
+        meta = ok ? ToMeta(st) : default;
+        return ok;
     }
 
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
