@@ -397,20 +397,19 @@ public sealed class BenchmarkRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 Report(spec, warmup ? "Warm-up" : "Run", tool.Name, number, warmup ? _options.Warmup : _options.Runs);
+                // Settle, outside the timed window: the run before is written out first (its data and
+                // journal would otherwise go to disk during this run), then the clean-up's own metadata
+                // (TryDropCaches syncs too). The sync that can take seconds comes before the clean-up, so
+                // the memory the clean-up frees is used at once: VMs that hand free memory back to the
+                // host make memory left free for seconds slow to touch again (docs/performance.md).
+                ResourceUsage.Sync();
+                PrepareDestination(builder, tool, cancellationToken);
                 if (_dropCachesWorks)
                 {
-                    PrepareDestination(builder, tool, cancellationToken);
                     TryDropCaches();
                 }
                 else
                 {
-                    // Settle, outside the timed window: the run before is written out first (its data and
-                    // journal would otherwise go to disk during this run), then the clean-up's own
-                    // metadata. The sync that can take seconds comes before the clean-up, so the memory the
-                    // clean-up frees is used at once: VMs that hand free memory back to the host make
-                    // memory left free for seconds slow to touch again (docs/performance.md).
-                    ResourceUsage.Sync();
-                    PrepareDestination(builder, tool, cancellationToken);
                     ResourceUsage.Sync();
                 }
                 (RunSample sample, VerificationResult verification, MirrorResult? blit) =
