@@ -27,7 +27,8 @@ public sealed record ProcessMeasurement(int ExitCode, double WallSeconds, double
 /// <summary>
 /// The comparator run as a process: <c>rsync -a --delete SRC/ DEST/</c>,
 /// <c>robocopy SRC DEST /MIR …</c> (flags that need no admin rights; exit codes below 8 are
-/// success) or, for the full-copy workloads only, <c>cp -a SRC/. DEST</c>. Finds the tool on PATH, probes that rsync accepts its flags, and measures a run:
+/// success) or, for the full-copy workloads only, <c>cp -a SRC/. DEST</c>. Finds the tool on
+/// PATH, probes that rsync accepts its flags, and measures a run:
 /// wall time, CPU of the process tree (getrusage(RUSAGE_CHILDREN) deltas) and its peak memory
 /// (VmHWM of the tree sampled from /proc).
 /// </summary>
