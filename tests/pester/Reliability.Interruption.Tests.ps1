@@ -216,4 +216,41 @@ done
             Get-TempFile $dst | Should -BeNullOrEmpty
         }
     }
+    Context 'in the middle of filling a new directory' {
+        # A directory new to the destination is built under a temp name and renamed into place when
+        # its files are written. A lease holds the engine at one of its files; SIGKILL there must
+        # leave the new tree invisible under its own name, and the next run must remove it.
+        It 'SIGKILL leaves no new directory under its name, only the staged one; the next run removes it and completes' {
+            $src = Join-Path $scratch 'newdir-src'
+            $files = @{}
+            foreach ($i in 0..199) { $files['fresh/f{0:000}.txt' -f $i] = "fresh $i" }
+            $files['fresh/inner/x.txt'] = 'x'
+            New-TestTree -Root $src -Files $files
+            $dst = Join-Path $scratch 'newdir-dst'
+            $null = New-Item -ItemType Directory -Path $dst
+            $out = Join-Path $scratch 'newdir-kill.json'
+            [BlitTestLease[]] $leases = foreach ($i in 0..199) { New-Lease ("$src/fresh/f{0:000}.txt" -f $i) }
+            try {
+                $p = Start-BlitChild -Jobs @(@{ Source = $src; Destination = $dst }) -OutFile $out
+                Wait-Until -Because 'a copy worker to reach a leased file' { [BlitTestLease]::AnyBreaking($leases) -or $p.HasExited }
+                $p.HasExited | Should -BeFalse
+                [BlitTestNative]::Signal($p.Id, [BlitTestNative]::SIGKILL)
+                $p.WaitForExit(60000) | Should -BeTrue
+            } finally {
+                $leases.Dispose()
+                if (-not $p.HasExited) { $p.Kill($true) }
+            }
+
+            Test-Path -LiteralPath "$dst/fresh" | Should -BeFalse -Because 'the new tree is seen complete or not at all'
+            $staged = @(Get-ChildItem -LiteralPath $dst -Force -Filter '.~blit-*')
+            $staged.Count | Should -Be 1
+            $staged[0].PSIsContainer | Should -BeTrue
+
+            $r = Invoke-BlitMirror $src $dst
+            $r.Errors | Should -Be 0
+            $r.FilesCopied | Should -Be 201
+            Get-TreeDiff $src $dst | Should -BeNullOrEmpty
+            Get-TempFile $dst | Should -BeNullOrEmpty
+        }
+    }
 }

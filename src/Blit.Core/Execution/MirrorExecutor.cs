@@ -62,8 +62,17 @@ internal sealed class MirrorExecutor
         CancellationToken cancellationToken)
     {
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Copying);
-        CreateDirectories(plan, dstRoot, cancellationToken);
-        CopyEntries(plan, srcRoot, dstRoot, workers, cancellationToken);
+        try
+        {
+            CreateDirectories(plan, dstRoot, cancellationToken);
+            CopyEntries(plan, srcRoot, dstRoot, workers, cancellationToken);
+        }
+        finally
+        {
+            // Also when cancelled: a staged tree holds only complete entries (a file that fails
+            // or is cancelled mid-copy is removed), so it is published, not left behind as a temp.
+            PublishStagedDirectories(plan, dstRoot);
+        }
 
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Deleting);
         bool deleteAll = allowDeletion && !_writeFailed;
@@ -167,7 +176,23 @@ internal sealed class MirrorExecutor
                         {
                             RemoveEntry(parent, op.Parent!, op.Name, op.DestKind.Value);
                         }
-                        WithWritableRetry(parent, op.Parent!, () => _fs.CreateDirectory(parent, op.Name));
+                        bool stage = op.DestKind is null && !op.Parent!.InStagedTree;
+                        string diskName = op.Name;
+                        if (stage)
+                        {
+                            // A new tree is built under a temp name and renamed into place when its
+                            // files are written, so they can be created under their own names (no
+                            // O_TMPFILE orphan bookkeeping, no link per file) and still never be seen
+                            // incomplete.
+                            diskName = NewTempName();
+                        }
+                        WithWritableRetry(parent, op.Parent!, () => _fs.CreateDirectory(parent, diskName));
+                        if (stage)
+                        {
+                            op.StagedName = diskName;
+                        }
+                        op.InStagedTree = stage || op.Parent!.InStagedTree;
+                        op.DiskPath = op.InStagedTree ? JoinPath(op.Parent!.DiskPath, diskName) : op.RelativePath;
                         op.Created = true;
                         op.Parent!.Touched = true;
                         Interlocked.Increment(ref _counters.DirectoriesCreated);
@@ -175,7 +200,8 @@ internal sealed class MirrorExecutor
                     }
                     if (op.SourceReadable)
                     {
-                        chain.Push((op, _fs.OpenDirectory(parent, op.Name)));
+                        DirHandle child = _fs.OpenDirectory(parent, op.StagedName ?? op.Name);
+                        chain.Push((op, op.StagedName is null ? child : child.Relabel(Combine(_destinationRoot, op.RelativePath))));
                     }
                 }
                 catch (Exception ex) when (ex is IOException or BlitException)
@@ -197,6 +223,75 @@ internal sealed class MirrorExecutor
                 chain.Pop().Handle.Dispose();
             }
         }
+    }
+
+    private static string JoinPath(string parent, string name) => parent.Length == 0 ? name : parent + "/" + name;
+
+    /// <summary>
+    /// Renames each staged directory (see <see cref="DirOp.StagedName"/>) to its own name. One
+    /// whose name was taken meanwhile is reported and its staged tree removed: the entry that
+    /// appeared is left alone, and the next run copies the tree again.
+    /// </summary>
+    private void PublishStagedDirectories(MirrorPlan plan, DirHandle dstRoot)
+    {
+        DirOp? parentOp = null;
+        DirHandle? parent = null;
+        try
+        {
+            foreach (DirOp op in plan.Directories)
+            {
+                if (op.StagedName is not { } staged)
+                {
+                    continue;
+                }
+                try
+                {
+                    if (!ReferenceEquals(parentOp, op.Parent))
+                    {
+                        parent?.Dispose();
+                        parent = null;
+                        parentOp = op.Parent;
+                        parent = OpenPath(dstRoot, op.Parent!.DiskPath);
+                    }
+                    _fs.RenameNoReplace(parent!, staged, op.Name);
+                    op.StagedName = null;
+                    op.DiskPath = op.RelativePath;
+                }
+                catch (IOException ex)
+                {
+                    op.Declined = true; // its metadata is not set either
+                    Report(IsDiskFull(ex) ? BlitErrorCode.DiskFull : BlitErrorCode.CreateFailed,
+                        $"Cannot move the new directory into place; what was copied into it is removed and the next run copies it again: {ex.Message}",
+                        Combine(_destinationRoot, op.RelativePath), ex);
+                    RemoveStagedTree(parent, op, staged);
+                }
+            }
+        }
+        finally
+        {
+            parent?.Dispose();
+        }
+    }
+
+    private void RemoveStagedTree(DirHandle? parent, DirOp op, string staged)
+    {
+        if (parent is null)
+        {
+            return; // the parent cannot be opened: the next run removes the staged tree as a stale temp
+        }
+        // Nothing there was in the destination before this run: its removal is not a deletion to count.
+        long files = _counters.FilesDeleted, dirs = _counters.DirectoriesDeleted;
+        try
+        {
+            DeleteTree(parent, op.Parent!.DiskPath, staged);
+        }
+        catch (IOException ex)
+        {
+            Report(BlitErrorCode.DeleteFailed, $"Cannot remove a staged directory; the next run removes it: {ex.Message}",
+                Combine(_destinationRoot, JoinPath(op.Parent!.DiskPath, staged)), ex, warning: true);
+        }
+        _counters.FilesDeleted = files;
+        _counters.DirectoriesDeleted = dirs;
     }
 
     private static bool IsAncestor(DirOp candidate, DirOp op)
@@ -341,7 +436,11 @@ internal sealed class MirrorExecutor
         {
             try
             {
-                dst = OpenPath(dstRoot, batch.Dir.RelativePath);
+                dst = OpenPath(dstRoot, batch.Dir.DiskPath);
+                if (batch.Dir.InStagedTree)
+                {
+                    dst = dst.Relabel(Combine(_destinationRoot, batch.Dir.RelativePath)); // messages name the final path
+                }
                 if (batch.Ops.Exists(o => o.Action != MirrorAction.UpdateMetadata || o.Source.Kind == EntryKind.Symlink))
                 {
                     src = OpenPath(srcRoot, batch.Dir.RelativePath);
@@ -472,10 +571,14 @@ internal sealed class MirrorExecutor
         }
 
         // A new file appears under its name complete, or not at all; a replacement is written to
-        // the temp name and renamed over the old entry above.
-        CopyMethod Copy() => temp is null
-            ? _fs.CopyNewFile(src, op.Name, op.Source, dst, s_newTempName, _byteProgress, cancellationToken)
-            : _fs.CopyFile(src, op.Name, op.Source, dst, temp, _byteProgress, cancellationToken);
+        // the temp name and renamed over the old entry above. Inside a staged directory nobody sees
+        // a file until the directory is published, so it is written under its own name, and a
+        // failed or cancelled copy removes it.
+        CopyMethod Copy() => temp is not null
+            ? _fs.CopyFile(src, op.Name, op.Source, dst, temp, _byteProgress, cancellationToken)
+            : op.Dir.InStagedTree
+                ? _fs.CopyFile(src, op.Name, op.Source, dst, op.Name, _byteProgress, cancellationToken)
+                : _fs.CopyNewFile(src, op.Name, op.Source, dst, s_newTempName, _byteProgress, cancellationToken);
     }
 
     private void LinkOne(EntryOp op, DirHandle dst)

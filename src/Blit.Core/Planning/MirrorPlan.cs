@@ -38,6 +38,24 @@ internal sealed class DirOp
     public volatile bool Touched;
     public bool Created;
 
+    /// <summary>
+    /// Set by the executor on a new directory whose parent exists: it is built under this temp
+    /// name and renamed to <see cref="Name"/> once everything inside is written.
+    /// </summary>
+    public string? StagedName { get; set; }
+
+    /// <summary>This directory is staged or inside a staged one: no one sees its entries until it is published.</summary>
+    public bool InStagedTree { get; set; }
+
+    private string? _diskPath;
+
+    /// <summary>Where the directory is in the destination now, relative to its root (differs from <see cref="RelativePath"/> while staged).</summary>
+    public string DiskPath
+    {
+        get => _diskPath ?? RelativePath;
+        set => _diskPath = value;
+    }
+
     public bool NeedsCreate => DestKind != EntryKind.Directory;
 
     public bool IsDeclined

@@ -18,7 +18,7 @@ internal sealed partial class MirrorPlanner
         _compareOwner = compareOwner;
     }
 
-    /// <summary>Names Blit gives its temp files: <c>.~blit-PID-SEQ.tmp</c>.</summary>
+    /// <summary>Names Blit gives its temp files and staged directories: <c>.~blit-PID-SEQ.tmp</c>.</summary>
     [GeneratedRegex(@"^\.~blit-[0-9a-f]+-[0-9a-f]+\.tmp$", RegexOptions.CultureInvariant)]
     internal static partial Regex TempNamePattern();
 
@@ -137,7 +137,7 @@ internal sealed partial class MirrorPlanner
                         Name = d.Name,
                         Kind = d.Kind,
                         Tree = d.Children,
-                        IsStaleTemp = d.Kind == EntryKind.File && TempNamePattern().IsMatch(d.Name),
+                        IsStaleTemp = d.Kind is EntryKind.File or EntryKind.Directory && TempNamePattern().IsMatch(d.Name),
                     });
                 }
             }

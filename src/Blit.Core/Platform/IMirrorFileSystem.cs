@@ -21,6 +21,18 @@ internal sealed class DirHandle : IDisposable
 
     public string Child(string name) => DisplayPath.EndsWith('/') ? DisplayPath + name : DisplayPath + "/" + name;
 
+    /// <summary>
+    /// Moves this handle's descriptor to a new handle that names the directory
+    /// <paramref name="displayPath"/> in messages (a staged directory by its final path);
+    /// this one is left closed.
+    /// </summary>
+    public DirHandle Relabel(string displayPath)
+    {
+        int fd = Interlocked.Exchange(ref _fd, -1);
+        ObjectDisposedException.ThrowIf(fd < 0, this);
+        return new DirHandle(fd, displayPath) { NewFileGid = NewFileGid };
+    }
+
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
@@ -67,7 +79,9 @@ internal interface IMirrorFileSystem
     /// <summary>
     /// Copies <paramref name="name"/> into a new file <paramref name="tempName"/> in <paramref name="dstDir"/>
     /// with the source's mode, owner (when allowed) and mtime. Throws when the source no longer
-    /// matches <paramref name="expected"/> after the copy; the temp file is then removed.
+    /// matches <paramref name="expected"/> after the copy, or on any failure or cancellation; the
+    /// new file is then removed. <paramref name="tempName"/> is a temp name, or the file's own name
+    /// inside a staged directory that nobody sees until it is complete.
     /// </summary>
     CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken);
@@ -88,6 +102,9 @@ internal interface IMirrorFileSystem
     void CreateSymlink(DirHandle dir, string name, string target);
 
     void Rename(DirHandle dir, string from, string to);
+
+    /// <summary>Renames <paramref name="from"/> to <paramref name="to"/>, failing (EEXIST) if <paramref name="to"/> exists.</summary>
+    void RenameNoReplace(DirHandle dir, string from, string to);
 
     /// <summary>Removes a file or symlink, or an empty directory.</summary>
     void Remove(DirHandle dir, string name, bool isDirectory);

@@ -714,6 +714,20 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
+    public void RenameNoReplace(DirHandle dir, string from, string to)
+    {
+        if (RenameAt2(dir.Fd, from, dir.Fd, to, RENAME_NOREPLACE) == 0)
+        {
+            return;
+        }
+        // A filesystem without rename flags (EINVAL) gets a plain rename, which still cannot
+        // replace a file or a non-empty directory with a directory.
+        if (LastErrno is not (EINVAL or ENOSYS) || RenameAt(dir.Fd, from, dir.Fd, to) < 0)
+        {
+            throw Fail("rename", dir.Child(to));
+        }
+    }
+
     public void Remove(DirHandle dir, string name, bool isDirectory)
     {
         if (UnlinkAt(dir.Fd, name, isDirectory ? AT_REMOVEDIR : 0) < 0 && LastErrno != ENOENT)

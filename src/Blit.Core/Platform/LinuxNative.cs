@@ -106,6 +106,12 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int RenameAt(int olddirfd, string oldpath, int newdirfd, string newpath);
 
+    /// <summary>renameat with flags (glibc 2.28+); <see cref="RENAME_NOREPLACE"/> fails with EEXIST instead of replacing.</summary>
+    [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int RenameAt2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
+
+    public const uint RENAME_NOREPLACE = 1;
+
     [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int LinkAt(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
 

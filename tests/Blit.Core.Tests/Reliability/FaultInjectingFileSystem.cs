@@ -71,6 +71,8 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void Rename(DirHandle dir, string from, string to) => _inner.Rename(dir, from, to);
 
+    public void RenameNoReplace(DirHandle dir, string from, string to) => _inner.RenameNoReplace(dir, from, to);
+
     public void Remove(DirHandle dir, string name, bool isDirectory)
     {
         BeforeRemove?.Invoke(dir.Child(name));

@@ -39,6 +39,7 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public void CreateDirectory(DirHandle parent, string name) => inner.CreateDirectory(parent, name);
     public void CreateSymlink(DirHandle dir, string name, string target) => inner.CreateSymlink(dir, name, target);
     public void Rename(DirHandle dir, string from, string to) => inner.Rename(dir, from, to);
+    public void RenameNoReplace(DirHandle dir, string from, string to) => inner.RenameNoReplace(dir, from, to);
     public void Remove(DirHandle dir, string name, bool isDirectory) => inner.Remove(dir, name, isDirectory);
     public void SetMetadata(DirHandle dir, string name, in FileMeta meta) => inner.SetMetadata(dir, name, meta);
     public void SetMetadata(DirHandle dir, in FileMeta meta) => inner.SetMetadata(dir, meta);
