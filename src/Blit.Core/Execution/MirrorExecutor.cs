@@ -22,6 +22,15 @@ internal sealed class MirrorExecutor
     /// </summary>
     private const int BatchEntries = 4096;
 
+    /// <summary>
+    /// A new directory is staged (see <see cref="DirOp.StagedName"/>) when its whole tree holds at
+    /// most this many entries and bytes; a larger one is created in place, its files written
+    /// unnamed, and its subdirectories considered one by one. So a killed run leaves at most this
+    /// much per worker in staged trees for the next run to remove and copy again.
+    /// </summary>
+    internal const int StageMaxEntries = 4096;
+    internal const long StageMaxBytes = 256L << 20;
+
     // Random start: in a container every run can be PID 1, and a run killed there leaves
     // '.~blit-1-<n>.tmp' names the next run would otherwise pick again (O_EXCL: EEXIST).
     private static int s_tempSequence = Random.Shared.Next();
@@ -64,13 +73,15 @@ internal sealed class MirrorExecutor
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Copying);
         try
         {
+            MeasureNewTrees(plan);
             CreateDirectories(plan, dstRoot, cancellationToken);
             CopyEntries(plan, srcRoot, dstRoot, workers, cancellationToken);
         }
         finally
         {
-            // Also when cancelled: a staged tree holds only complete entries (a file that fails
-            // or is cancelled mid-copy is removed), so it is published, not left behind as a temp.
+            // A staged tree is published as soon as its last batch is done; here go the rest, also
+            // when cancelled: a staged tree holds only complete entries (a file that fails or is
+            // cancelled mid-copy is removed), so it is published, not left behind as a temp.
             PublishStagedDirectories(plan, dstRoot);
         }
 
@@ -176,14 +187,16 @@ internal sealed class MirrorExecutor
                         {
                             RemoveEntry(parent, op.Parent!, op.Name, op.DestKind.Value);
                         }
-                        bool stage = op.DestKind is null && !op.Parent!.InStagedTree;
+                        bool stage = op.DestKind is null && !op.Parent!.InStagedTree &&
+                                     op.SubtreeEntries <= StageMaxEntries && op.SubtreeBytes <= StageMaxBytes;
                         string diskName = op.Name;
                         if (stage)
                         {
                             // A new tree is built under a temp name and renamed into place when its
                             // files are written, so they can be created under their own names (no
                             // O_TMPFILE orphan bookkeeping, no link per file) and still never be seen
-                            // incomplete.
+                            // incomplete. Only trees up to the bounds: a killed run's staged trees
+                            // are removed by the next run, which must not redo unbounded work.
                             diskName = NewTempName();
                         }
                         WithWritableRetry(parent, op.Parent!, () => _fs.CreateDirectory(parent, diskName));
@@ -227,71 +240,82 @@ internal sealed class MirrorExecutor
 
     private static string JoinPath(string parent, string name) => parent.Length == 0 ? name : parent + "/" + name;
 
-    /// <summary>
-    /// Renames each staged directory (see <see cref="DirOp.StagedName"/>) to its own name. One
-    /// whose name was taken meanwhile is reported and its staged tree removed: the entry that
-    /// appeared is left alone, and the next run copies the tree again.
-    /// </summary>
-    private void PublishStagedDirectories(MirrorPlan plan, DirHandle dstRoot)
+    /// <summary>Counts the entries to write and bytes to copy below each directory, to bound staging.</summary>
+    private static void MeasureNewTrees(MirrorPlan plan)
     {
-        DirOp? parentOp = null;
-        DirHandle? parent = null;
-        try
+        foreach (EntryOp op in plan.Entries)
         {
-            foreach (DirOp op in plan.Directories)
-            {
-                if (op.StagedName is not { } staged)
-                {
-                    continue;
-                }
-                try
-                {
-                    if (!ReferenceEquals(parentOp, op.Parent))
-                    {
-                        parent?.Dispose();
-                        parent = null;
-                        parentOp = op.Parent;
-                        parent = OpenPath(dstRoot, op.Parent!.DiskPath);
-                    }
-                    _fs.RenameNoReplace(parent!, staged, op.Name);
-                    op.StagedName = null;
-                    op.DiskPath = op.RelativePath;
-                }
-                catch (IOException ex)
-                {
-                    op.Declined = true; // its metadata is not set either
-                    Report(IsDiskFull(ex) ? BlitErrorCode.DiskFull : BlitErrorCode.CreateFailed,
-                        $"Cannot move the new directory into place; what was copied into it is removed and the next run copies it again: {ex.Message}",
-                        Combine(_destinationRoot, op.RelativePath), ex);
-                    RemoveStagedTree(parent, op, staged);
-                }
-            }
+            op.Dir.SubtreeEntries++;
+            op.Dir.SubtreeBytes += IsCopy(op.Action) ? op.Source.Size : 0;
         }
-        finally
+        for (int i = plan.Directories.Count - 1; i > 0; i--) // children come after their parent
         {
-            parent?.Dispose();
+            DirOp dir = plan.Directories[i];
+            dir.Parent!.SubtreeEntries += dir.SubtreeEntries + 1;
+            dir.Parent.SubtreeBytes += dir.SubtreeBytes;
         }
     }
 
-    private void RemoveStagedTree(DirHandle? parent, DirOp op, string staged)
+    /// <summary>Publishes every staged directory not yet published (see <see cref="Publish"/>).</summary>
+    private void PublishStagedDirectories(MirrorPlan plan, DirHandle dstRoot)
     {
-        if (parent is null)
+        foreach (DirOp op in plan.Directories)
         {
-            return; // the parent cannot be opened: the next run removes the staged tree as a stale temp
+            if (op.StagedName is not null)
+            {
+                Publish(op, dstRoot);
+            }
         }
-        // Nothing there was in the destination before this run: its removal is not a deletion to count.
-        long files = _counters.FilesDeleted, dirs = _counters.DirectoriesDeleted;
+    }
+
+    /// <summary>
+    /// Renames the staged directory <paramref name="op"/> to its own name. If the name was taken
+    /// meanwhile, that is reported and the staged tree removed: the entry that appeared is left
+    /// alone, and the next run copies the tree again.
+    /// </summary>
+    private void Publish(DirOp op, DirHandle dstRoot)
+    {
+        string staged = op.StagedName!;
+        DirHandle parent;
         try
         {
-            DeleteTree(parent, op.Parent!.DiskPath, staged);
+            parent = OpenPath(dstRoot, op.Parent!.DiskPath); // never staged itself: its path is stable
         }
         catch (IOException ex)
         {
-            Report(BlitErrorCode.DeleteFailed, $"Cannot remove a staged directory; the next run removes it: {ex.Message}",
-                Combine(_destinationRoot, JoinPath(op.Parent!.DiskPath, staged)), ex, warning: true);
+            op.Declined = true; // its metadata is not set either; the next run removes the staged tree
+            op.StagedName = null;
+            Report(BlitErrorCode.CreateFailed, $"Cannot move the new directory into place: {ex.Message}",
+                Combine(_destinationRoot, op.RelativePath), ex);
+            return;
         }
-        _counters.FilesDeleted = files;
-        _counters.DirectoriesDeleted = dirs;
+        using (parent)
+        {
+            try
+            {
+                _fs.RenameNoReplace(parent, staged, op.Name);
+                op.DiskPath = op.RelativePath;
+                op.StagedName = null;
+            }
+            catch (IOException ex)
+            {
+                op.Declined = true;
+                op.StagedName = null;
+                Report(IsDiskFull(ex) ? BlitErrorCode.DiskFull : BlitErrorCode.CreateFailed,
+                    $"Cannot move the new directory into place; what was copied into it is removed and the next run copies it again: {ex.Message}",
+                    Combine(_destinationRoot, op.RelativePath), ex);
+                try
+                {
+                    // Nothing in it was in the destination before this run: not a deletion to count.
+                    DeleteTree(parent, op.Parent!.DiskPath, staged, count: false);
+                }
+                catch (IOException removeEx)
+                {
+                    Report(BlitErrorCode.DeleteFailed, $"Cannot remove a staged directory; the next run removes it: {removeEx.Message}",
+                        Combine(_destinationRoot, JoinPath(op.Parent!.DiskPath, staged)), removeEx, warning: true);
+                }
+            }
+        }
     }
 
     private static bool IsAncestor(DirOp candidate, DirOp op)
@@ -335,6 +359,20 @@ internal sealed class MirrorExecutor
         public required DirOp Dir;
         public required List<EntryOp> Ops;
         public long Bytes;
+        /// <summary>The staged directory this batch writes into, published when its last batch is done.</summary>
+        public DirOp? StagedRoot;
+    }
+
+    private static DirOp? StagedRootOf(DirOp dir)
+    {
+        for (DirOp? d = dir; d is not null && d.InStagedTree; d = d.Parent)
+        {
+            if (d.StagedName is not null)
+            {
+                return d;
+            }
+        }
+        return null;
     }
 
     private static List<Batch> MakeBatches(MirrorPlan plan)
@@ -350,12 +388,12 @@ internal sealed class MirrorExecutor
             long bytes = IsCopy(op.Action) ? op.Source.Size : 0;
             if (bytes >= LargeFileBytes)
             {
-                batches.Add(new Batch { Dir = op.Dir, Ops = [op], Bytes = bytes });
+                batches.Add(Counted(new Batch { Dir = op.Dir, Ops = [op], Bytes = bytes, StagedRoot = StagedRootOf(op.Dir) }));
                 continue;
             }
             if (current is null || !ReferenceEquals(current.Dir, op.Dir) || current.Ops.Count >= BatchEntries)
             {
-                current = new Batch { Dir = op.Dir, Ops = [] };
+                current = Counted(new Batch { Dir = op.Dir, Ops = [], StagedRoot = StagedRootOf(op.Dir) });
                 batches.Add(current);
             }
             current.Ops.Add(op);
@@ -364,6 +402,15 @@ internal sealed class MirrorExecutor
         // Largest first: a big file starts at once and small batches fill the other workers.
         batches.Sort(static (a, b) => b.Bytes.CompareTo(a.Bytes));
         return batches;
+
+        static Batch Counted(Batch batch)
+        {
+            if (batch.StagedRoot is not null)
+            {
+                batch.StagedRoot.PendingBatches++;
+            }
+            return batch;
+        }
     }
 
     private static bool IsCopy(MirrorAction action) => action is MirrorAction.CopyFile or MirrorAction.UpdateFile;
@@ -375,7 +422,22 @@ internal sealed class MirrorExecutor
         {
             return;
         }
-        RunParallel(batches, workers, batch => RunBatch(batch, srcRoot, dstRoot, cancellationToken), cancellationToken);
+        RunParallel(batches, workers, batch =>
+        {
+            try
+            {
+                RunBatch(batch, srcRoot, dstRoot, cancellationToken);
+            }
+            finally
+            {
+                // The last batch of a staged tree publishes it at once, so a long run shows each
+                // new tree as soon as it is complete, and a killed run loses only unfinished ones.
+                if (batch.StagedRoot is { } root && Interlocked.Decrement(ref root.PendingBatches) == 0)
+                {
+                    Publish(root, dstRoot);
+                }
+            }
+        }, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="work"/> over items on dedicated threads; rethrows the first unexpected exception.</summary>
@@ -688,7 +750,7 @@ internal sealed class MirrorExecutor
     /// Deletes the directory <paramref name="name"/> and everything in it, read live (never
     /// following symlinks). Excluded entries inside are kept, and so is the directory then.
     /// </summary>
-    private void DeleteTree(DirHandle parent, string parentPath, string name)
+    private void DeleteTree(DirHandle parent, string parentPath, string name, bool count = true)
     {
         string relative = parentPath.Length == 0 ? name : parentPath + "/" + name;
         bool kept = false;
@@ -705,7 +767,7 @@ internal sealed class MirrorExecutor
                 }
                 if (entry.Kind == EntryKind.Directory)
                 {
-                    DeleteTree(dir, relative, entry.Name);
+                    DeleteTree(dir, relative, entry.Name, count);
                     continue;
                 }
                 try
@@ -718,7 +780,10 @@ internal sealed class MirrorExecutor
                     madeWritable = true;
                     _fs.Remove(dir, entry.Name, isDirectory: false);
                 }
-                Interlocked.Increment(ref _counters.FilesDeleted);
+                if (count)
+                {
+                    Interlocked.Increment(ref _counters.FilesDeleted);
+                }
             }
         }
         if (kept)
@@ -736,7 +801,10 @@ internal sealed class MirrorExecutor
             _fs.MakeWritable(parent);
             _fs.Remove(parent, name, isDirectory: true);
         }
-        Interlocked.Increment(ref _counters.DirectoriesDeleted);
+        if (count)
+        {
+            Interlocked.Increment(ref _counters.DirectoriesDeleted);
+        }
     }
 
     // ---- Phase 4: directory metadata, bottom-up ----------------------------------------------

@@ -49,6 +49,13 @@ internal sealed class DirOp
 
     private string? _diskPath;
 
+    /// <summary>Entries to write (files, links, directories) and bytes to copy in this directory's tree; set by the executor.</summary>
+    public long SubtreeEntries;
+    public long SubtreeBytes;
+
+    /// <summary>Batches still to run in this staged directory's tree.</summary>
+    public int PendingBatches;
+
     /// <summary>Where the directory is in the destination now, relative to its root (differs from <see cref="RelativePath"/> while staged).</summary>
     public string DiskPath
     {

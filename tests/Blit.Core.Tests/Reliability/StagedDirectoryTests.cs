@@ -1,4 +1,5 @@
 using Blit.Errors;
+using Blit.Execution;
 using Blit.Mirror;
 using Blit.Platform;
 using Blit.Tests.Support;
@@ -68,6 +69,59 @@ public sealed class StagedDirectoryTests
 
         Assert.Contains("CopyNewFile y.txt", calls);  // existing directory: O_TMPFILE, linked when complete
         Assert.Contains("CopyFile z.txt->z.txt", calls); // staged directory: its own name
+        Tree.AssertSameTree(box.Source, box.Destination);
+    }
+
+    [Fact]
+    public void Each_new_tree_is_published_as_soon_as_its_files_are_written()
+    {
+        using var box = new Sandbox();
+        Tree.Write(box.Src("first/big.bin"), new byte[64 << 10]); // more bytes: its batch runs first
+        Tree.Write(box.Src("second/small.txt"), "s");
+        Directory.CreateDirectory(box.Destination);
+
+        var fs = new FaultInjectingFileSystem();
+        bool? firstVisible = null, secondVisible = null;
+        fs.BeforeCopy = source =>
+        {
+            if (source.EndsWith("/second/small.txt", StringComparison.Ordinal))
+            {
+                firstVisible = Directory.Exists(box.Dst("first"));
+                secondVisible = Directory.Exists(box.Dst("second"));
+            }
+        };
+        var listener = new RecordingListener();
+        box.Run(fs, listener, throttle: 1);
+
+        Assert.Empty(listener.Errors);
+        Assert.True(firstVisible, "the finished tree is published while the run goes on");
+        Assert.False(secondVisible);
+        Tree.AssertSameTree(box.Source, box.Destination);
+    }
+
+    [Fact]
+    public void A_new_tree_over_the_staging_bound_is_created_in_place_and_its_small_subtrees_staged()
+    {
+        using var box = new Sandbox();
+        int direct = MirrorExecutor.StageMaxEntries + 1; // the tree "big" is over the bound by its own files
+        for (int i = 0; i < direct; i++)
+        {
+            Tree.Write(box.Src($"big/f{i:00000}"), "x");
+        }
+        Tree.Write(box.Src("big/small/inner.txt"), "inner");
+        Directory.CreateDirectory(box.Destination);
+
+        var calls = new List<string>();
+        var fs = new CallRecorder(new LinuxFileSystem(), calls);
+        using (MirrorSession session = MirrorEngine.Prepare(box.Options(), null, null, default, fs))
+        {
+            Assert.Equal(direct + 1, session.Execute().FilesCopied);
+        }
+
+        Assert.Contains("CopyNewFile f00000", calls);             // in place: each file unnamed until complete
+        Assert.Contains("CopyFile inner.txt->inner.txt", calls);  // big/small is small enough to stage
+        Assert.DoesNotContain(calls, c => c.StartsWith("CopyFile f", StringComparison.Ordinal));
+        Assert.Empty(Tree.TempFiles(box.Destination));
         Tree.AssertSameTree(box.Source, box.Destination);
     }
 
