@@ -192,18 +192,7 @@ done
 
         It 'SIGKILL leaves every file old or new; the next run removes the temp files and completes' {
             $dst = New-OldDestination 'many-kill'
-            $out = Join-Path $scratch 'many-kill.json'
-            [BlitTestLease[]] $leases = foreach ($path in $pinned) { New-Lease $path }
-            try {
-                $p = Start-BlitChild -Jobs @(@{ Source = $src; Destination = $dst }) -OutFile $out
-                Wait-Until -Because 'a copy worker to reach a leased file' { [BlitTestLease]::AnyBreaking($leases) -or $p.HasExited }
-                $p.HasExited | Should -BeFalse
-                [BlitTestNative]::Signal($p.Id, [BlitTestNative]::SIGKILL)
-                $p.WaitForExit(60000) | Should -BeTrue
-            } finally {
-                $leases.Dispose()
-                if (-not $p.HasExited) { $p.Kill($true) }
-            }
+            Stop-BlitChildAtLease -Source $src -Destination $dst -OutFile (Join-Path $scratch 'many-kill.json') -Pinned $pinned
 
             $counts = Get-OldNewCount $dst
             $counts.New | Should -BeGreaterThan 0
@@ -228,18 +217,8 @@ done
             New-TestTree -Root $src -Files $files
             $dst = Join-Path $scratch 'newdir-dst'
             $null = New-Item -ItemType Directory -Path $dst
-            $out = Join-Path $scratch 'newdir-kill.json'
-            [BlitTestLease[]] $leases = foreach ($i in 0..199) { New-Lease ("$src/fresh/f{0:000}.txt" -f $i) }
-            try {
-                $p = Start-BlitChild -Jobs @(@{ Source = $src; Destination = $dst }) -OutFile $out
-                Wait-Until -Because 'a copy worker to reach a leased file' { [BlitTestLease]::AnyBreaking($leases) -or $p.HasExited }
-                $p.HasExited | Should -BeFalse
-                [BlitTestNative]::Signal($p.Id, [BlitTestNative]::SIGKILL)
-                $p.WaitForExit(60000) | Should -BeTrue
-            } finally {
-                $leases.Dispose()
-                if (-not $p.HasExited) { $p.Kill($true) }
-            }
+            $pinned = foreach ($i in 0..199) { "$src/fresh/f{0:000}.txt" -f $i }
+            Stop-BlitChildAtLease -Source $src -Destination $dst -OutFile (Join-Path $scratch 'newdir-kill.json') -Pinned $pinned
 
             Test-Path -LiteralPath "$dst/fresh" | Should -BeFalse -Because 'the new tree is seen complete or not at all'
             $staged = @(Get-ChildItem -LiteralPath $dst -Force -Filter '.~blit-*')

@@ -300,6 +300,32 @@ function Start-BlitChild {
     $p
 }
 
+function Stop-BlitChildAtLease {
+    <#
+    Leases the -Pinned source files, starts a child mirroring -Source to -Destination, waits until a
+    copy worker blocks on one of them, and kills the child with SIGKILL there: the mirror is stopped in
+    the middle of its copy phase at a known place, without timing.
+    #>
+    param(
+        [Parameter(Mandatory)][string] $Source,
+        [Parameter(Mandatory)][string] $Destination,
+        [Parameter(Mandatory)][string] $OutFile,
+        [Parameter(Mandatory)][string[]] $Pinned
+    )
+    [BlitTestLease[]] $leases = foreach ($path in $Pinned) { New-Lease $path }
+    $p = $null
+    try {
+        $p = Start-BlitChild -Jobs @(@{ Source = $Source; Destination = $Destination }) -OutFile $OutFile
+        Wait-Until -Because 'a copy worker to reach a leased file' { [BlitTestLease]::AnyBreaking($leases) -or $p.HasExited }
+        $p.HasExited | Should -BeFalse
+        [BlitTestNative]::Signal($p.Id, [BlitTestNative]::SIGKILL)
+        $p.WaitForExit(60000) | Should -BeTrue
+    } finally {
+        $leases.Dispose()
+        if ($p -and -not $p.HasExited) { $p.Kill($true) }
+    }
+}
+
 function Get-ChildPid {
     <# The pwsh started by Start-BlitChild: the process itself, or the child of its unshare. #>
     param([Parameter(Mandatory)][Diagnostics.Process] $Process)

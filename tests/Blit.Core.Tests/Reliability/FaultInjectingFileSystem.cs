@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Blit.Platform;
 
 namespace Blit.Core.Tests.Reliability;
@@ -13,6 +14,9 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     /// <summary>Before a file copy (an update or a new file) starts; the argument is the source file's path.</summary>
     public Action<string>? BeforeCopy { get; set; }
+
+    /// <summary>Each copy call in order: <c>CopyFile name->written-as</c> or <c>CopyNewFile name</c>.</summary>
+    public ConcurrentQueue<string> CopyCalls { get; } = new();
 
     /// <summary>After each chunk a copy reports (before the engine re-checks the source); source path, bytes.</summary>
     public Action<string, long>? OnCopyProgress { get; set; }
@@ -47,6 +51,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
+        CopyCalls.Enqueue($"CopyFile {name}->{tempName}");
         string source = srcDir.Child(name);
         BeforeCopy?.Invoke(source);
         IProgress<long>? progress = OnCopyProgress is null ? bytesProgress : new HookedProgress(bytesProgress, source, OnCopyProgress);
@@ -56,6 +61,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
     public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, Func<string> newTempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
+        CopyCalls.Enqueue($"CopyNewFile {name}");
         string source = srcDir.Child(name);
         BeforeCopy?.Invoke(source);
         IProgress<long>? progress = OnCopyProgress is null ? bytesProgress : new HookedProgress(bytesProgress, source, OnCopyProgress);

@@ -60,15 +60,11 @@ public sealed class StagedDirectoryTests
         Tree.Write(box.Src("old/y.txt"), "y");
         Tree.Write(box.Src("new/z.txt"), "z");
 
-        var calls = new List<string>();
-        var fs = new CallRecorder(new LinuxFileSystem(), calls);
-        using (MirrorSession session = MirrorEngine.Prepare(box.Options(), null, null, default, fs))
-        {
-            Assert.Equal(2, session.Execute().FilesCopied);
-        }
+        var fs = new FaultInjectingFileSystem();
+        Assert.Equal(2, box.Run(fs).FilesCopied);
 
-        Assert.Contains("CopyNewFile y.txt", calls);  // existing directory: O_TMPFILE, linked when complete
-        Assert.Contains("CopyFile z.txt->z.txt", calls); // staged directory: its own name
+        Assert.Contains("CopyNewFile y.txt", fs.CopyCalls);  // existing directory: O_TMPFILE, linked when complete
+        Assert.Contains("CopyFile z.txt->z.txt", fs.CopyCalls); // staged directory: its own name
         Tree.AssertSameTree(box.Source, box.Destination);
     }
 
@@ -111,16 +107,12 @@ public sealed class StagedDirectoryTests
         Tree.Write(box.Src("big/small/inner.txt"), "inner");
         Directory.CreateDirectory(box.Destination);
 
-        var calls = new List<string>();
-        var fs = new CallRecorder(new LinuxFileSystem(), calls);
-        using (MirrorSession session = MirrorEngine.Prepare(box.Options(), null, null, default, fs))
-        {
-            Assert.Equal(direct + 1, session.Execute().FilesCopied);
-        }
+        var fs = new FaultInjectingFileSystem();
+        Assert.Equal(direct + 1, box.Run(fs).FilesCopied);
 
-        Assert.Contains("CopyNewFile f00000", calls);             // in place: each file unnamed until complete
-        Assert.Contains("CopyFile inner.txt->inner.txt", calls);  // big/small is small enough to stage
-        Assert.DoesNotContain(calls, c => c.StartsWith("CopyFile f", StringComparison.Ordinal));
+        Assert.Contains("CopyNewFile f00000", fs.CopyCalls);             // in place: each file unnamed until complete
+        Assert.Contains("CopyFile inner.txt->inner.txt", fs.CopyCalls);  // big/small is small enough to stage
+        Assert.DoesNotContain(fs.CopyCalls, c => c.StartsWith("CopyFile f", StringComparison.Ordinal));
         Assert.Empty(Tree.TempFiles(box.Destination));
         Tree.AssertSameTree(box.Source, box.Destination);
     }
@@ -252,46 +244,5 @@ public sealed class StagedDirectoryTests
         Assert.False(Directory.Exists(box.Dst(".~blit-1a2b-7.tmp")));
         Assert.Empty(Tree.TempFiles(box.Destination));
         Assert.Equal("ok", File.ReadAllText(box.Dst("ok/file")));
-    }
-
-    /// <summary>Records which copy call each file went through.</summary>
-    private sealed class CallRecorder(IMirrorFileSystem inner, List<string> calls) : IMirrorFileSystem
-    {
-        public bool CanSetOwner => inner.CanSetOwner;
-        public DirHandle OpenRoot(string fullPath) => inner.OpenRoot(fullPath);
-        public DirHandle OpenDirectory(DirHandle parent, string name) => inner.OpenDirectory(parent, name);
-        public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets) => inner.ReadDirectory(dir, readLinkTargets);
-        public FileMeta StatRoot(string fullPath) => inner.StatRoot(fullPath);
-
-        public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
-            IProgress<long>? bytesProgress, CancellationToken cancellationToken)
-        {
-            lock (calls)
-            {
-                calls.Add($"CopyFile {name}->{tempName}");
-            }
-            return inner.CopyFile(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
-        }
-
-        public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, Func<string> newTempName,
-            IProgress<long>? bytesProgress, CancellationToken cancellationToken)
-        {
-            lock (calls)
-            {
-                calls.Add($"CopyNewFile {name}");
-            }
-            return inner.CopyNewFile(srcDir, name, expected, dstDir, newTempName, bytesProgress, cancellationToken);
-        }
-
-        public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>
-            inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
-        public void CreateDirectory(DirHandle parent, string name) => inner.CreateDirectory(parent, name);
-        public void CreateSymlink(DirHandle dir, string name, string target) => inner.CreateSymlink(dir, name, target);
-        public void Rename(DirHandle dir, string from, string to) => inner.Rename(dir, from, to);
-        public void RenameNoReplace(DirHandle dir, string from, string to) => inner.RenameNoReplace(dir, from, to);
-        public void Remove(DirHandle dir, string name, bool isDirectory) => inner.Remove(dir, name, isDirectory);
-        public void SetMetadata(DirHandle dir, string name, in FileMeta meta) => inner.SetMetadata(dir, name, meta);
-        public void SetMetadata(DirHandle dir, in FileMeta meta) => inner.SetMetadata(dir, meta);
-        public void MakeWritable(DirHandle dir) => inner.MakeWritable(dir);
     }
 }
