@@ -47,14 +47,14 @@ internal sealed class DirOp
     /// <summary>This directory is staged or inside a staged one: no one sees its entries until it is published.</summary>
     public bool InStagedTree { get; set; }
 
-    private string? _diskPath;
-
     /// <summary>Entries to write (files, links, directories) and bytes to copy in this directory's tree; set by the executor.</summary>
     public long SubtreeEntries;
     public long SubtreeBytes;
 
     /// <summary>Batches still to run in this staged directory's tree.</summary>
     public int PendingBatches;
+
+    private string? _diskPath;
 
     /// <summary>Where the directory is in the destination now, relative to its root (differs from <see cref="RelativePath"/> while staged).</summary>
     public string DiskPath
