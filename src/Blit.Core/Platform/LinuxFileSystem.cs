@@ -25,10 +25,13 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     /// <param name="tryClone">Try reflink clones first.</param>
     /// <param name="tryTmpFile">Create new files unnamed (O_TMPFILE) and link them when complete;
     /// false uses a temp name and a rename, as on filesystems without O_TMPFILE.</param>
-    public LinuxFileSystem(bool tryClone = true, bool tryTmpFile = true)
+    /// <param name="tryRenameFlags">Publish staged directories with renameat2(RENAME_NOREPLACE);
+    /// false uses a plain rename, as with a C library or filesystem without rename flags.</param>
+    public LinuxFileSystem(bool tryClone = true, bool tryTmpFile = true, bool tryRenameFlags = true)
     {
         _cloneUnsupported = !tryClone;
         _tmpFileUnsupported = !tryTmpFile;
+        _noRenameAt2 = !tryRenameFlags;
         _euid = GetEuid();
         _egid = GetEgid();
         CanSetOwner = _euid == 0;
@@ -716,17 +719,33 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 
     public void RenameNoReplace(DirHandle dir, string from, string to)
     {
-        if (RenameAt2(dir.Fd, from, dir.Fd, to, RENAME_NOREPLACE) == 0)
+        if (!_noRenameAt2)
         {
-            return;
+            try
+            {
+                if (RenameAt2(dir.Fd, from, dir.Fd, to, RENAME_NOREPLACE) == 0)
+                {
+                    return;
+                }
+                if (LastErrno is not (EINVAL or ENOSYS))
+                {
+                    throw Fail("rename", dir.Child(to));
+                }
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _noRenameAt2 = true; // a C library without renameat2 (glibc before 2.28, older musl)
+            }
         }
-        // A filesystem without rename flags (EINVAL) gets a plain rename, which still cannot
-        // replace a file or a non-empty directory with a directory.
-        if (LastErrno is not (EINVAL or ENOSYS) || RenameAt(dir.Fd, from, dir.Fd, to) < 0)
+        // Without rename flags (in the C library or the filesystem) a plain rename, which still
+        // cannot replace a file or a non-empty directory with a directory.
+        if (RenameAt(dir.Fd, from, dir.Fd, to) < 0)
         {
             throw Fail("rename", dir.Child(to));
         }
     }
+
+    private volatile bool _noRenameAt2;
 
     public void Remove(DirHandle dir, string name, bool isDirectory)
     {

@@ -222,6 +222,40 @@ public sealed class StagedDirectoryTests
     }
 
     [Fact]
+    public void Without_rename_flags_a_plain_rename_publishes_and_still_refuses_a_taken_name()
+    {
+        using var box = new Sandbox();
+        Tree.Write(box.Src("free/a.txt"), "a");
+        Tree.Write(box.Src("taken/b.txt"), "b");
+        Directory.CreateDirectory(box.Destination);
+        var inner = new LinuxFileSystem(tryRenameFlags: false);
+        var fs = new FaultyFileSystem(inner)
+        {
+            FailCopy = source =>
+            {
+                if (source.EndsWith("/taken/b.txt", StringComparison.Ordinal))
+                {
+                    Tree.Write(box.Dst("taken/theirs.txt"), "someone else's"); // a non-empty directory appears
+                }
+                return false;
+            },
+        };
+        var listener = new RecordingListener();
+        using (MirrorSession session = MirrorEngine.Prepare(box.Options(throttle: 1), listener, null, default, fs))
+        {
+            session.Execute();
+        }
+
+        BlitError error = Assert.Single(listener.NonWarnings);
+        Assert.Equal(BlitErrorCode.CreateFailed, error.Code);
+        Assert.Equal(box.Dst("taken"), error.Path);
+        Assert.Equal("a", File.ReadAllText(box.Dst("free/a.txt")));
+        Assert.Equal("someone else's", File.ReadAllText(box.Dst("taken/theirs.txt")));
+        Assert.False(File.Exists(box.Dst("taken/b.txt")));
+        Assert.Empty(Tree.TempFiles(box.Destination));
+    }
+
+    [Fact]
     public void A_staged_tree_left_by_a_killed_run_is_removed_even_when_deletions_are_skipped()
     {
         using var box = new Sandbox();
