@@ -42,14 +42,13 @@ mkdir -p "$out"
     echo "$runs runs, 1 warm-up, destination removed and sync'd before each run"
 } >"$out/README.txt"
 
+# shellcheck source=bench/tool-rows.sh
+source "$repo/scripts/bench/tool-rows.sh"
+tool_rows "$src" "$dst"
 cd "$repo"
 hyperfine -N --warmup 1 --runs "$runs" \
     --prepare "sh -c 'rm -rf \"$dst\"; sync'" \
-    -n 'cp-a' "cp -a $src $dst" \
-    -n 'rsync' "rsync -a --delete $src/ $dst/" \
-    -n 'pwsh-then-cp-a' "sh -c '$pwsh_cmd -NoProfile -c \"Import-Module $repo/Blit.psd1\" && cp -a $src $dst'" \
-    -n 'pwsh-then-rsync' "sh -c '$pwsh_cmd -NoProfile -c \"Import-Module $repo/Blit.psd1\" && rsync -a --delete $src/ $dst/'" \
-    -n 'pwsh-blit' "$pwsh_cmd -NoProfile -c 'Import-Module $repo/Blit.psd1; \$null = Invoke-BlitMirror $src $dst'" \
+    "${TOOL_ROWS[@]}" \
     --export-markdown "$out/hyperfine.md" --export-json "$out/hyperfine.json"
 rm -rf "$dst"
 
