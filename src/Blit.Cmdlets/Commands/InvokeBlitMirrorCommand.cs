@@ -34,6 +34,11 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Checksum { get; set; }
 
+    /// <summary>Seconds within which two mtimes count as equal (rsync's --modify-window); by default the destination's measured precision.</summary>
+    [Parameter]
+    [ValidateRange(0.0, 86400.0)]
+    public double ModifyWindow { get; set; }
+
     /// <summary>Allow an empty source over a non-empty destination, and a root or home destination.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -61,6 +66,8 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 Exclude = Exclude,
                 ThrottleLimit = ThrottleLimit,
                 EmitItems = PassThru,
+                ModifyWindow = MyInvocation.BoundParameters.ContainsKey(nameof(ModifyWindow))
+                    ? TimeSpan.FromSeconds(ModifyWindow) : null,
             };
         }
         catch (BlitException ex)
@@ -93,6 +100,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
             }
             using (session)
             {
+                WriteVerbose($"Destination filesystem: {session.DestinationFileSystem}.");
                 if (!Approve(session, out bool whatIf))
                 {
                     if (whatIf)

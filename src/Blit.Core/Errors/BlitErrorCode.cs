@@ -43,4 +43,13 @@ public enum BlitErrorCode
     SpecialFileSkipped,
     DeletionSkipped,
     DirectoryNotEmpty,
+
+    // What the destination filesystem cannot hold or tell apart (said once per run, or per entry).
+    /// <summary>Error: two source names are one name on the destination (a.txt and A.txt on a
+    /// case-insensitive filesystem); the second is not mirrored.</summary>
+    NameCollision,
+    /// <summary>Warning: symlinks not created, the destination filesystem cannot hold them (with the count).</summary>
+    SymlinksNotSupported,
+    /// <summary>Warning: permission bits, owners or mtimes the destination filesystem does not keep (with the count).</summary>
+    MetadataNotKept,
 }

@@ -7,6 +7,8 @@ internal sealed class MirrorCounters
     public long FilesUpdated;
     public long SymlinksCopied;
     public long MetadataUpdated;
+    /// <summary>Entries renamed to the source's name (case or normalization only).</summary>
+    public long Renamed;
     public long DirectoriesCreated;
     public long FilesDeleted;
     public long DirectoriesDeleted;

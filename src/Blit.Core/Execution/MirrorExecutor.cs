@@ -73,21 +73,31 @@ internal sealed class MirrorExecutor
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Copying);
         try
         {
-            MeasureNewTrees(plan);
-            CreateDirectories(plan, dstRoot, cancellationToken);
-            CopyEntries(plan, srcRoot, dstRoot, workers, cancellationToken);
-        }
-        finally
-        {
-            // A staged tree is published as soon as its last batch is done; here go the rest, also
-            // when cancelled: a staged tree holds only complete entries (a file that fails or is
-            // cancelled mid-copy is removed), so it is published, not left behind as a temp.
-            PublishStagedDirectories(plan, dstRoot);
-        }
+            try
+            {
+                MeasureNewTrees(plan);
+                CreateDirectories(plan, dstRoot, cancellationToken);
+                CopyEntries(plan, srcRoot, dstRoot, workers, cancellationToken);
+            }
+            finally
+            {
+                // A staged tree is published as soon as its last batch is done; here go the rest, also
+                // when cancelled: a staged tree holds only complete entries (a file that fails or is
+                // cancelled mid-copy is removed), so it is published, not left behind as a temp.
+                PublishStagedDirectories(plan, dstRoot);
+            }
 
-        Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Deleting);
-        bool deleteAll = allowDeletion && !_writeFailed;
-        Delete(plan, dstRoot, deleteAll, workers, cancellationToken);
+            Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Deleting);
+            bool deleteAll = allowDeletion && !_writeFailed;
+            Delete(plan, dstRoot, deleteAll, workers, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // A stop leaves the directories this run created with their final mode and mtime (not
+            // the private 0700 they are made with), partly filled: the next run completes them.
+            SetDirectoryMetadata(plan, dstRoot, CancellationToken.None, createdOnly: true);
+            throw;
+        }
 
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Finishing);
         SetDirectoryMetadata(plan, dstRoot, cancellationToken);
@@ -210,6 +220,13 @@ internal sealed class MirrorExecutor
                         op.Parent!.Touched = true;
                         Interlocked.Increment(ref _counters.DirectoriesCreated);
                         Emit(MirrorAction.CreateDirectory, op.RelativePath, EntryKind.Directory, 0);
+                    }
+                    else if (op.DestName is not null)
+                    {
+                        WithWritableRetry(parent, op.Parent!, () => _fs.Rename(parent, op.DestName, op.Name));
+                        op.Parent!.Touched = true;
+                        Interlocked.Increment(ref _counters.Renamed);
+                        Emit(MirrorAction.Rename, op.RelativePath, EntryKind.Directory, 0);
                     }
                     if (op.SourceReadable)
                     {
@@ -551,6 +568,13 @@ internal sealed class MirrorExecutor
     {
         try
         {
+            if (op.DestName is not null)
+            {
+                // The same entry under the source's spelling (a case-insensitive destination).
+                WithWritableRetry(dst, op.Dir, () => _fs.Rename(dst, op.DestName, op.Name));
+                op.Dir.Touched = true;
+                Interlocked.Increment(ref _counters.Renamed);
+            }
             switch (op.Action)
             {
                 case MirrorAction.CopyFile:
@@ -809,13 +833,15 @@ internal sealed class MirrorExecutor
 
     // ---- Phase 4: directory metadata, bottom-up ----------------------------------------------
 
-    private void SetDirectoryMetadata(MirrorPlan plan, DirHandle dstRoot, CancellationToken cancellationToken)
+    private void SetDirectoryMetadata(MirrorPlan plan, DirHandle dstRoot, CancellationToken cancellationToken,
+        bool createdOnly = false)
     {
         for (int i = plan.Directories.Count - 1; i >= 0; i--)
         {
             cancellationToken.ThrowIfCancellationRequested();
             DirOp op = plan.Directories[i];
-            if (op.IsDeclined || op.MetadataDeclined || !(op.MetadataDiffers || op.Touched || op.Created))
+            if (op.IsDeclined || op.MetadataDeclined || !(op.MetadataDiffers || op.Touched || op.Created) ||
+                (createdOnly && (!op.Created || op.StagedName is not null)))
             {
                 continue;
             }

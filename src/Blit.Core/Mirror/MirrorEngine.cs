@@ -35,6 +35,49 @@ public static class MirrorEngine
         }
     }
 
+    /// <summary>rsync's --modify-window (times within it are equal) as the planner's exclusive window in ns.</summary>
+    private static long? WindowNs(TimeSpan? modifyWindow)
+    {
+        if (modifyWindow is not { } window)
+        {
+            return null;
+        }
+        if (window < TimeSpan.Zero)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument, $"ModifyWindow cannot be negative; got {window}.");
+        }
+        return window.Ticks * 100 + 1;
+    }
+
+    /// <summary>
+    /// Measures the destination (see <see cref="IMirrorFileSystem.ProbeDestination"/>); a destination
+    /// still to be created is measured in its nearest existing parent, on whose filesystem it will be.
+    /// </summary>
+    private static FileSystemCapabilities ProbeDestination(IMirrorFileSystem fs, DirHandle? dstRoot, string destination)
+    {
+        if (dstRoot is not null)
+        {
+            return fs.ProbeDestination(dstRoot, MirrorExecutor.NewTempName());
+        }
+        for (string? dir = Path.GetDirectoryName(destination); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (!Directory.Exists(dir))
+            {
+                continue;
+            }
+            try
+            {
+                using DirHandle parent = fs.OpenRoot(dir);
+                return fs.ProbeDestination(parent, MirrorExecutor.NewTempName());
+            }
+            catch (IOException)
+            {
+                break;
+            }
+        }
+        return FileSystemCapabilities.Assumed("unknown", fs.CanSetOwner);
+    }
+
     public static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener = null,
         MirrorProgress? progress = null, CancellationToken cancellationToken = default) =>
         Prepare(options, listener, progress, cancellationToken, fileSystem: null);
@@ -71,6 +114,10 @@ public static class MirrorEngine
         try
         {
             dstRoot = destMissing ? null : OpenRoot(fs, destination, BlitErrorCode.DestinationUnusable, "destination");
+            // Before the scan, so the scan does not meet the probe's temp entry.
+            FileSystemCapabilities capabilities = ProbeDestination(fs, dstRoot, destination);
+            fs.UseDestination(capabilities);
+            var rules = new DestinationRules(capabilities, WindowNs(options.ModifyWindow), fs.CanSetOwner);
             FileMeta? destMeta = destMissing ? null : fs.StatRoot(destination);
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Scanning);
             int scanWorkers = Math.Max(2, Environment.ProcessorCount);
@@ -119,10 +166,10 @@ public static class MirrorEngine
             }
 
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Planning);
-            var planner = new MirrorPlanner(options.Checksum, fs.CanSetOwner);
+            var planner = new MirrorPlanner(options.Checksum, rules);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
             var session = new MirrorSession(options, fs, exclude, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
-                listener, progress, stopwatch);
+                listener, progress, stopwatch, rules);
             if (options.Checksum)
             {
                 session.CompareContents(cancellationToken);

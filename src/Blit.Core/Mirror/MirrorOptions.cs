@@ -22,6 +22,12 @@ public sealed class MirrorOptions
     /// <summary>Report per-entry records to the listener.</summary>
     public bool EmitItems { get; init; }
 
+    /// <summary>
+    /// Mtimes closer than this are the same (rsync's --modify-window); null (the default) uses
+    /// the destination's measured timestamp precision. Zero compares mtimes exactly.
+    /// </summary>
+    public TimeSpan? ModifyWindow { get; init; }
+
     /// <summary>Try reflink clones for file data (default on).</summary>
     public bool AllowClone { get; init; } = true;
 }

@@ -34,6 +34,17 @@ public sealed class MirrorResult
     public required long FilesKernelCopied { get; init; }
     public required long FilesStreamed { get; init; }
 
+    /// <summary>What the destination filesystem keeps, as measured at the start of the run.</summary>
+    public required FileSystemCapabilities DestinationFileSystem { get; init; }
+    /// <summary>Mtimes closer than this were treated as equal (the destination's precision, or -ModifyWindow).</summary>
+    public required TimeSpan ModifyWindow { get; init; }
+    /// <summary>Entries renamed to the source's spelling on a case-insensitive (or normalizing) destination.</summary>
+    public required long EntriesRenamed { get; init; }
+    /// <summary>Symlinks not created because the destination filesystem cannot hold them.</summary>
+    public required long SymlinksSkipped { get; init; }
+    /// <summary>Entries written whose permission bits (or, as root, owners) the destination does not keep.</summary>
+    public required long MetadataNotKept { get; init; }
+
     /// <summary>Bytes copied per second of the whole run.</summary>
     public double BytesPerSecond => Duration.TotalSeconds > 0 ? BytesCopied / Duration.TotalSeconds : 0;
 

@@ -52,11 +52,13 @@ public sealed class MirrorSession : IDisposable
     private readonly Stopwatch _stopwatch;
     private readonly TimeSpan _scanDuration;
     private long _compareErrors;
+    private readonly DestinationRules _rules;
 
     internal MirrorSession(MirrorOptions options, IMirrorFileSystem fs, ExcludeFilter exclude, MirrorPlanner planner,
         MirrorPlan plan, ScanResult source, ScanResult dest, DirHandle srcRoot, DirHandle? dstRoot,
-        IMirrorListener? listener, MirrorProgress progress, Stopwatch stopwatch)
+        IMirrorListener? listener, MirrorProgress progress, Stopwatch stopwatch, DestinationRules rules)
     {
+        _rules = rules;
         _options = options;
         _fs = fs;
         _exclude = exclude;
@@ -82,6 +84,25 @@ public sealed class MirrorSession : IDisposable
         }
         Interlocked.Exchange(ref progress.FilesTotalField, files);
         Interlocked.Exchange(ref progress.BytesTotalField, bytes);
+        foreach ((string kept, string skipped) in plan.NameCollisions)
+        {
+            listener?.OnError(new BlitError(BlitErrorCode.NameCollision,
+                $"'{skipped}' and '{kept}' are one name on the destination ({rules.Capabilities.FileSystemType}, " +
+                $"{(rules.Capabilities.CaseSensitive ? "normalization-insensitive" : "case-insensitive")}): '{skipped}' was not mirrored.",
+                MirrorExecutor.Combine(options.Source, skipped)));
+        }
+        if (plan.SymlinksSkipped > 0)
+        {
+            listener?.OnError(new BlitError(BlitErrorCode.SymlinksNotSupported,
+                $"{plan.SymlinksSkipped} symlink(s) not copied: the destination filesystem ({rules.Capabilities.FileSystemType}) cannot hold symlinks.",
+                options.Destination, IsWarning: true));
+        }
+        if (!rules.TimesKept)
+        {
+            listener?.OnError(new BlitError(BlitErrorCode.MetadataNotKept,
+                $"The destination filesystem ({rules.Capabilities.FileSystemType}) does not keep modification times: files are compared by size only.",
+                options.Destination, IsWarning: true));
+        }
         foreach (string special in plan.SpecialPaths)
         {
             listener?.OnError(new BlitError(BlitErrorCode.SpecialFileSkipped,
@@ -89,6 +110,9 @@ public sealed class MirrorSession : IDisposable
                 MirrorExecutor.Combine(options.Source, special), IsWarning: true));
         }
     }
+
+    /// <summary>What the destination filesystem keeps, as measured before the scan.</summary>
+    public FileSystemCapabilities DestinationFileSystem => _rules.Capabilities;
 
     /// <summary>True when the source scan read every directory (deletions are allowed).</summary>
     public bool SourceScanComplete => _source.Complete;
@@ -227,8 +251,25 @@ public sealed class MirrorSession : IDisposable
                 _options.Destination, IsWarning: true));
         }
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Done);
+        ReportMetadataNotKept(counters);
         return BuildResult(counters, whatIf: false,
             deletionSkipped: (!_source.Complete || executor.WriteFailed) && _plan.Deletions.Any(d => !d.IsStaleTemp));
+    }
+
+    /// <summary>What the destination dropped, said once per run with the count (not an error per entry).</summary>
+    private void ReportMetadataNotKept(MirrorCounters c)
+    {
+        long count = MetadataNotKept(c);
+        if (count == 0)
+        {
+            return;
+        }
+        FileSystemCapabilities caps = _rules.Capabilities;
+        string what = !caps.Permissions && _fs.CanSetOwner && !caps.Owners ? "permission bits or owners"
+            : !caps.Permissions ? "permission bits" : "owners";
+        _listener?.OnError(new BlitError(BlitErrorCode.MetadataNotKept,
+            $"The destination filesystem ({caps.FileSystemType}) does not keep {what}: {count} {(count == 1 ? "entry was" : "entries were")} written without them.",
+            _options.Destination, IsWarning: true));
     }
 
     /// <summary>Creates the missing destination, parents too; its own metadata is set at the end.</summary>
@@ -326,7 +367,7 @@ public sealed class MirrorSession : IDisposable
         DirectoriesDeleted = c.DirectoriesDeleted,
         SpecialFilesSkipped = _plan.SpecialsSkipped,
         BytesCopied = c.BytesCopied,
-        Errors = c.Errors + _source.Errors.Count + _dest.Errors.Count + Interlocked.Read(ref _compareErrors),
+        Errors = c.Errors + _source.Errors.Count + _dest.Errors.Count + Interlocked.Read(ref _compareErrors) + _plan.NameCollisions.Count,
         DeletionSkipped = deletionSkipped,
         Duration = _stopwatch.Elapsed,
         ScanDuration = _scanDuration,
@@ -334,7 +375,18 @@ public sealed class MirrorSession : IDisposable
         FilesCloned = c.Cloned,
         FilesKernelCopied = c.KernelCopied,
         FilesStreamed = c.Streamed,
+        DestinationFileSystem = _rules.Capabilities,
+        ModifyWindow = _rules.WindowNs <= 1 ? TimeSpan.Zero : TimeSpan.FromTicks(_rules.WindowNs / 100),
+        EntriesRenamed = c.Renamed,
+        SymlinksSkipped = _plan.SymlinksSkipped,
+        MetadataNotKept = MetadataNotKept(c),
     };
+
+    /// <summary>Entries written whose modes (or, as root, owners) the destination drops.</summary>
+    private long MetadataNotKept(MirrorCounters c) =>
+        !_rules.Capabilities.Permissions || (_fs.CanSetOwner && !_rules.Capabilities.Owners)
+            ? c.FilesCopied + c.FilesUpdated + c.DirectoriesCreated + c.SymlinksCopied + c.MetadataUpdated
+            : 0;
 
     public void Dispose()
     {

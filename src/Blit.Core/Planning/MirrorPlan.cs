@@ -13,6 +13,9 @@ public enum MirrorAction
     UpdateMetadata,
     Delete,
     SkipSpecial,
+    /// <summary>The destination entry's name differs only by the destination's rule (letter case,
+    /// Unicode normalization): it is renamed to the source's name, its data kept.</summary>
+    Rename,
 }
 
 /// <summary>A source directory and what must happen to its destination counterpart.</summary>
@@ -26,6 +29,9 @@ internal sealed class DirOp
     public EntryKind? DestKind { get; init; }
     /// <summary>Destination listing of a directory being replaced (to delete its tree first).</summary>
     public DirListing? ReplacedDestTree { get; init; }
+    /// <summary>The destination entry's name where it differs from <see cref="Name"/> only by the
+    /// destination's name rule (case, normalization): renamed to <see cref="Name"/> first.</summary>
+    public string? DestName { get; init; }
     /// <summary>Destination mode/owner/mtime differ from the source's.</summary>
     public bool MetadataDiffers { get; init; }
     /// <summary>False when the source directory could not be read: nothing below it is touched.</summary>
@@ -92,6 +98,8 @@ internal sealed class EntryOp
     public EntryKind? DestKind { get; init; }
     public FileMeta Dest { get; init; }
     public DirListing? ReplacedDestTree { get; init; }
+    /// <summary>See <see cref="DirOp.DestName"/>.</summary>
+    public string? DestName { get; init; }
     /// <summary>With -Checksum: same size, content still to compare before deciding.</summary>
     public bool CompareContent { get; set; }
     public bool Declined { get; set; }
@@ -125,6 +133,12 @@ internal sealed class MirrorPlan
     public List<DeleteOp> Deletions { get; } = [];
 
     public long SpecialsSkipped { get; set; }
+
+    /// <summary>Symlinks not created: the destination filesystem cannot hold them.</summary>
+    public long SymlinksSkipped { get; set; }
+
+    /// <summary>Source entries whose names are one name on the destination (kept, skipped), relative paths.</summary>
+    public List<(string Kept, string Skipped)> NameCollisions { get; } = [];
 
     public List<string> SpecialPaths { get; } = [];
 

@@ -10,12 +10,18 @@ namespace Blit.Planning;
 internal sealed partial class MirrorPlanner
 {
     private readonly bool _checksum;
-    private readonly bool _compareOwner;
+    private readonly DestinationRules _rules;
 
-    public MirrorPlanner(bool checksum, bool compareOwner)
+    public MirrorPlanner(bool checksum, DestinationRules rules)
     {
         _checksum = checksum;
-        _compareOwner = compareOwner;
+        _rules = rules;
+    }
+
+    /// <summary>Exact names and mtimes, owners compared when <paramref name="compareOwner"/> (tests, native filesystems).</summary>
+    public MirrorPlanner(bool checksum, bool compareOwner)
+        : this(checksum, new DestinationRules(FileSystemCapabilities.Assumed("native", compareOwner), null, compareOwner))
+    {
     }
 
     /// <summary>Names Blit gives its temp files and staged directories: <c>.~blit-PID-SEQ.tmp</c>.</summary>
@@ -46,35 +52,118 @@ internal sealed partial class MirrorPlanner
     }
 
     private bool MetaDiffers(in FileMeta src, in FileMeta dst) =>
-        !src.SameMtime(dst)
-        || (src.Kind != EntryKind.Symlink && src.Permissions != dst.Permissions)
-        || (_compareOwner && (src.Uid != dst.Uid || src.Gid != dst.Gid));
+        !_rules.SameMtime(src, dst)
+        || (_rules.ComparePermissions && src.Kind != EntryKind.Symlink && src.Permissions != dst.Permissions)
+        || (_rules.CompareOwner && (src.Uid != dst.Uid || src.Gid != dst.Gid));
+
+    /// <summary>
+    /// Pairs each source entry with the destination entry of the same name by the destination's
+    /// rule: <paramref name="pairOf"/>[i] is the destination index for source entry i (-1: none,
+    /// -2: its name is one name on the destination with an earlier source entry's), and
+    /// <paramref name="claimed"/> marks the destination entries that have a source entry.
+    /// </summary>
+    private void Pair(TreeEntry[] sourceEntries, TreeEntry[] destEntries, int[] pairOf, bool[] claimed)
+    {
+        if (_rules.Capabilities.ExactNames)
+        {
+            // Both listings are sorted by ordinal name, so one merge pass pairs them: no hashing.
+            int next = 0;
+            for (int i = 0; i < sourceEntries.Length; i++)
+            {
+                pairOf[i] = -1;
+                while (next < destEntries.Length)
+                {
+                    int order = string.CompareOrdinal(destEntries[next].Name, sourceEntries[i].Name);
+                    if (order < 0)
+                    {
+                        next++; // only in the destination: the deletion pass takes it
+                        continue;
+                    }
+                    if (order == 0)
+                    {
+                        claimed[next] = true;
+                        pairOf[i] = next++;
+                    }
+                    break;
+                }
+            }
+            return;
+        }
+        // Case-insensitive (or normalizing) destination: 'report.doc' there is the entry that
+        // 'Report.DOC' in the source names. An exact match wins over a folded one.
+        var destByKey = new Dictionary<string, int>(destEntries.Length, StringComparer.Ordinal);
+        for (int j = 0; j < destEntries.Length; j++)
+        {
+            string key = _rules.Capabilities.NameKey(destEntries[j].Name);
+            if (!destByKey.TryGetValue(key, out int seen) ||
+                (!string.Equals(destEntries[seen].Name, destEntries[j].Name, StringComparison.Ordinal) &&
+                 Array.Exists(sourceEntries, e => string.Equals(e.Name, destEntries[j].Name, StringComparison.Ordinal))))
+            {
+                destByKey[key] = j;
+            }
+        }
+        // Of two source names that are one name there, the one the destination already holds
+        // exactly keeps it (nothing there is overwritten); else the first in ordinal order.
+        var sourceKeys = new Dictionary<string, int>(sourceEntries.Length, StringComparer.Ordinal);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int i = 0; i < sourceEntries.Length; i++)
+            {
+                string key = _rules.Capabilities.NameKey(sourceEntries[i].Name);
+                bool exact = destByKey.TryGetValue(key, out int j) &&
+                             string.Equals(destEntries[j].Name, sourceEntries[i].Name, StringComparison.Ordinal);
+                if (exact != (pass == 0))
+                {
+                    continue;
+                }
+                if (!sourceKeys.TryAdd(key, i))
+                {
+                    pairOf[i] = -2;
+                    continue;
+                }
+                pairOf[i] = destByKey.TryGetValue(key, out j) ? j : -1;
+                if (pairOf[i] >= 0)
+                {
+                    claimed[pairOf[i]] = true;
+                }
+            }
+        }
+    }
 
     private void PlanDirectory(MirrorPlan plan, DirOp dirOp, DirListing source, DirListing? dest)
     {
         var subdirs = new List<(DirOp Op, DirListing? Src, DirListing? Dst)>();
-        // Both listings are sorted by ordinal name, so one merge pass pairs them: no index, no hashing.
+        TreeEntry[] sourceEntries = source.Entries;
         TreeEntry[] destEntries = dest?.Entries ?? [];
-        int next = 0;
-        foreach (ref readonly TreeEntry s in source.Entries.AsSpan())
+        int[] pairOf = sourceEntries.Length == 0 ? [] : new int[sourceEntries.Length];
+        bool[] claimed = destEntries.Length == 0 ? [] : new bool[destEntries.Length];
+        Pair(sourceEntries, destEntries, pairOf, claimed);
+        for (int i = 0; i < sourceEntries.Length; i++)
         {
-            int di = -1;
-            while (next < destEntries.Length)
+            ref readonly TreeEntry s = ref sourceEntries[i];
+            int di = pairOf[i];
+            if (di == -2)
             {
-                int order = string.CompareOrdinal(destEntries[next].Name, s.Name);
-                if (order < 0)
+                // Two source names, one destination name: mirroring both would overwrite one with
+                // the other. The one Pair chose is mirrored; this one is an error.
+                string key = _rules.Capabilities.NameKey(s.Name);
+                string first = s.Name;
+                for (int k = 0; k < sourceEntries.Length; k++)
                 {
-                    next++; // only in the destination: the deletion pass below takes it
-                    continue;
+                    if (pairOf[k] != -2 && string.Equals(_rules.Capabilities.NameKey(sourceEntries[k].Name), key, StringComparison.Ordinal))
+                    {
+                        first = sourceEntries[k].Name;
+                        break;
+                    }
                 }
-                if (order == 0)
-                {
-                    di = next++;
-                }
-                break;
+                plan.NameCollisions.Add((source.ChildPath(first), source.ChildPath(s.Name)));
+                continue;
             }
             TreeEntry d = di >= 0 ? destEntries[di] : default;
             EntryKind? destKind = di >= 0 ? d.Kind : null;
+            // A destination entry whose name differs from the source's only by the destination's
+            // rule (case, normalization) is renamed to the source's name, never copied and deleted.
+            string? destName = di >= 0 && !string.Equals(d.Name, s.Name, StringComparison.Ordinal) ? d.Name : null;
             switch (s.Kind)
             {
                 case EntryKind.Special:
@@ -90,6 +179,7 @@ internal sealed partial class MirrorPlanner
                         Parent = dirOp,
                         Source = s.Meta,
                         DestKind = destKind,
+                        DestName = destName,
                         ReplacedDestTree = destKind == EntryKind.Directory ? null : d.Children,
                         MetadataDiffers = destKind != EntryKind.Directory || MetaDiffers(s.Meta, d.Meta),
                         SourceReadable = s.Children is not null,
@@ -98,49 +188,52 @@ internal sealed partial class MirrorPlanner
                     break;
 
                 case EntryKind.File:
-                    PlanFile(plan, dirOp, s, destKind, d);
+                    PlanFile(plan, dirOp, s, destKind, d, destName);
                     break;
 
                 case EntryKind.Symlink:
+                    if (!_rules.Capabilities.Symlinks)
+                    {
+                        // Said once per run with the count; a destination entry of that name is kept.
+                        plan.SymlinksSkipped++;
+                        break;
+                    }
                     if (destKind == EntryKind.Symlink && string.Equals(d.LinkTarget, s.LinkTarget, StringComparison.Ordinal))
                     {
                         if (MetaDiffers(s.Meta, d.Meta))
                         {
-                            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d));
+                            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d, destName));
+                        }
+                        else if (destName is not null)
+                        {
+                            plan.Entries.Add(NewOp(MirrorAction.Rename, dirOp, s, destKind, d, destName));
                         }
                     }
                     else
                     {
                         plan.Entries.Add(NewOp(destKind is null ? MirrorAction.CreateSymlink : MirrorAction.ReplaceSymlink,
-                            dirOp, s, destKind, d));
+                            dirOp, s, destKind, d, destName));
                     }
                     break;
             }
         }
 
-        if (dest is not null)
+        for (int j = 0; j < destEntries.Length; j++)
         {
-            TreeEntry[] sourceEntries = source.Entries;
-            int si = 0;
-            foreach (ref readonly TreeEntry d in dest.Entries.AsSpan())
+            if (claimed[j])
             {
-                while (si < sourceEntries.Length && string.CompareOrdinal(sourceEntries[si].Name, d.Name) < 0)
-                {
-                    si++;
-                }
-                if (si == sourceEntries.Length || !string.Equals(sourceEntries[si].Name, d.Name, StringComparison.Ordinal))
-                {
-                    plan.Deletions.Add(new DeleteOp
-                    {
-                        ParentPath = dest.RelativePath,
-                        Parent = dirOp,
-                        Name = d.Name,
-                        Kind = d.Kind,
-                        Tree = d.Children,
-                        IsStaleTemp = d.Kind is EntryKind.File or EntryKind.Directory && TempNamePattern().IsMatch(d.Name),
-                    });
-                }
+                continue;
             }
+            ref readonly TreeEntry d = ref destEntries[j];
+            plan.Deletions.Add(new DeleteOp
+            {
+                ParentPath = dest!.RelativePath,
+                Parent = dirOp,
+                Name = d.Name,
+                Kind = d.Kind,
+                Tree = d.Children,
+                IsStaleTemp = d.Kind is EntryKind.File or EntryKind.Directory && TempNamePattern().IsMatch(d.Name),
+            });
         }
 
         // Pre-order: a directory comes before everything inside it.
@@ -154,38 +247,42 @@ internal sealed partial class MirrorPlanner
         }
     }
 
-    private void PlanFile(MirrorPlan plan, DirOp dirOp, in TreeEntry s, EntryKind? destKind, in TreeEntry d)
+    private void PlanFile(MirrorPlan plan, DirOp dirOp, in TreeEntry s, EntryKind? destKind, in TreeEntry d, string? destName)
     {
         if (destKind is null)
         {
-            plan.Entries.Add(NewOp(MirrorAction.CopyFile, dirOp, s, destKind, d));
+            plan.Entries.Add(NewOp(MirrorAction.CopyFile, dirOp, s, destKind, d, destName));
             return;
         }
         if (destKind != EntryKind.File)
         {
-            plan.Entries.Add(NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d));
+            plan.Entries.Add(NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d, destName));
             return;
         }
         if (s.Meta.Size != d.Meta.Size)
         {
-            plan.Entries.Add(NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d));
+            plan.Entries.Add(NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d, destName));
             return;
         }
         if (_checksum)
         {
             // Decided after the content is compared; metadata is fixed either way.
-            var op = NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d);
+            var op = NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d, destName);
             op.CompareContent = true;
             plan.Entries.Add(op);
             return;
         }
-        if (!s.Meta.SameMtime(d.Meta))
+        if (!_rules.SameMtime(s.Meta, d.Meta))
         {
-            plan.Entries.Add(NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d));
+            plan.Entries.Add(NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d, destName));
         }
         else if (MetaDiffers(s.Meta, d.Meta))
         {
-            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d));
+            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d, destName));
+        }
+        else if (destName is not null)
+        {
+            plan.Entries.Add(NewOp(MirrorAction.Rename, dirOp, s, destKind, d, destName));
         }
         else
         {
@@ -205,11 +302,18 @@ internal sealed partial class MirrorPlanner
             return true; // stays UpdateFile
         }
         op.Action = MirrorAction.UpdateMetadata;
-        return MetaDiffers(op.Source, op.Dest);
+        if (MetaDiffers(op.Source, op.Dest))
+        {
+            return true;
+        }
+        op.Action = MirrorAction.Rename; // same content and metadata: at most a name fix
+        return op.DestName is not null;
     }
 
-    private static EntryOp NewOp(MirrorAction action, DirOp dir, in TreeEntry s, EntryKind? destKind, in TreeEntry d) => new()
+    private static EntryOp NewOp(MirrorAction action, DirOp dir, in TreeEntry s, EntryKind? destKind, in TreeEntry d,
+        string? destName) => new()
     {
+        DestName = destName,
         Action = action,
         Dir = dir,
         Name = s.Name,

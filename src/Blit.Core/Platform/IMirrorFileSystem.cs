@@ -117,6 +117,17 @@ internal interface IMirrorFileSystem
 
     /// <summary>Adds owner write/search permission to a directory so entries can be created or removed in it.</summary>
     void MakeWritable(DirHandle dir);
+
+    /// <summary>
+    /// Measures what the filesystem holding <paramref name="dir"/> keeps (name rule, mtime
+    /// precision, modes, owners, symlinks, special files, ...) with entries in a temp directory
+    /// <paramref name="tempName"/> that it removes again, restoring <paramref name="dir"/>'s times.
+    /// Where nothing can be written, the native assumptions come back with Measured = false.
+    /// </summary>
+    FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName);
+
+    /// <summary>Writes to the destination as <paramref name="capabilities"/> allow (no chmod where modes are not kept, ...).</summary>
+    void UseDestination(FileSystemCapabilities capabilities);
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ namespace Blit.Platform;
 /// The Linux backend: statx for nanosecond metadata, FICLONE then copy_file_range for data,
 /// futimens/utimensat for nanosecond times, every call relative to a directory descriptor.
 /// </summary>
-internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
+internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
 {
     private const int CopyChunk = 64 << 20; // bounds the time between cancellation checks (tests rely on two chunks for 80 MiB)
     private const uint NewDirMode = 0x1C0;  // 0700 until the final mode is set
@@ -567,12 +567,12 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     private void ApplyNewFileMetadata(int fd, in FileMeta meta, DirHandle dir, string name)
     {
         // chown first: it clears setuid/setgid bits, which the chmod below restores.
-        if (CanSetOwner && (meta.Uid != _euid || meta.Gid != NewFileGid(dir)) && FChown(fd, meta.Uid, meta.Gid) < 0)
+        if (CanSetOwner && _setOwners && (meta.Uid != _euid || meta.Gid != NewFileGid(dir)) && FChown(fd, meta.Uid, meta.Gid) < 0)
         {
             throw Fail("set owner", new EntryPath(dir, name));
         }
         uint special = meta.Permissions & ~0x1FFu;
-        if ((special != 0 || (meta.Permissions & _umask) != 0) && FChmod(fd, meta.Permissions) < 0)
+        if (_setPermissions && (special != 0 || (meta.Permissions & _umask) != 0) && FChmod(fd, meta.Permissions) < 0)
         {
             throw Fail("set mode", new EntryPath(dir, name));
         }
@@ -606,7 +606,9 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     private static bool TrySetMtime(int fd, in FileMeta meta)
     {
         Timespec* times = stackalloc Timespec[2];
-        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
+        // atime "now", not UTIME_OMIT: exFAT through FUSE accepts an omitted atime and then
+        // leaves the mtime at the time of the copy; with both times given it keeps the mtime.
+        times[0] = new Timespec { Sec = 0, Nsec = UTIME_NOW };
         times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
         return FUtimens(fd, times) == 0;
     }
@@ -614,11 +616,11 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     private void ApplyMetadata(int fd, in FileMeta meta, string display)
     {
         // chown first: it clears setuid/setgid bits that chmod then restores.
-        if (CanSetOwner && FChown(fd, meta.Uid, meta.Gid) < 0)
+        if (CanSetOwner && _setOwners && FChown(fd, meta.Uid, meta.Gid) < 0)
         {
             throw Fail("set owner", display);
         }
-        if (FChmod(fd, meta.Permissions) < 0)
+        if (_setPermissions && FChmod(fd, meta.Permissions) < 0)
         {
             throw Fail("set mode", display);
         }
@@ -758,18 +760,18 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     public void SetMetadata(DirHandle dir, string name, in FileMeta meta)
     {
         string display = dir.Child(name);
-        if (CanSetOwner && FChownAt(dir.Fd, name, meta.Uid, meta.Gid, AT_SYMLINK_NOFOLLOW) < 0)
+        if (CanSetOwner && _setOwners && FChownAt(dir.Fd, name, meta.Uid, meta.Gid, AT_SYMLINK_NOFOLLOW) < 0)
         {
             throw Fail("set owner", display);
         }
         // Linux has no symlink permissions; and fchmodat would follow the link. NOFOLLOW as well:
         // a directory or file swapped for a symlink since the scan must fail here, not chmod its target.
-        if (meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, AT_SYMLINK_NOFOLLOW) < 0)
+        if (_setPermissions && meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, AT_SYMLINK_NOFOLLOW) < 0)
         {
             throw Fail("set mode", display);
         }
         Timespec* times = stackalloc Timespec[2];
-        times[0] = new Timespec { Sec = 0, Nsec = UTIME_OMIT };
+        times[0] = new Timespec { Sec = 0, Nsec = UTIME_NOW }; // see TrySetMtime
         times[1] = new Timespec { Sec = meta.MtimeSec, Nsec = meta.MtimeNsec };
         if (UtimensAt(dir.Fd, name, times, AT_SYMLINK_NOFOLLOW) < 0)
         {

@@ -38,6 +38,7 @@ internal static unsafe partial class LinuxNative
 
     public const ulong FICLONE = 0x40049409;
     public const long UTIME_OMIT = (1L << 30) - 2;
+    public const long UTIME_NOW = (1L << 30) - 1;
 
     public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000;
 
@@ -60,6 +61,7 @@ internal static unsafe partial class LinuxNative
         [FieldOffset(32)] public ulong Ino;
         [FieldOffset(40)] public ulong Size;
         [FieldOffset(48)] public ulong Blocks;
+        [FieldOffset(64)] public StatxTimestamp Atime;
         [FieldOffset(112)] public StatxTimestamp Mtime;
         [FieldOffset(136)] public uint DevMajor;
         [FieldOffset(140)] public uint DevMinor;
@@ -148,6 +150,12 @@ internal static unsafe partial class LinuxNative
 
     [LibraryImport(Libc, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buf, nint count);
+
+    [LibraryImport(Libc, EntryPoint = "mkfifoat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkfifoAt(int dirfd, string path, uint mode);
+
+    [LibraryImport(Libc, EntryPoint = "fstatfs", SetLastError = true)]
+    public static partial int FStatFs(int fd, long* buf);
 
     [LibraryImport(Libc, EntryPoint = "geteuid")]
     public static partial uint GetEuid();

@@ -95,6 +95,10 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void MakeWritable(DirHandle dir) => _inner.MakeWritable(dir);
 
+    public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName) => _inner.ProbeDestination(dir, tempName);
+
+    public void UseDestination(FileSystemCapabilities capabilities) => _inner.UseDestination(capabilities);
+
 
     private sealed class HookedProgress(IProgress<long>? inner, string source, Action<string, long> hook) : IProgress<long>
     {

@@ -8,6 +8,7 @@ namespace Blit.Core.Tests.Reliability;
 /// destination file is its old or its new version, no temp file is left, the next run completes.
 /// (Killed processes and the cmdlet's Stop() are in tests/pester/Reliability.Interruption.Tests.ps1.)
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class InterruptionTests
 {
     [Fact]
@@ -42,6 +43,48 @@ public sealed class InterruptionTests
         MirrorResult next = MirrorEngine.Run(box.Options());
         Assert.Equal(0, next.Errors);
         Assert.Equal(newHash, Tree.HashFile(box.Dst("big.bin")));
+        Tree.AssertSameTree(box.Source, box.Destination);
+    }
+
+    [Fact]
+    public void Cancel_during_a_first_copy_leaves_no_directory_with_the_private_creation_mode()
+    {
+        // Issue 12, item 5: 3,000 files in 10 directories into an existing, empty destination,
+        // stopped half-way. Directories are created 0700 and get their mode at the end; a stop
+        // used to skip that end and leave them 0700, partly filled.
+        using var box = new Sandbox();
+        for (int i = 0; i < 3000; i++)
+        {
+            Tree.Write(box.Src($"d{i % 10}/f{i:0000}.txt"), $"file {i}", Tree.OldTime);
+        }
+        for (int d = 0; d < 10; d++)
+        {
+            File.SetUnixFileMode(box.Src($"d{d}"), (UnixFileMode)0x1ED); // 755
+        }
+        Directory.CreateDirectory(box.Destination);
+
+        using var cts = new CancellationTokenSource();
+        var fs = new FaultInjectingFileSystem();
+        int started = 0;
+        fs.BeforeCopy = _ =>
+        {
+            if (Interlocked.Increment(ref started) == 1500)
+            {
+                cts.Cancel();
+            }
+        };
+        using (MirrorSession session = box.Prepare(fs, new RecordingListener()))
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => session.Execute(cts.Token));
+        }
+
+        string[] dirs = Directory.GetDirectories(box.Destination);
+        Assert.NotEmpty(dirs);
+        Assert.All(dirs, d => Assert.Equal((UnixFileMode)0x1ED, File.GetUnixFileMode(d)));
+        Assert.Empty(Tree.TempFiles(box.Destination));
+
+        MirrorResult next = MirrorEngine.Run(box.Options());
+        Assert.Equal(0, next.Errors);
         Tree.AssertSameTree(box.Source, box.Destination);
     }
 

@@ -44,4 +44,8 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public void SetMetadata(DirHandle dir, string name, in FileMeta meta) => inner.SetMetadata(dir, name, meta);
     public void SetMetadata(DirHandle dir, in FileMeta meta) => inner.SetMetadata(dir, meta);
     public void MakeWritable(DirHandle dir) => inner.MakeWritable(dir);
+
+    public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName) => inner.ProbeDestination(dir, tempName);
+
+    public void UseDestination(FileSystemCapabilities capabilities) => inner.UseDestination(capabilities);
 }

@@ -1,0 +1,235 @@
+using System.Text;
+using static Blit.Platform.LinuxNative;
+
+namespace Blit.Platform;
+
+/// <summary>
+/// Measuring a destination: what it keeps is found by doing it once, in a temp directory of
+/// its own, and reading the result back. Filesystems lie (exFAT through FUSE accepts chmod with
+/// EPERM, keeps whole seconds, and answers mkfifo with an I/O error after creating a regular
+/// file), so nothing here trusts a return code alone.
+/// </summary>
+internal sealed unsafe partial class LinuxFileSystem
+{
+    // An odd second and nanoseconds aligned to no precision a filesystem uses, so the error of
+    // the value read back tells the precision: 0 (ns), < 100 ns (NTFS), < 10 ms (exFAT), < 1 s, < 2 s (FAT).
+    private const long ProbeSec = 1_000_000_001;
+    private const int ProbeNsec = 123_456_789;
+    private static readonly long[] Precisions = [1, 100, 1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000];
+
+    private const string ProbeFile = "blit-probe";
+    private const string ProbeFileRenamed = "blit-probe-renamed";
+    private const string ProbeNoReplace = "blit-probe-noreplace";
+    private const string ProbeLink = "blit-probe-link";
+    private const string ProbeFifo = "blit-probe-fifo";
+    private const string ProbeComposed = "blit-probe-\u00e9";      // é as one code point (NFC)
+    private const string ProbeDecomposed = "blit-probe-e\u0301";   // e + combining acute (NFD)
+
+    private volatile bool _setPermissions = true;
+    private volatile bool _setOwners = true;
+
+    public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName)
+    {
+        string type = FileSystemTypeOf(dir.Fd);
+        if (StatxAt(dir.Fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx before) < 0 ||
+            MkdirAt(dir.Fd, tempName, 0x1C0) < 0)
+        {
+            return FileSystemCapabilities.Assumed(type, CanSetOwner); // read-only, or not ours to write
+        }
+        int pfd = -1;
+        try
+        {
+            pfd = OpenAt(dir.Fd, tempName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+            return pfd < 0 ? FileSystemCapabilities.Assumed(type, CanSetOwner) : Probe(pfd, type);
+        }
+        finally
+        {
+            if (pfd >= 0)
+            {
+                foreach (string name in (string[])[ProbeFile, ProbeFileRenamed, ProbeNoReplace, ProbeLink, ProbeFifo, ProbeComposed, ProbeDecomposed])
+                {
+                    _ = UnlinkAt(pfd, name, 0);
+                }
+                _ = Close(pfd);
+            }
+            _ = UnlinkAt(dir.Fd, tempName, AT_REMOVEDIR);
+            // The probe is not a change to the destination: give its directory its times back.
+            RestoreTimes(dir.Fd, before);
+        }
+    }
+
+    private static void RestoreTimes(int fd, in Statx before)
+    {
+        Timespec* times = stackalloc Timespec[2];
+        times[0] = new Timespec { Sec = before.Atime.Sec, Nsec = before.Atime.Nsec };
+        times[1] = new Timespec { Sec = before.Mtime.Sec, Nsec = before.Mtime.Nsec };
+        _ = FUtimens(fd, times);
+    }
+
+    private FileSystemCapabilities Probe(int dir, string type)
+    {
+        // A file written, given a mode and an mtime, closed and renamed, as the copy path does.
+        int fd = OpenAt(dir, ProbeFile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0x180);
+        if (fd < 0)
+        {
+            return FileSystemCapabilities.Assumed(type, CanSetOwner);
+        }
+        byte one = (byte)'b';
+        _ = LinuxNative.Write(fd, &one, 1);
+        _ = FChmod(fd, 0x1A0); // 0640
+        _ = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, ProbeSec, ProbeNsec, 0x1A0, 0, 0));
+        _ = Close(fd);
+        bool renamed = RenameAt(dir, ProbeFile, dir, ProbeFileRenamed) == 0;
+        string file = renamed ? ProbeFileRenamed : ProbeFile;
+        if (StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
+        {
+            return FileSystemCapabilities.Assumed(type, CanSetOwner);
+        }
+        long error = Math.Abs((st.Mtime.Sec - ProbeSec) * 1_000_000_000L + ((long)st.Mtime.Nsec - ProbeNsec));
+        long precision = 0; // not kept at all
+        foreach (long p in Precisions)
+        {
+            if (error < p || (p == 1 && error == 0))
+            {
+                precision = p;
+                break;
+            }
+        }
+        bool permissions = (st.Mode & 0xFFF) == 0x1A0;
+
+        bool owners = false;
+        if (CanSetOwner && FChownAt(dir, file, 1, 1, AT_SYMLINK_NOFOLLOW) == 0 &&
+            StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx owned) == 0)
+        {
+            owners = owned.Uid == 1 && owned.Gid == 1;
+        }
+
+        // The probe directory is ours and holds only the names written here: if another spelling
+        // is found, it is the same entry (inode numbers do not tell: exfat-fuse gives each
+        // spelling its own).
+        bool caseSensitive = !Exists(dir, file.ToUpperInvariant());
+
+        bool normalizationSensitive = true;
+        int composed = OpenAt(dir, ProbeComposed, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0x180);
+        if (composed >= 0)
+        {
+            _ = Close(composed);
+            normalizationSensitive = !Exists(dir, ProbeDecomposed);
+        }
+
+        bool symlinks = SymlinkAt(file, dir, ProbeLink) == 0 && KindOf(dir, ProbeLink) == S_IFLNK;
+
+        // exfat-fuse answers mkfifo with EIO and leaves a regular file: check what is there.
+        bool specials = MkfifoAt(dir, ProbeFifo, 0x180) == 0 && KindOf(dir, ProbeFifo) == S_IFIFO;
+
+        bool tmpFile = false;
+        int unnamed = OpenAt(dir, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0x180);
+        if (unnamed >= 0)
+        {
+            tmpFile = true;
+            _ = Close(unnamed);
+        }
+
+        bool noReplace = false;
+        try
+        {
+            noReplace = RenameAt2(dir, file, dir, ProbeNoReplace, RENAME_NOREPLACE) == 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+        }
+
+        return new FileSystemCapabilities
+        {
+            FileSystemType = type,
+            Measured = true,
+            CaseSensitive = caseSensitive,
+            NormalizationSensitive = normalizationSensitive,
+            TimestampPrecisionNs = precision,
+            Permissions = permissions,
+            Owners = owners,
+            Symlinks = symlinks,
+            SpecialFiles = specials,
+            UnnamedTempFiles = tmpFile,
+            NoReplaceRename = noReplace,
+        };
+    }
+
+    public void UseDestination(FileSystemCapabilities capabilities)
+    {
+        // Where the destination refuses or drops modes and owners (exFAT: EPERM), asking per file
+        // would turn every entry into an error; the planner does not compare them there either.
+        _setPermissions = capabilities.Permissions;
+        _setOwners = capabilities.Owners;
+        if (capabilities.Measured)
+        {
+            _tmpFileUnsupported |= !capabilities.UnnamedTempFiles;
+            _noRenameAt2 |= !capabilities.NoReplaceRename;
+        }
+    }
+
+    private const uint S_IFIFO = 0x1000;
+
+    private static uint KindOf(int dir, string name) =>
+        StatxAt(dir, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) == 0 ? st.Mode & S_IFMT : 0;
+
+    private static bool Exists(int dir, string name) =>
+        StatxAt(dir, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx _) == 0;
+
+    /// <summary>The filesystem type of the mount holding <paramref name="fd"/>, from /proc/self/mountinfo ("unknown" if not found).</summary>
+    private static string FileSystemTypeOf(int fd)
+    {
+        if (StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) < 0)
+        {
+            return "unknown";
+        }
+        string device = $"{st.DevMajor}:{st.DevMinor}";
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/mountinfo"))
+            {
+                // id parent major:minor root mount-point options [optional...] - fstype source super-options
+                string[] fields = line.Split(' ');
+                if (fields.Length > 2 && string.Equals(fields[2], device, StringComparison.Ordinal))
+                {
+                    int dash = Array.IndexOf(fields, "-", 6);
+                    if (dash > 0 && dash + 1 < fields.Length)
+                    {
+                        return fields[dash + 1];
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        return FileSystemMagic(fd);
+    }
+
+    /// <summary>The type from statfs(2)'s magic number, where mountinfo has no line for the device (Btrfs subvolumes).</summary>
+    private static string FileSystemMagic(int fd)
+    {
+        long* buf = stackalloc long[16]; // struct statfs: f_type is the first word on 64-bit Linux
+        if (FStatFs(fd, buf) < 0)
+        {
+            return "unknown";
+        }
+        return (uint)buf[0] switch
+        {
+            0xEF53 => "ext4",
+            0x58465342 => "xfs",
+            0x9123683E => "btrfs",
+            0x01021994 => "tmpfs",
+            0x2011BAB0 => "exfat",
+            0x4D44 => "vfat",
+            0x5346544E or 0x7366746E => "ntfs",
+            0x65735546 => "fuse",
+            0x6969 => "nfs",
+            0xFF534D42 or 0xFE534D42 => "smb",
+            0x794C7630 => "overlay",
+            0xF2F52010 => "f2fs",
+            0x2FC12FC1 => "zfs",
+            uint magic => $"0x{magic:x}",
+        };
+    }
+}
