@@ -248,6 +248,122 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             : ToMeta(st);
     }
 
+    public IReadOnlyList<FileIdentity>? DirectoryAndAncestors(string fullPath)
+    {
+        // O_PATH: no read or search permission needed on the directory itself to name it.
+        int fd = OpenAt(AT_FDCWD, fullPath, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return LastErrno is ENOENT or ENOTDIR ? null : throw Fail("open directory", fullPath);
+        }
+        var identities = new List<FileIdentity>();
+        var starts = new Stack<int>();
+        starts.Push(fd);
+        try
+        {
+            // Walk up with "..", which follows the mount tree: a bind mount's ".." is where it is
+            // mounted. A directory that is the root of a mount of a subdirectory also has parents
+            // on its own filesystem; those are walked too, from another mount that shows them.
+            while (starts.Count > 0)
+            {
+                int current = starts.Pop();
+                try
+                {
+                    while (true)
+                    {
+                        if (StatxAt(current, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID, out Statx st) < 0)
+                        {
+                            throw Fail("stat", fullPath);
+                        }
+                        var id = new FileIdentity(((ulong)st.DevMajor << 32) | st.DevMinor, st.Ino);
+                        if (identities.Contains(id))
+                        {
+                            break; // the root (its own parent), or a chain already walked
+                        }
+                        identities.Add(id);
+                        if ((st.Attributes & STATX_ATTR_MOUNT_ROOT) != 0 && (st.Mask & STATX_MNT_ID) != 0)
+                        {
+                            foreach (int other in OtherMountsOf(st.MountId, id))
+                            {
+                                starts.Push(other);
+                            }
+                        }
+                        int parent = OpenAt(current, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+                        if (parent < 0)
+                        {
+                            break; // cannot search further up (no permission): the chain ends here
+                        }
+                        _ = Close(current);
+                        current = parent;
+                    }
+                }
+                finally
+                {
+                    _ = Close(current);
+                }
+            }
+        }
+        finally
+        {
+            while (starts.Count > 0)
+            {
+                _ = Close(starts.Pop());
+            }
+        }
+        return identities;
+    }
+
+    /// <summary>
+    /// For the root of mount <paramref name="mountId"/>, which shows a subdirectory of its filesystem:
+    /// the parents of that subdirectory, opened through the other mounts of the same filesystem that
+    /// show it (each checked to be the same directory).
+    /// </summary>
+    private static List<int> OtherMountsOf(ulong mountId, FileIdentity id)
+    {
+        var parents = new List<int>();
+        MountEntry[] mounts = [.. MountTable.Read()];
+        MountEntry self = Array.Find(mounts, m => m.MountId == mountId);
+        if (self.Root is null or "/")
+        {
+            return parents;
+        }
+        foreach (MountEntry m in mounts)
+        {
+            string rest;
+            if (m.MountId == mountId || !string.Equals(m.Device, self.Device, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            if (m.Root == "/")
+            {
+                rest = self.Root;
+            }
+            else if (self.Root.StartsWith(m.Root + "/", StringComparison.Ordinal))
+            {
+                rest = self.Root[m.Root.Length..];
+            }
+            else
+            {
+                continue;
+            }
+            string path = m.MountPoint.TrimEnd('/') + rest;
+            int fd = OpenAt(AT_FDCWD, path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                continue;
+            }
+            bool same = StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) == 0 &&
+                        new FileIdentity(((ulong)st.DevMajor << 32) | st.DevMinor, st.Ino) == id;
+            int parent = same ? OpenAt(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0) : -1;
+            _ = Close(fd);
+            if (parent >= 0)
+            {
+                parents.Add(parent);
+            }
+        }
+        return parents;
+    }
+
     private static FileMeta FStat(int fd, string display) => TryFStat(fd, out FileMeta meta) ? meta : throw Fail("stat", display);
 
     private static FileMeta FStat(int fd, in EntryPath display) => TryFStat(fd, out FileMeta meta) ? meta : throw Fail("stat", display);

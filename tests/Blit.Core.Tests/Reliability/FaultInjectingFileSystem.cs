@@ -47,6 +47,8 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public FileMeta StatRoot(string fullPath) => _inner.StatRoot(fullPath);
 
+    public IReadOnlyList<FileIdentity>? DirectoryAndAncestors(string fullPath) => _inner.DirectoryAndAncestors(fullPath);
+
 
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
