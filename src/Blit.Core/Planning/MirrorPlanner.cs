@@ -106,7 +106,8 @@ internal sealed partial class MirrorPlanner
                     {
                         if (MetaDiffers(s.Meta, d.Meta))
                         {
-                            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d));
+                            plan.Entries.Add(NewOp(d.Meta.HasOtherLinks ? MirrorAction.ReplaceSymlink : MirrorAction.UpdateMetadata,
+                                dirOp, s, destKind, d));
                         }
                     }
                     else
@@ -185,7 +186,9 @@ internal sealed partial class MirrorPlanner
         }
         else if (MetaDiffers(s.Meta, d.Meta))
         {
-            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d));
+            // A file with other names (hard links, maybe outside the tree) is replaced: changing its
+            // metadata in place would change theirs too, and the runs would never settle.
+            plan.Entries.Add(NewOp(d.Meta.HasOtherLinks ? MirrorAction.UpdateFile : MirrorAction.UpdateMetadata, dirOp, s, destKind, d));
         }
         else
         {
@@ -204,7 +207,7 @@ internal sealed partial class MirrorPlanner
         {
             return true; // stays UpdateFile
         }
-        op.Action = MirrorAction.UpdateMetadata;
+        op.Action = op.Dest.HasOtherLinks ? MirrorAction.UpdateFile : MirrorAction.UpdateMetadata;
         return MetaDiffers(op.Source, op.Dest);
     }
 

@@ -237,7 +237,8 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             S_IFLNK => EntryKind.Symlink,
             _ => EntryKind.Special,
         };
-        return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid);
+        return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid,
+            HasOtherLinks: st.Nlink > 1 && kind != EntryKind.Directory);
     }
 
     public FileMeta StatRoot(string fullPath)

@@ -10,9 +10,14 @@ public enum EntryKind : byte
     Special,
 }
 
-/// <summary>The metadata a mirror compares and carries: type, size, mtime to the nanosecond, mode, owner.</summary>
+/// <summary>
+/// The metadata a mirror compares and carries: type, size, mtime to the nanosecond, mode, owner;
+/// and whether a file or symlink has other names (hard links), which must not be changed through it.
+/// </summary>
+/// <remarks>One is kept per scanned entry: auto layout packs the flag beside the kind (40 bytes).</remarks>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 internal readonly record struct FileMeta(
-    EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid)
+    EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid, bool HasOtherLinks = false)
 {
     /// <summary>Permission bits including setuid/setgid/sticky (07777).</summary>
     public uint Permissions => Mode & 0xFFF;
