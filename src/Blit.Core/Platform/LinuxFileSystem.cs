@@ -518,20 +518,76 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
+    /// <summary>The errno <see cref="OpenRegular"/> reports for an entry that is not a regular file (no errno says that).</summary>
+    private const int NotRegular = -1;
+
+    /// <summary>
+    /// Opens a file for reading without ever blocking on what the name turned out to be: a FIFO
+    /// swapped in since the scan would block open() until a writer came. O_NONBLOCK makes that open
+    /// return at once (it has no effect on regular files), and anything but a regular file is then
+    /// refused (<paramref name="errno"/> = <see cref="NotRegular"/>). A file under another process's
+    /// lease refuses a non-blocking open (EAGAIN): that name is checked without opening it (O_PATH)
+    /// and the same inode then opened, waiting for the lease as a plain open does.
+    /// </summary>
+    private static int OpenRegular(int dirFd, string name, int flags, out int errno)
+    {
+        int fd = OpenAt(dirFd, name, flags | O_NOFOLLOW | O_NONBLOCK, 0);
+        if (fd < 0)
+        {
+            errno = LastErrno;
+            if (errno != EAGAIN)
+            {
+                return -1;
+            }
+            int pathFd = OpenAt(dirFd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+            if (pathFd < 0)
+            {
+                errno = LastErrno;
+                return -1;
+            }
+            try
+            {
+                if (!IsRegular(pathFd))
+                {
+                    errno = NotRegular;
+                    return -1;
+                }
+                fd = OpenAt(AT_FDCWD, $"/proc/self/fd/{pathFd}", flags, 0);
+                errno = fd < 0 ? LastErrno : 0;
+                return fd;
+            }
+            finally
+            {
+                _ = Close(pathFd);
+            }
+        }
+        if (!IsRegular(fd))
+        {
+            _ = Close(fd);
+            errno = NotRegular;
+            return -1;
+        }
+        errno = 0;
+        return fd;
+    }
+
+    private static bool IsRegular(int fd) =>
+        StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_TYPE, out Statx st) == 0 && (st.Mode & S_IFMT) == S_IFREG;
+
     private int OpenSource(DirHandle srcDir, string name)
     {
         // O_NOATIME: reading for a backup should not change the source's access times (nor dirty its
         // inode). Only the owner (or root) may ask for it; others read without it.
-        int inFd = _noAtime ? OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NOATIME, 0) : -1;
-        if (inFd < 0 && (!_noAtime || LastErrno == EPERM))
+        int errno = 0;
+        int inFd = _noAtime ? OpenRegular(srcDir.Fd, name, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NOATIME, out errno) : -1;
+        if (inFd < 0 && (!_noAtime || errno == EPERM))
         {
-            inFd = OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+            inFd = OpenRegular(srcDir.Fd, name, O_RDONLY | O_NOCTTY | O_CLOEXEC, out errno);
         }
         if (inFd >= 0)
         {
             return inFd;
         }
-        int errno = LastErrno;
         string srcPath = srcDir.Child(name);
         // Name the source and what happened to it: this is a read problem, not a write one.
         throw errno switch
@@ -539,6 +595,9 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             ENOENT => new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath),
             ELOOP => new BlitException(BlitErrorCode.SourceChanged,
                 $"Source file was replaced by a symlink before it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath),
+            NotRegular => new BlitException(BlitErrorCode.SourceChanged,
+                $"Source file was replaced by a FIFO, socket, device or directory before it was copied; the destination keeps its previous version: '{srcPath}'.",
+                srcPath),
             _ => new BlitException(BlitErrorCode.SourceUnreadable, $"Cannot read source file '{srcPath}': {Marshal.GetPInvokeErrorMessage(errno)}.",
                 srcPath, new NativeIOException(errno, "open", srcPath)),
         };
@@ -744,17 +803,16 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 
     public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken)
     {
-        int a = OpenAt(srcDir.Fd, srcName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        int a = OpenRegular(srcDir.Fd, srcName, O_RDONLY | O_NOCTTY | O_CLOEXEC, out int errno);
         if (a < 0)
         {
-            throw Fail("open", srcDir.Child(srcName));
+            throw OpenFailure(errno, srcDir.Child(srcName));
         }
-        int b = OpenAt(dstDir.Fd, dstName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        int b = OpenRegular(dstDir.Fd, dstName, O_RDONLY | O_NOCTTY | O_CLOEXEC, out errno);
         if (b < 0)
         {
-            var ex = Fail("open", dstDir.Child(dstName));
             _ = Close(a);
-            throw ex;
+            throw OpenFailure(errno, dstDir.Child(dstName));
         }
         byte[] bufA = ArrayPool<byte>.Shared.Rent(256 << 10);
         byte[] bufB = ArrayPool<byte>.Shared.Rent(256 << 10);
@@ -786,6 +844,10 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             _ = Close(b);
         }
     }
+
+    private static NativeIOException OpenFailure(int errno, string path) => errno == NotRegular
+        ? new NativeIOException($"open '{path}': no longer a regular file (a FIFO, socket, device or directory took its place)")
+        : new NativeIOException(errno, "open", path);
 
     private static int ReadFull(int fd, byte* p, int count, string display)
     {

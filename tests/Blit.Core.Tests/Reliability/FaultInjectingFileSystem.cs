@@ -27,6 +27,9 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
     /// <summary>Before metadata is set on a named entry; the argument is its path.</summary>
     public Action<string>? BeforeSetMetadata { get; set; }
 
+    /// <summary>Before a -Checksum content comparison; the argument is the source file's path.</summary>
+    public Action<string>? BeforeCompare { get; set; }
+
     /// <summary>Before an entry is removed; the argument is its path.</summary>
     public Action<string>? BeforeRemove { get; set; }
 
@@ -70,8 +73,11 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         return _inner.CopyNewFile(srcDir, name, expected, dstDir, newTempName, progress, cancellationToken);
     }
 
-    public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>
-        _inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
+    public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken)
+    {
+        BeforeCompare?.Invoke(srcDir.Child(srcName));
+        return _inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
+    }
 
     public void CreateDirectory(DirHandle parent, string name) => _inner.CreateDirectory(parent, name);
 

@@ -195,4 +195,74 @@ public sealed class SourceFaultTests
         Assert.Equal("new version of g.txt", File.ReadAllText(box.Dst("g.txt")));
         Assert.Equal(1, result.Errors);
     }
+
+    /// <summary>Swaps the source file for a FIFO nobody writes to: opening it for reading would block for good.</summary>
+    private static void SwapForFifo(string path)
+    {
+        File.Delete(path);
+        Blit.Tests.Support.TempTree.MkFifo(path);
+    }
+
+    /// <summary>Runs <paramref name="run"/> with a deadline; a worker stuck opening a FIFO is released by a writer.</summary>
+    private static T WithinDeadline<T>(Func<T> run, params string[] fifos)
+    {
+        Task<T> task = Task.Run(run);
+        if (!task.Wait(TimeSpan.FromSeconds(30)))
+        {
+            foreach (string fifo in fifos)
+            {
+                using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write); // lets a blocked open() return
+            }
+            task.Wait(TimeSpan.FromSeconds(30));
+            Assert.Fail("the mirror blocked opening a FIFO that replaced a source file");
+        }
+        return task.Result;
+    }
+
+    /// <summary>Issue 13.7: a FIFO swapped in for a source file is detected, never waited on.</summary>
+    [Fact]
+    public void File_replaced_by_a_FIFO_between_scan_and_copy_never_blocks_the_mirror()
+    {
+        using var box = new Sandbox();
+        OldMirrorThenChanges(box, "f.txt", "g.txt");
+        Tree.Write(box.Src("new.txt"), "a new file");
+
+        var listener = new RecordingListener();
+        using MirrorSession session = box.Prepare(null, listener);
+        SwapForFifo(box.Src("f.txt"));
+        SwapForFifo(box.Src("new.txt"));
+        MirrorResult result = WithinDeadline(() => session.Execute(), box.Src("f.txt"), box.Src("new.txt"));
+
+        Assert.Equal(2, result.Errors);
+        Assert.All(listener.NonWarnings, e => Assert.Equal(BlitErrorCode.SourceChanged, e.Code));
+        Assert.Equal([box.Src("f.txt"), box.Src("new.txt")], listener.NonWarnings.Select(e => e.Path!).Order(StringComparer.Ordinal));
+        Assert.Equal("old f.txt", File.ReadAllText(box.Dst("f.txt")));
+        Assert.False(File.Exists(box.Dst("new.txt")));
+        Assert.Equal("new version of g.txt", File.ReadAllText(box.Dst("g.txt")));
+        Assert.Empty(Tree.TempFiles(box.Destination));
+    }
+
+    [Fact]
+    public void File_replaced_by_a_FIFO_before_a_checksum_comparison_never_blocks_the_mirror()
+    {
+        using var box = new Sandbox();
+        Tree.Write(box.Src("f.txt"), "same size A", Tree.OldTime);
+        Tree.Write(box.Src("g.txt"), "unchanged", Tree.OldTime);
+        MirrorEngine.Run(box.Options());
+        Tree.Write(box.Src("f.txt"), "same size B", Tree.OldTime);
+        var fs = new FaultInjectingFileSystem { BeforeCompare = source => SwapForFifo(source) };
+        var listener = new RecordingListener();
+        MirrorOptions options = new() { Source = box.Source, Destination = box.Destination, Checksum = true };
+
+        MirrorResult result = WithinDeadline(() =>
+        {
+            using MirrorSession session = MirrorEngine.Prepare(options, listener, null, default, fs);
+            return session.Execute();
+        }, box.Src("f.txt"));
+
+        Assert.NotEmpty(listener.NonWarnings);
+        Assert.True(result.Errors > 0);
+        Assert.Equal("same size A", File.ReadAllText(box.Dst("f.txt")));
+        Assert.Empty(Tree.TempFiles(box.Destination));
+    }
 }
