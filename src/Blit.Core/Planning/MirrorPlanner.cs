@@ -73,8 +73,12 @@ internal sealed partial class MirrorPlanner
                 }
                 break;
             }
-            TreeEntry d = di >= 0 ? destEntries[di] : default;
-            EntryKind? destKind = di >= 0 ? d.Kind : null;
+            TreeEntry d = di >= 0 && !destEntries[di].Vanished ? destEntries[di] : default;
+            EntryKind? destKind = di >= 0 && !destEntries[di].Vanished ? d.Kind : null;
+            if (s.Vanished)
+            {
+                continue; // gone from the source: its destination counterpart is deleted below
+            }
             switch (s.Kind)
             {
                 case EntryKind.Special:
@@ -129,7 +133,12 @@ internal sealed partial class MirrorPlanner
                 {
                     si++;
                 }
-                if (si == sourceEntries.Length || !string.Equals(sourceEntries[si].Name, d.Name, StringComparison.Ordinal))
+                if (d.Vanished)
+                {
+                    continue; // already gone
+                }
+                if (si == sourceEntries.Length || !string.Equals(sourceEntries[si].Name, d.Name, StringComparison.Ordinal) ||
+                    sourceEntries[si].Vanished)
                 {
                     plan.Deletions.Add(new DeleteOp
                     {

@@ -105,6 +105,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         TreeEntry[] buffer = t_readBuffer ?? new TreeEntry[256];
         t_readBuffer = null; // not shared with a nested call while in use
         int count = 0;
+        bool someVanished = false;
         Statx st;
         try
         {
@@ -139,6 +140,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 {
                     if (LastErrno == ENOENT)
                     {
+                        someVanished = true;
                         continue; // vanished between readdir and stat
                     }
                     throw Fail("stat", dir.Child(Encoding.UTF8.GetString(namePtr, len)));
@@ -158,6 +160,12 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                     Array.Resize(ref buffer, buffer.Length * 2);
                 }
                 buffer[count++] = entry;
+            }
+            // readdir reports a directory removed since it was opened as empty (glibc turns the
+            // kernel's ENOENT into the end of the listing): ask the directory itself.
+            if ((count == 0 || someVanished) && StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_NLINK, out Statx self) == 0 && self.Nlink == 0)
+            {
+                throw new NativeIOException(ENOENT, "read directory", dir.DisplayPath);
             }
             return SortedCopy(buffer, count);
         }

@@ -26,6 +26,7 @@ internal static unsafe partial class LinuxNative
         (RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000);
     public const uint STATX_BASIC_STATS = 0x7ff;
     public const uint STATX_TYPE = 0x1;
+    public const uint STATX_NLINK = 0x4;
     public const uint STATX_MNT_ID = 0x1000;
     /// <summary>stx_attributes: the entry is the root of a mount.</summary>
     public const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;

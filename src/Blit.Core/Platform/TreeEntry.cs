@@ -34,6 +34,9 @@ internal struct TreeEntry
     public DirListing? Children;
 
     public readonly EntryKind Kind => Meta.Kind;
+
+    /// <summary>A directory that was listed but was gone when the scan came to read it.</summary>
+    public readonly bool Vanished => ReferenceEquals(Children, DirListing.Vanished);
 }
 
 /// <summary>
@@ -42,6 +45,9 @@ internal struct TreeEntry
 /// </summary>
 internal sealed class DirListing
 {
+    /// <summary>Stands in for the listing of a directory that vanished during the scan: the planner treats it as absent.</summary>
+    public static readonly DirListing Vanished = new(string.Empty, []);
+
     public DirListing(string relativePath, TreeEntry[] entries)
     {
         RelativePath = relativePath;

@@ -75,6 +75,22 @@ public sealed class MirrorPlannerTests
         Assert.Equal(MirrorAction.UpdateFile, sum.Action);
     }
 
+    /// <summary>Issue 13.8: a directory that vanished during the scan counts as absent on its side.</summary>
+    [Fact]
+    public void A_directory_that_vanished_during_the_scan_is_absent()
+    {
+        static TreeEntry Gone(string name) => new() { Name = name, Meta = DirMeta, Children = DirListing.Vanished };
+        var src = Listing("", Gone("from-source"), Dir("from-dest", "", File("f", 1, 1)));
+        var dst = Listing("", Dir("from-source", "", File("old", 1, 1)), Gone("from-dest"));
+
+        MirrorPlan plan = Plan(src, dst);
+
+        Assert.DoesNotContain(plan.Directories, d => d.Name == "from-source");
+        Assert.Equal("from-source", Assert.Single(plan.Deletions).RelativePath);
+        Assert.True(Assert.Single(plan.Directories, d => d.Name == "from-dest").NeedsCreate);
+        Assert.Contains(plan.Entries, e => e.RelativePath == "from-dest/f" && e.Action == MirrorAction.CopyFile);
+    }
+
     [Fact]
     public void A_mode_difference_alone_is_a_metadata_update()
     {

@@ -24,6 +24,9 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
     /// <summary>Before a directory below a root is opened; the argument is its path.</summary>
     public Action<string>? BeforeOpenDirectory { get; set; }
 
+    /// <summary>Before an open directory is listed; the argument is its path.</summary>
+    public Action<string>? BeforeReadDirectory { get; set; }
+
     /// <summary>Before metadata is set on a named entry; the argument is its path.</summary>
     public Action<string>? BeforeSetMetadata { get; set; }
 
@@ -46,7 +49,11 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         return _inner.OpenDirectory(parent, name);
     }
 
-    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets) => _inner.ReadDirectory(dir, readLinkTargets);
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
+    {
+        BeforeReadDirectory?.Invoke(dir.DisplayPath);
+        return _inner.ReadDirectory(dir, readLinkTargets);
+    }
 
     public FileMeta StatRoot(string fullPath) => _inner.StatRoot(fullPath);
 

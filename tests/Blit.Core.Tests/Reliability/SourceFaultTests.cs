@@ -77,6 +77,55 @@ public sealed class SourceFaultTests
         Assert.Empty(Tree.TempFiles(box.Destination));
     }
 
+    /// <summary>
+    /// Issue 13.8: a directory that vanishes during the scan is gone, not unreadable: a warning,
+    /// and the mirror still deletes (as rsync does, exit 24), its destination copy included.
+    /// </summary>
+    [Fact]
+    public void Directory_that_vanishes_during_the_scan_is_a_warning_and_deletions_still_run()
+    {
+        using var box = new Sandbox();
+        OldMirrorThenChanges(box, "keep/k.txt", "gone-before-open/a.txt", "gone-before-read/b.txt");
+        var fs = new FaultInjectingFileSystem
+        {
+            // One removed just before the scan opens it, one after it is open and before it is listed.
+            BeforeOpenDirectory = path =>
+            {
+                if (path == box.Src("gone-before-open"))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            },
+            BeforeReadDirectory = path =>
+            {
+                if (path == box.Src("gone-before-read"))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            },
+        };
+
+        var (result, listener) = Run(box, fs);
+
+        Assert.Empty(listener.NonWarnings);
+        Assert.Equal(0, result.Errors);
+        Assert.False(result.DeletionSkipped);
+        Assert.Equal(2, result.EntriesVanished);
+        Assert.Equal([box.Src("gone-before-open"), box.Src("gone-before-read")],
+            listener.Errors.Where(e => e.Code == BlitErrorCode.SourceVanished).Select(e => e.Path!).Order(StringComparer.Ordinal));
+        Assert.All(listener.Errors, e => Assert.True(e.IsWarning));
+        Assert.False(File.Exists(box.Dst("extra.txt")), "the scan was complete: extraneous entries go");
+        Assert.False(Directory.Exists(box.Dst("gone-before-open")));
+        Assert.False(Directory.Exists(box.Dst("gone-before-read")));
+        Assert.Equal("new version of keep/k.txt", File.ReadAllText(box.Dst("keep/k.txt")));
+        // The source root changed while it was scanned (its mtime); everything below it matches.
+        var source = Tree.Snapshot(box.Source);
+        var dest = Tree.Snapshot(box.Destination);
+        source.Remove("");
+        dest.Remove("");
+        Assert.Equal(source, dest);
+    }
+
     [Fact]
     public void File_that_grows_between_scan_and_copy_keeps_its_old_version_and_is_copied_next_run()
     {
