@@ -52,4 +52,7 @@ public sealed class NativeIOException : IOException
     public bool IsPermissionDenied => Errno is Platform.LinuxNative.EACCES or Platform.LinuxNative.EPERM;
 
     public bool IsDiskFull => Errno is Platform.LinuxNative.ENOSPC or Platform.LinuxNative.EDQUOT;
+
+    /// <summary>The entry is not there (any more).</summary>
+    public bool IsNotFound => Errno == Platform.LinuxNative.ENOENT;
 }

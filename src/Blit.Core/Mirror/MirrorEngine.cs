@@ -121,8 +121,8 @@ public static class MirrorEngine
             FileMeta? destMeta = destMissing ? null : fs.StatRoot(destination);
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Scanning);
             int scanWorkers = Math.Max(2, Environment.ProcessorCount);
-            var srcScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.SourceUnreadable);
-            var dstScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.DestinationUnreadable);
+            var srcScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.SourceUnreadable, BlitErrorCode.SourceVanished);
+            var dstScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.DestinationUnreadable, BlitErrorCode.DestinationUnreadable);
             ScanResult? dstScan = null;
             Exception? dstFailure = null;
             var dstThread = new Thread(() =>
@@ -153,7 +153,7 @@ public static class MirrorEngine
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(dstFailure).Throw();
             }
-            foreach (BlitError e in srcScan.Errors.Concat(dstScan!.Errors))
+            foreach (BlitError e in srcScan.Errors.Concat(srcScan.Warnings).Concat(dstScan!.Errors).Concat(dstScan.Warnings))
             {
                 listener?.OnError(e);
             }

@@ -22,6 +22,8 @@ public sealed class MirrorResult
     public required long FilesDeleted { get; init; }
     public required long DirectoriesDeleted { get; init; }
     public required long SpecialFilesSkipped { get; init; }
+    /// <summary>Source directories that vanished while they were scanned: left out, with a warning; deletions still run.</summary>
+    public required long EntriesVanished { get; init; }
     public required long BytesCopied { get; init; }
     public required long Errors { get; init; }
     /// <summary>True when extraneous entries were left because the source scan was incomplete or a write failed.</summary>

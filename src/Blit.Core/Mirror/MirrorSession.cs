@@ -366,6 +366,7 @@ public sealed class MirrorSession : IDisposable
         FilesDeleted = c.FilesDeleted,
         DirectoriesDeleted = c.DirectoriesDeleted,
         SpecialFilesSkipped = _plan.SpecialsSkipped,
+        EntriesVanished = _source.Counts.Vanished,
         BytesCopied = c.BytesCopied,
         Errors = c.Errors + _source.Errors.Count + _dest.Errors.Count + Interlocked.Read(ref _compareErrors) + _plan.NameCollisions.Count,
         DeletionSkipped = deletionSkipped,

@@ -36,7 +36,7 @@ internal static class PathRules
 
         string realSource = LinuxNative.RealPath(source) ?? Path.GetFullPath(source);
         string realDest = CanonicalDestination(destination);
-        if (IsSameOrInside(realSource, realDest) || IsSameOrInside(realDest, realSource))
+        if (IsSameOrInside(realSource, realDest) || IsSameOrInside(realDest, realSource) || Nested(fs, source, destination))
         {
             throw new BlitException(BlitErrorCode.SameOrNestedPath,
                 string.Equals(realSource, realDest, StringComparison.Ordinal)
@@ -59,6 +59,35 @@ internal static class PathRules
                     $"The destination '{realDest}' is your home directory. Use -Force to mirror into it.", destination);
             }
         }
+    }
+
+    /// <summary>
+    /// True when the source and destination are the same directory or one is inside the other, by
+    /// the identity of the directories, not their paths: a bind mount, a symlink or any other path
+    /// to the same directory counts. A destination that does not exist yet is judged by its
+    /// nearest existing ancestor.
+    /// </summary>
+    private static bool Nested(IMirrorFileSystem fs, string source, string destination)
+    {
+        IReadOnlyList<FileIdentity>? sourceChain = fs.DirectoryAndAncestors(source);
+        if (sourceChain is null)
+        {
+            return false;
+        }
+        string? existing = Path.TrimEndingDirectorySeparator(Path.GetFullPath(destination));
+        while (existing is not null)
+        {
+            IReadOnlyList<FileIdentity>? destChain = fs.DirectoryAndAncestors(existing);
+            if (destChain is not null)
+            {
+                bool destExists = string.Equals(existing, Path.TrimEndingDirectorySeparator(Path.GetFullPath(destination)),
+                    StringComparison.Ordinal);
+                // The source is the destination or one of its ancestors; or the destination is one of the source's.
+                return destChain.Contains(sourceChain[0]) || (destExists && sourceChain.Contains(destChain[0]));
+            }
+            existing = Path.GetDirectoryName(existing);
+        }
+        return false;
     }
 
     /// <summary>The destination with every existing part canonical (it may not exist yet).</summary>
@@ -84,47 +113,8 @@ internal static class PathRules
         return full;
     }
 
-    /// <summary>True when <paramref name="path"/> is where a filesystem is mounted (/proc/self/mountinfo).</summary>
-    internal static bool IsMountPoint(string path)
-    {
-        const string mountInfo = "/proc/self/mountinfo";
-        if (!File.Exists(mountInfo))
-        {
-            return false;
-        }
-        foreach (string line in File.ReadLines(mountInfo))
-        {
-            // Fields: id parent major:minor root mount-point ...; spaces etc. are octal-escaped.
-            string[] fields = line.Split(' ');
-            if (fields.Length > 4 && string.Equals(UnescapeMountField(fields[4]), path, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static string UnescapeMountField(string field)
-    {
-        if (!field.Contains('\\', StringComparison.Ordinal))
-        {
-            return field;
-        }
-        var bytes = new List<byte>(field.Length);
-        for (int i = 0; i < field.Length; i++)
-        {
-            if (field[i] == '\\' && i + 3 < field.Length)
-            {
-                bytes.Add(Convert.ToByte(field.Substring(i + 1, 3), 8));
-                i += 3;
-            }
-            else
-            {
-                bytes.AddRange(System.Text.Encoding.UTF8.GetBytes(field[i].ToString()));
-            }
-        }
-        return System.Text.Encoding.UTF8.GetString([.. bytes]);
-    }
+    /// <summary>True when <paramref name="path"/> is where a filesystem is mounted.</summary>
+    internal static bool IsMountPoint(string path) => MountTable.IsMountPoint(path);
 
     internal static bool IsSameOrInside(string path, string parent)
     {

@@ -71,6 +71,10 @@ internal sealed partial class MirrorPlanner
             for (int i = 0; i < sourceEntries.Length; i++)
             {
                 pairOf[i] = -1;
+                if (sourceEntries[i].Vanished)
+                {
+                    continue; // gone from the source: its destination counterpart is deleted
+                }
                 while (next < destEntries.Length)
                 {
                     int order = string.CompareOrdinal(destEntries[next].Name, sourceEntries[i].Name);
@@ -79,10 +83,14 @@ internal sealed partial class MirrorPlanner
                         next++; // only in the destination: the deletion pass takes it
                         continue;
                     }
-                    if (order == 0)
+                    if (order == 0 && !destEntries[next].Vanished)
                     {
                         claimed[next] = true;
-                        pairOf[i] = next++;
+                        pairOf[i] = next;
+                    }
+                    if (order == 0)
+                    {
+                        next++;
                     }
                     break;
                 }
@@ -94,6 +102,10 @@ internal sealed partial class MirrorPlanner
         var destByKey = new Dictionary<string, int>(destEntries.Length, StringComparer.Ordinal);
         for (int j = 0; j < destEntries.Length; j++)
         {
+            if (destEntries[j].Vanished)
+            {
+                continue;
+            }
             string key = _rules.Capabilities.NameKey(destEntries[j].Name);
             if (!destByKey.TryGetValue(key, out int seen) ||
                 (!string.Equals(destEntries[seen].Name, destEntries[j].Name, StringComparison.Ordinal) &&
@@ -109,6 +121,11 @@ internal sealed partial class MirrorPlanner
         {
             for (int i = 0; i < sourceEntries.Length; i++)
             {
+                if (sourceEntries[i].Vanished)
+                {
+                    pairOf[i] = -1;
+                    continue;
+                }
                 string key = _rules.Capabilities.NameKey(sourceEntries[i].Name);
                 bool exact = destByKey.TryGetValue(key, out int j) &&
                              string.Equals(destEntries[j].Name, sourceEntries[i].Name, StringComparison.Ordinal);
@@ -142,6 +159,10 @@ internal sealed partial class MirrorPlanner
         {
             ref readonly TreeEntry s = ref sourceEntries[i];
             int di = pairOf[i];
+            if (s.Vanished)
+            {
+                continue; // gone from the source: its destination counterpart is deleted below
+            }
             if (di == -2)
             {
                 // Two source names, one destination name: mirroring both would overwrite one with
@@ -202,7 +223,8 @@ internal sealed partial class MirrorPlanner
                     {
                         if (MetaDiffers(s.Meta, d.Meta))
                         {
-                            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d, destName));
+                            plan.Entries.Add(NewOp(d.Meta.HasOtherLinks ? MirrorAction.ReplaceSymlink : MirrorAction.UpdateMetadata,
+                                dirOp, s, destKind, d, destName));
                         }
                         else if (destName is not null)
                         {
@@ -220,9 +242,9 @@ internal sealed partial class MirrorPlanner
 
         for (int j = 0; j < destEntries.Length; j++)
         {
-            if (claimed[j])
+            if (claimed[j] || destEntries[j].Vanished)
             {
-                continue;
+                continue; // paired, or already gone
             }
             ref readonly TreeEntry d = ref destEntries[j];
             plan.Deletions.Add(new DeleteOp
@@ -278,7 +300,9 @@ internal sealed partial class MirrorPlanner
         }
         else if (MetaDiffers(s.Meta, d.Meta))
         {
-            plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d, destName));
+            // A file with other names (hard links, maybe outside the tree) is replaced: changing its
+            // metadata in place would change theirs too, and the runs would never settle.
+            plan.Entries.Add(NewOp(d.Meta.HasOtherLinks ? MirrorAction.UpdateFile : MirrorAction.UpdateMetadata, dirOp, s, destKind, d, destName));
         }
         else if (destName is not null)
         {
@@ -301,7 +325,7 @@ internal sealed partial class MirrorPlanner
         {
             return true; // stays UpdateFile
         }
-        op.Action = MirrorAction.UpdateMetadata;
+        op.Action = op.Dest.HasOtherLinks ? MirrorAction.UpdateFile : MirrorAction.UpdateMetadata;
         if (MetaDiffers(op.Source, op.Dest))
         {
             return true;

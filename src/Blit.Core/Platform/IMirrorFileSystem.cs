@@ -43,6 +43,9 @@ internal sealed class DirHandle : IDisposable
     }
 }
 
+/// <summary>What makes a directory itself, whatever path reaches it (device and inode on Unix); opaque to the engine.</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode);
+
 /// <summary>How a file's bytes were moved.</summary>
 public enum CopyMethod
 {
@@ -75,6 +78,13 @@ internal interface IMirrorFileSystem
 
     FileMeta StatRoot(string fullPath);
 
+    /// <summary>
+    /// The identity of the directory at <paramref name="fullPath"/> (symlinks followed) first, then
+    /// of every directory it is inside, up to the root: its parents, and where one is reached through
+    /// a mount of a subdirectory (a bind mount), that subdirectory's parents on its own filesystem
+    /// too. Null when no directory is there.
+    /// </summary>
+    IReadOnlyList<FileIdentity>? DirectoryAndAncestors(string fullPath);
 
     /// <summary>
     /// Copies <paramref name="name"/> into a new file <paramref name="tempName"/> in <paramref name="dstDir"/>

@@ -105,6 +105,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         TreeEntry[] buffer = t_readBuffer ?? new TreeEntry[256];
         t_readBuffer = null; // not shared with a nested call while in use
         int count = 0;
+        bool someVanished = false;
         Statx st;
         try
         {
@@ -139,6 +140,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 {
                     if (LastErrno == ENOENT)
                     {
+                        someVanished = true;
                         continue; // vanished between readdir and stat
                     }
                     throw Fail("stat", dir.Child(Encoding.UTF8.GetString(namePtr, len)));
@@ -158,6 +160,12 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     Array.Resize(ref buffer, buffer.Length * 2);
                 }
                 buffer[count++] = entry;
+            }
+            // readdir reports a directory removed since it was opened as empty (glibc turns the
+            // kernel's ENOENT into the end of the listing): ask the directory itself.
+            if ((count == 0 || someVanished) && StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_NLINK, out Statx self) == 0 && self.Nlink == 0)
+            {
+                throw new NativeIOException(ENOENT, "read directory", dir.DisplayPath);
             }
             return SortedCopy(buffer, count);
         }
@@ -237,7 +245,8 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             S_IFLNK => EntryKind.Symlink,
             _ => EntryKind.Special,
         };
-        return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid);
+        return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid,
+            HasOtherLinks: st.Nlink > 1 && kind != EntryKind.Directory);
     }
 
     public FileMeta StatRoot(string fullPath)
@@ -246,6 +255,122 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         return StatxAt(AT_FDCWD, fullPath, 0, STATX_BASIC_STATS, out Statx st) < 0
             ? throw Fail("stat", fullPath)
             : ToMeta(st);
+    }
+
+    public IReadOnlyList<FileIdentity>? DirectoryAndAncestors(string fullPath)
+    {
+        // O_PATH: no read or search permission needed on the directory itself to name it.
+        int fd = OpenAt(AT_FDCWD, fullPath, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return LastErrno is ENOENT or ENOTDIR ? null : throw Fail("open directory", fullPath);
+        }
+        var identities = new List<FileIdentity>();
+        var starts = new Stack<int>();
+        starts.Push(fd);
+        try
+        {
+            // Walk up with "..", which follows the mount tree: a bind mount's ".." is where it is
+            // mounted. A directory that is the root of a mount of a subdirectory also has parents
+            // on its own filesystem; those are walked too, from another mount that shows them.
+            while (starts.Count > 0)
+            {
+                int current = starts.Pop();
+                try
+                {
+                    while (true)
+                    {
+                        if (StatxAt(current, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_MNT_ID, out Statx st) < 0)
+                        {
+                            throw Fail("stat", fullPath);
+                        }
+                        var id = new FileIdentity(((ulong)st.DevMajor << 32) | st.DevMinor, st.Ino);
+                        if (identities.Contains(id))
+                        {
+                            break; // the root (its own parent), or a chain already walked
+                        }
+                        identities.Add(id);
+                        if ((st.Attributes & STATX_ATTR_MOUNT_ROOT) != 0 && (st.Mask & STATX_MNT_ID) != 0)
+                        {
+                            foreach (int other in OtherMountsOf(st.MountId, id))
+                            {
+                                starts.Push(other);
+                            }
+                        }
+                        int parent = OpenAt(current, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+                        if (parent < 0)
+                        {
+                            break; // cannot search further up (no permission): the chain ends here
+                        }
+                        _ = Close(current);
+                        current = parent;
+                    }
+                }
+                finally
+                {
+                    _ = Close(current);
+                }
+            }
+        }
+        finally
+        {
+            while (starts.Count > 0)
+            {
+                _ = Close(starts.Pop());
+            }
+        }
+        return identities;
+    }
+
+    /// <summary>
+    /// For the root of mount <paramref name="mountId"/>, which shows a subdirectory of its filesystem:
+    /// the parents of that subdirectory, opened through the other mounts of the same filesystem that
+    /// show it (each checked to be the same directory).
+    /// </summary>
+    private static List<int> OtherMountsOf(ulong mountId, FileIdentity id)
+    {
+        var parents = new List<int>();
+        MountEntry[] mounts = [.. MountTable.Read()];
+        MountEntry self = Array.Find(mounts, m => m.MountId == mountId);
+        if (self.Root is null or "/")
+        {
+            return parents;
+        }
+        foreach (MountEntry m in mounts)
+        {
+            string rest;
+            if (m.MountId == mountId || !string.Equals(m.Device, self.Device, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            if (m.Root == "/")
+            {
+                rest = self.Root;
+            }
+            else if (self.Root.StartsWith(m.Root + "/", StringComparison.Ordinal))
+            {
+                rest = self.Root[m.Root.Length..];
+            }
+            else
+            {
+                continue;
+            }
+            string path = m.MountPoint.TrimEnd('/') + rest;
+            int fd = OpenAt(AT_FDCWD, path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                continue;
+            }
+            bool same = StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) == 0 &&
+                        new FileIdentity(((ulong)st.DevMajor << 32) | st.DevMinor, st.Ino) == id;
+            int parent = same ? OpenAt(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0) : -1;
+            _ = Close(fd);
+            if (parent >= 0)
+            {
+                parents.Add(parent);
+            }
+        }
+        return parents;
     }
 
     private static FileMeta FStat(int fd, string display) => TryFStat(fd, out FileMeta meta) ? meta : throw Fail("stat", display);
@@ -401,20 +526,76 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
+    /// <summary>The errno <see cref="OpenRegular"/> reports for an entry that is not a regular file (no errno says that).</summary>
+    private const int NotRegular = -1;
+
+    /// <summary>
+    /// Opens a file for reading without ever blocking on what the name turned out to be: a FIFO
+    /// swapped in since the scan would block open() until a writer came. O_NONBLOCK makes that open
+    /// return at once (it has no effect on regular files), and anything but a regular file is then
+    /// refused (<paramref name="errno"/> = <see cref="NotRegular"/>). A file under another process's
+    /// lease refuses a non-blocking open (EAGAIN): that name is checked without opening it (O_PATH)
+    /// and the same inode then opened, waiting for the lease as a plain open does.
+    /// </summary>
+    private static int OpenRegular(int dirFd, string name, int flags, out int errno)
+    {
+        int fd = OpenAt(dirFd, name, flags | O_NOFOLLOW | O_NONBLOCK, 0);
+        if (fd < 0)
+        {
+            errno = LastErrno;
+            if (errno != EAGAIN)
+            {
+                return -1;
+            }
+            int pathFd = OpenAt(dirFd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+            if (pathFd < 0)
+            {
+                errno = LastErrno;
+                return -1;
+            }
+            try
+            {
+                if (!IsRegular(pathFd))
+                {
+                    errno = NotRegular;
+                    return -1;
+                }
+                fd = OpenAt(AT_FDCWD, $"/proc/self/fd/{pathFd}", flags, 0);
+                errno = fd < 0 ? LastErrno : 0;
+                return fd;
+            }
+            finally
+            {
+                _ = Close(pathFd);
+            }
+        }
+        if (!IsRegular(fd))
+        {
+            _ = Close(fd);
+            errno = NotRegular;
+            return -1;
+        }
+        errno = 0;
+        return fd;
+    }
+
+    private static bool IsRegular(int fd) =>
+        StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_TYPE, out Statx st) == 0 && (st.Mode & S_IFMT) == S_IFREG;
+
     private int OpenSource(DirHandle srcDir, string name)
     {
         // O_NOATIME: reading for a backup should not change the source's access times (nor dirty its
         // inode). Only the owner (or root) may ask for it; others read without it.
-        int inFd = _noAtime ? OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC | O_NOATIME, 0) : -1;
-        if (inFd < 0 && (!_noAtime || LastErrno == EPERM))
+        int errno = 0;
+        int inFd = _noAtime ? OpenRegular(srcDir.Fd, name, O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NOATIME, out errno) : -1;
+        if (inFd < 0 && (!_noAtime || errno == EPERM))
         {
-            inFd = OpenAt(srcDir.Fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0);
+            inFd = OpenRegular(srcDir.Fd, name, O_RDONLY | O_NOCTTY | O_CLOEXEC, out errno);
         }
         if (inFd >= 0)
         {
             return inFd;
         }
-        int errno = LastErrno;
         string srcPath = srcDir.Child(name);
         // Name the source and what happened to it: this is a read problem, not a write one.
         throw errno switch
@@ -422,6 +603,9 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             ENOENT => new BlitException(BlitErrorCode.SourceVanished, $"Source file vanished before it was copied: '{srcPath}'.", srcPath),
             ELOOP => new BlitException(BlitErrorCode.SourceChanged,
                 $"Source file was replaced by a symlink before it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath),
+            NotRegular => new BlitException(BlitErrorCode.SourceChanged,
+                $"Source file was replaced by a FIFO, socket, device or directory before it was copied; the destination keeps its previous version: '{srcPath}'.",
+                srcPath),
             _ => new BlitException(BlitErrorCode.SourceUnreadable, $"Cannot read source file '{srcPath}': {Marshal.GetPInvokeErrorMessage(errno)}.",
                 srcPath, new NativeIOException(errno, "open", srcPath)),
         };
@@ -629,17 +813,16 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
 
     public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken)
     {
-        int a = OpenAt(srcDir.Fd, srcName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        int a = OpenRegular(srcDir.Fd, srcName, O_RDONLY | O_NOCTTY | O_CLOEXEC, out int errno);
         if (a < 0)
         {
-            throw Fail("open", srcDir.Child(srcName));
+            throw OpenFailure(errno, srcDir.Child(srcName));
         }
-        int b = OpenAt(dstDir.Fd, dstName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        int b = OpenRegular(dstDir.Fd, dstName, O_RDONLY | O_NOCTTY | O_CLOEXEC, out errno);
         if (b < 0)
         {
-            var ex = Fail("open", dstDir.Child(dstName));
             _ = Close(a);
-            throw ex;
+            throw OpenFailure(errno, dstDir.Child(dstName));
         }
         byte[] bufA = ArrayPool<byte>.Shared.Rent(256 << 10);
         byte[] bufB = ArrayPool<byte>.Shared.Rent(256 << 10);
@@ -671,6 +854,10 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             _ = Close(b);
         }
     }
+
+    private static NativeIOException OpenFailure(int errno, string path) => errno == NotRegular
+        ? new NativeIOException($"open '{path}': no longer a regular file (a FIFO, socket, device or directory took its place)")
+        : new NativeIOException(errno, "open", path);
 
     private static int ReadFull(int fd, byte* p, int count, string display)
     {

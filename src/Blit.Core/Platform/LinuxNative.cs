@@ -12,7 +12,7 @@ internal static unsafe partial class LinuxNative
     private const string Libc = "libc";
 
     // errno values (Linux, all architectures).
-    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EBADF = 9, EACCES = 13, EEXIST = 17,
+    public const int EPERM = 1, ENOENT = 2, EINTR = 4, EBADF = 9, EAGAIN = 11, EACCES = 13, EEXIST = 17,
         EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENOSPC = 28, EROFS = 30,
         ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EOPNOTSUPP = 95, EDQUOT = 122;
 
@@ -25,10 +25,18 @@ internal static unsafe partial class LinuxNative
     public static readonly int O_TMPFILE = 0x400000 |
         (RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x4000 : 0x10000);
     public const uint STATX_BASIC_STATS = 0x7ff;
+    public const uint STATX_TYPE = 0x1;
+    public const uint STATX_NLINK = 0x4;
+    public const uint STATX_MNT_ID = 0x1000;
+    /// <summary>stx_attributes: the entry is the root of a mount.</summary>
+    public const ulong STATX_ATTR_MOUNT_ROOT = 0x2000;
 
     public const int O_RDONLY = 0, O_WRONLY = 1, O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100;
     public const int O_CLOEXEC = 0x80000;
+    public const int O_NONBLOCK = 0x800;
     public const int O_NOATIME = 0x40000;
+    /// <summary>A handle that names a file without opening it for I/O (no permission to read needed).</summary>
+    public const int O_PATH = 0x200000;
 
     // O_DIRECTORY and O_NOFOLLOW differ between x86-64 (asm-generic) and arm64.
     public static readonly int O_DIRECTORY =
@@ -55,16 +63,20 @@ internal static unsafe partial class LinuxNative
     public struct Statx
     {
         [FieldOffset(0)] public uint Mask;
+        [FieldOffset(8)] public ulong Attributes;
+        [FieldOffset(16)] public uint Nlink;
         [FieldOffset(20)] public uint Uid;
         [FieldOffset(24)] public uint Gid;
         [FieldOffset(28)] public ushort Mode;
         [FieldOffset(32)] public ulong Ino;
         [FieldOffset(40)] public ulong Size;
         [FieldOffset(48)] public ulong Blocks;
+        [FieldOffset(56)] public ulong AttributesMask;
         [FieldOffset(64)] public StatxTimestamp Atime;
         [FieldOffset(112)] public StatxTimestamp Mtime;
         [FieldOffset(136)] public uint DevMajor;
         [FieldOffset(140)] public uint DevMinor;
+        [FieldOffset(144)] public ulong MountId;
     }
 
     [StructLayout(LayoutKind.Sequential)]

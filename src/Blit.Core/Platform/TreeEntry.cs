@@ -10,9 +10,14 @@ public enum EntryKind : byte
     Special,
 }
 
-/// <summary>The metadata a mirror compares and carries: type, size, mtime to the nanosecond, mode, owner.</summary>
+/// <summary>
+/// The metadata a mirror compares and carries: type, size, mtime to the nanosecond, mode, owner;
+/// and whether a file or symlink has other names (hard links), which must not be changed through it.
+/// </summary>
+/// <remarks>One is kept per scanned entry: auto layout packs the flag beside the kind (40 bytes).</remarks>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
 internal readonly record struct FileMeta(
-    EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid)
+    EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid, bool HasOtherLinks = false)
 {
     /// <summary>Permission bits including setuid/setgid/sticky (07777).</summary>
     public uint Permissions => Mode & 0xFFF;
@@ -29,6 +34,9 @@ internal struct TreeEntry
     public DirListing? Children;
 
     public readonly EntryKind Kind => Meta.Kind;
+
+    /// <summary>A directory that was listed but was gone when the scan came to read it.</summary>
+    public readonly bool Vanished => ReferenceEquals(Children, DirListing.Vanished);
 }
 
 /// <summary>
@@ -37,6 +45,9 @@ internal struct TreeEntry
 /// </summary>
 internal sealed class DirListing
 {
+    /// <summary>Stands in for the listing of a directory that vanished during the scan: the planner treats it as absent.</summary>
+    public static readonly DirListing Vanished = new(string.Empty, []);
+
     public DirListing(string relativePath, TreeEntry[] entries)
     {
         RelativePath = relativePath;

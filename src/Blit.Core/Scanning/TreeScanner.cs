@@ -7,16 +7,20 @@ namespace Blit.Scanning;
 /// <summary>The scanned tree and what went wrong while scanning it.</summary>
 internal sealed class ScanResult
 {
-    public ScanResult(DirListing root, IReadOnlyList<BlitError> errors, ScanCounts counts)
+    public ScanResult(DirListing root, IReadOnlyList<BlitError> errors, ScanCounts counts, IReadOnlyList<BlitError>? warnings = null)
     {
         Root = root;
         Errors = errors;
         Counts = counts;
+        Warnings = warnings ?? [];
     }
 
     public DirListing Root { get; }
 
     public IReadOnlyList<BlitError> Errors { get; }
+
+    /// <summary>Directories that vanished while the tree was scanned: left out, and the scan still complete.</summary>
+    public IReadOnlyList<BlitError> Warnings { get; }
 
     /// <summary>True when every directory was read: only then may a mirror delete.</summary>
     public bool Complete => Errors.Count == 0;
@@ -31,6 +35,7 @@ internal sealed class ScanCounts
     public long Symlinks;
     public long Specials;
     public long Bytes;
+    public long Vanished;
 }
 
 /// <summary>
@@ -46,13 +51,34 @@ internal sealed class TreeScanner
     private readonly ExcludeFilter _exclude;
     private readonly int _workers;
     private readonly BlitErrorCode _errorCode;
+    private readonly BlitErrorCode _vanishedCode;
+    private readonly ConcurrentQueue<BlitError> _warnings = new();
 
-    public TreeScanner(IMirrorFileSystem fs, ExcludeFilter exclude, int workers, BlitErrorCode errorCode)
+    /// <param name="vanishedCode">The code of the warning for a directory that vanishes during the scan.</param>
+    public TreeScanner(IMirrorFileSystem fs, ExcludeFilter exclude, int workers, BlitErrorCode errorCode, BlitErrorCode vanishedCode)
     {
         _fs = fs;
         _exclude = exclude;
         _workers = Math.Max(1, workers);
         _errorCode = errorCode;
+        _vanishedCode = vanishedCode;
+    }
+
+    /// <summary>
+    /// A directory that was listed in its parent and is gone when opened or read (ENOENT) was removed
+    /// meanwhile: it is left out of the tree with a warning, as rsync does ("file has vanished"). It is
+    /// not unreadable, so the scan stays complete. The root is not: a vanished root is an error.
+    /// </summary>
+    private bool Vanished(IOException ex, string path, ScanCounts counts)
+    {
+        if (ex is not NativeIOException { IsNotFound: true })
+        {
+            return false;
+        }
+        Interlocked.Increment(ref counts.Vanished);
+        _warnings.Enqueue(new BlitError(_vanishedCode, $"Directory vanished while it was scanned; it is left out: '{path}'.", path,
+            IsWarning: true, Exception: ex));
+        return true;
     }
 
     private sealed class Work
@@ -163,7 +189,7 @@ internal sealed class TreeScanner
         {
             throw failure;
         }
-        return new ScanResult(rootListing ?? new DirListing(string.Empty, []), [.. errors], counts);
+        return new ScanResult(rootListing ?? new DirListing(string.Empty, []), [.. errors], counts, [.. _warnings]);
     }
 
     private DirListing? ReadOne(Work work, BlockingCollection<Work> queue, ref int pending,
@@ -177,6 +203,10 @@ internal sealed class TreeScanner
         }
         catch (IOException ex)
         {
+            if (work.RelativePath.Length > 0 && Vanished(ex, work.Handle.DisplayPath, counts))
+            {
+                return DirListing.Vanished;
+            }
             errors.Enqueue(new BlitError(_errorCode, $"Cannot read directory: {ex.Message}", work.Handle.DisplayPath, Exception: ex));
             return null;
         }
@@ -211,6 +241,11 @@ internal sealed class TreeScanner
                     }
                     catch (IOException ex)
                     {
+                        if (Vanished(ex, work.Handle.Child(entries[i].Name), counts))
+                        {
+                            entries[i].Children = DirListing.Vanished;
+                            continue;
+                        }
                         errors.Enqueue(new BlitError(_errorCode, $"Cannot open directory: {ex.Message}",
                             work.Handle.Child(entries[i].Name), Exception: ex));
                         continue;

@@ -53,6 +53,44 @@ public sealed class MirrorPlannerTests
         Assert.Equal(["ns", "size"], plan.Entries.Where(e => e.Action == MirrorAction.UpdateFile).Select(e => e.Name).Order());
     }
 
+    /// <summary>Issue 13.5: metadata is never changed in place on an entry with other links.</summary>
+    [Fact]
+    public void A_metadata_difference_on_a_hard_linked_destination_entry_is_a_replacement()
+    {
+        static TreeEntry Linked(TreeEntry e) => e with { Meta = e.Meta with { HasOtherLinks = true } };
+        var src = Listing("", File("f", 5, 10, 0, 0x1ED), File("same", 5, 10), File("sum", 5, 10, 0, 0x1ED), Link("l", "t"));
+        var dst = Listing("", Linked(File("f", 5, 10, 0, 0x1A4)), Linked(File("same", 5, 10)), Linked(File("sum", 5, 10, 0, 0x1A4)),
+            Linked(Link("l", "t") with { Meta = Link("l", "t").Meta with { MtimeSec = 6 } }));
+
+        MirrorPlan plan = Plan(src, dst);
+
+        Assert.Equal(MirrorAction.UpdateFile, Assert.Single(plan.Entries, e => e.Name == "f").Action);
+        Assert.Equal(MirrorAction.ReplaceSymlink, Assert.Single(plan.Entries, e => e.Name == "l").Action);
+        Assert.DoesNotContain(plan.Entries, e => e.Name == "same"); // nothing differs: left alone
+
+        // With -Checksum, equal content but another mode: replaced too.
+        MirrorPlan summed = Plan(src, dst, checksum: true);
+        EntryOp sum = Assert.Single(summed.Entries, e => e.Name == "sum");
+        Assert.True(new MirrorPlanner(true, compareOwner: true).ResolveCompared(sum, contentEqual: true));
+        Assert.Equal(MirrorAction.UpdateFile, sum.Action);
+    }
+
+    /// <summary>Issue 13.8: a directory that vanished during the scan counts as absent on its side.</summary>
+    [Fact]
+    public void A_directory_that_vanished_during_the_scan_is_absent()
+    {
+        static TreeEntry Gone(string name) => new() { Name = name, Meta = DirMeta, Children = DirListing.Vanished };
+        var src = Listing("", Gone("from-source"), Dir("from-dest", "", File("f", 1, 1)));
+        var dst = Listing("", Dir("from-source", "", File("old", 1, 1)), Gone("from-dest"));
+
+        MirrorPlan plan = Plan(src, dst);
+
+        Assert.DoesNotContain(plan.Directories, d => d.Name == "from-source");
+        Assert.Equal("from-source", Assert.Single(plan.Deletions).RelativePath);
+        Assert.True(Assert.Single(plan.Directories, d => d.Name == "from-dest").NeedsCreate);
+        Assert.Contains(plan.Entries, e => e.RelativePath == "from-dest/f" && e.Action == MirrorAction.CopyFile);
+    }
+
     [Fact]
     public void A_mode_difference_alone_is_a_metadata_update()
     {

@@ -405,6 +405,42 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.Equal("shared", File.ReadAllText(_t.D("b")));
     }
 
+    /// <summary>Issue 13.5: a destination file with other links is replaced, never changed in place.</summary>
+    [Fact]
+    public void A_hard_linked_destination_file_is_replaced_so_its_other_names_keep_their_metadata()
+    {
+        // Source: a and b with the same content and mtime but different modes.
+        TempTree.WriteFile(_t.S("a"), "same", 1_600_000_000, 5);
+        TempTree.WriteFile(_t.S("b"), "same", 1_600_000_000, 5);
+        TempTree.Chmod(_t.S("a"), 0x180); // 600
+        TempTree.Chmod(_t.S("b"), 0x1A4); // 644
+        TempTree.WriteFile(_t.S("c"), "outside", 1_600_000_000, 7);
+        TempTree.Chmod(_t.S("c"), 0x184); // 604
+        TempTree.SetMtime(_t.Source, 1_600_000_000, 0);
+        // Destination: a and b are one inode, and c is a link to a file outside the tree.
+        TempTree.WriteFile(_t.D("a"), "same", 1_600_000_000, 5);
+        TempTree.Chmod(_t.D("a"), 0x1A4);
+        TempTree.Run("ln", _t.D("a"), _t.D("b"));
+        string outside = Path.Combine(_t.Root, "outside");
+        TempTree.WriteFile(outside, "outside", 1_600_000_000, 7);
+        TempTree.Chmod(outside, 0x1A0); // 640
+        TempTree.Run("ln", outside, _t.D("c"));
+        var outsideBefore = new FileInfo(outside);
+        (UnixFileMode mode, DateTime mtime) before = (outsideBefore.UnixFileMode, outsideBefore.LastWriteTimeUtc);
+
+        MirrorResult first = _t.Mirror();
+
+        Assert.Equal(0, first.Errors);
+        AssertMirrored();
+        var after = new FileInfo(outside);
+        Assert.Equal(before, (after.UnixFileMode, after.LastWriteTimeUtc));
+        Assert.Equal("outside", File.ReadAllText(outside));
+        // And the mirror has settled: a second run finds nothing to do.
+        MirrorResult second = _t.Mirror();
+        Assert.Equal(0, second.FilesCopied + second.FilesUpdated + second.MetadataUpdated);
+        AssertMirrored();
+    }
+
     [Fact]
     public void Deletion_is_skipped_when_the_source_scan_is_incomplete()
     {

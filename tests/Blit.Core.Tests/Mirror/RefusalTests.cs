@@ -44,6 +44,66 @@ public sealed class RefusalTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_t.Source, "inner")));
     }
 
+    /// <summary>Issue 13.1: nesting decided by directory identity, so a bind mount does not hide it.</summary>
+    [Fact]
+    public void Nesting_through_a_bind_mount_is_refused_and_nothing_is_deleted()
+    {
+        string p = Path.Combine(_t.Root, "p");
+        string view = Path.Combine(_t.Root, "view");
+        string sub = Path.Combine(_t.Root, "subview");
+        TempTree.WriteFile(Path.Combine(p, "src/sub/important.txt"), "x");
+        Directory.CreateDirectory(view);
+        Directory.CreateDirectory(sub);
+        TempTree.Run("mount", "--bind", p, view);
+        try
+        {
+            TempTree.Run("mount", "--bind", Path.Combine(p, "src/sub"), sub);
+            try
+            {
+                string source = Path.Combine(p, "src");
+                // The destination inside the source, seen through a bind mount of its parent.
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(source, Path.Combine(view, "src/sub"), force: true));
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(source, Path.Combine(view, "src/sub/new/deeper"), force: true));
+                // The source itself, through the bind mount.
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(source, Path.Combine(view, "src"), force: true));
+                // The destination inside the source through a bind mount of a subdirectory of the source.
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(source, sub, force: true));
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(source, Path.Combine(sub, "backup"), force: true));
+                // The source inside the destination, both ways round.
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(Path.Combine(view, "src/sub"), source, force: true));
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(sub, source, force: true));
+                Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(sub, p, force: true));
+                Assert.Equal("x", File.ReadAllText(Path.Combine(p, "src/sub/important.txt")));
+                Assert.False(Directory.Exists(Path.Combine(p, "src/sub/sub")));
+                Assert.False(Directory.Exists(Path.Combine(p, "src/sub/new")));
+                Assert.False(Directory.Exists(Path.Combine(p, "src/sub/backup")));
+            }
+            finally
+            {
+                TempTree.Run("umount", sub);
+            }
+        }
+        finally
+        {
+            TempTree.Run("umount", view);
+        }
+    }
+
+    [Fact]
+    public void Nesting_through_symlinks_is_refused_both_ways()
+    {
+        TempTree.WriteFile(_t.S("sub/f"), "f");
+        string toSub = Path.Combine(_t.Root, "to-sub");
+        string toRoot = Path.Combine(_t.Root, "to-root");
+        TempTree.Symlink(toSub, _t.S("sub"));
+        TempTree.Symlink(toRoot, _t.Root);
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, Path.Combine(toSub, "backup"), force: true));
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, toSub, force: true));
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(toSub, toRoot, force: true));
+        Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(Path.Combine(toRoot, "src"), _t.Source, force: true));
+        Assert.False(Directory.Exists(_t.S("sub/backup")));
+    }
+
     [Fact]
     public void A_sibling_with_a_common_prefix_is_not_nested()
     {

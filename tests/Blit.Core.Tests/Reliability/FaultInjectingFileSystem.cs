@@ -24,8 +24,14 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
     /// <summary>Before a directory below a root is opened; the argument is its path.</summary>
     public Action<string>? BeforeOpenDirectory { get; set; }
 
+    /// <summary>Before an open directory is listed; the argument is its path.</summary>
+    public Action<string>? BeforeReadDirectory { get; set; }
+
     /// <summary>Before metadata is set on a named entry; the argument is its path.</summary>
     public Action<string>? BeforeSetMetadata { get; set; }
+
+    /// <summary>Before a -Checksum content comparison; the argument is the source file's path.</summary>
+    public Action<string>? BeforeCompare { get; set; }
 
     /// <summary>Before an entry is removed; the argument is its path.</summary>
     public Action<string>? BeforeRemove { get; set; }
@@ -43,9 +49,15 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         return _inner.OpenDirectory(parent, name);
     }
 
-    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets) => _inner.ReadDirectory(dir, readLinkTargets);
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
+    {
+        BeforeReadDirectory?.Invoke(dir.DisplayPath);
+        return _inner.ReadDirectory(dir, readLinkTargets);
+    }
 
     public FileMeta StatRoot(string fullPath) => _inner.StatRoot(fullPath);
+
+    public IReadOnlyList<FileIdentity>? DirectoryAndAncestors(string fullPath) => _inner.DirectoryAndAncestors(fullPath);
 
 
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
@@ -68,8 +80,11 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         return _inner.CopyNewFile(srcDir, name, expected, dstDir, newTempName, progress, cancellationToken);
     }
 
-    public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>
-        _inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
+    public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken)
+    {
+        BeforeCompare?.Invoke(srcDir.Child(srcName));
+        return _inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
+    }
 
     public void CreateDirectory(DirHandle parent, string name) => _inner.CreateDirectory(parent, name);
 

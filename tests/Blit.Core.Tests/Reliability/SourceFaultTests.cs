@@ -77,6 +77,55 @@ public sealed class SourceFaultTests
         Assert.Empty(Tree.TempFiles(box.Destination));
     }
 
+    /// <summary>
+    /// Issue 13.8: a directory that vanishes during the scan is gone, not unreadable: a warning,
+    /// and the mirror still deletes (as rsync does, exit 24), its destination copy included.
+    /// </summary>
+    [Fact]
+    public void Directory_that_vanishes_during_the_scan_is_a_warning_and_deletions_still_run()
+    {
+        using var box = new Sandbox();
+        OldMirrorThenChanges(box, "keep/k.txt", "gone-before-open/a.txt", "gone-before-read/b.txt");
+        var fs = new FaultInjectingFileSystem
+        {
+            // One removed just before the scan opens it, one after it is open and before it is listed.
+            BeforeOpenDirectory = path =>
+            {
+                if (path == box.Src("gone-before-open"))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            },
+            BeforeReadDirectory = path =>
+            {
+                if (path == box.Src("gone-before-read"))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            },
+        };
+
+        var (result, listener) = Run(box, fs);
+
+        Assert.Empty(listener.NonWarnings);
+        Assert.Equal(0, result.Errors);
+        Assert.False(result.DeletionSkipped);
+        Assert.Equal(2, result.EntriesVanished);
+        Assert.Equal([box.Src("gone-before-open"), box.Src("gone-before-read")],
+            listener.Errors.Where(e => e.Code == BlitErrorCode.SourceVanished).Select(e => e.Path!).Order(StringComparer.Ordinal));
+        Assert.All(listener.Errors, e => Assert.True(e.IsWarning));
+        Assert.False(File.Exists(box.Dst("extra.txt")), "the scan was complete: extraneous entries go");
+        Assert.False(Directory.Exists(box.Dst("gone-before-open")));
+        Assert.False(Directory.Exists(box.Dst("gone-before-read")));
+        Assert.Equal("new version of keep/k.txt", File.ReadAllText(box.Dst("keep/k.txt")));
+        // The source root changed while it was scanned (its mtime); everything below it matches.
+        var source = Tree.Snapshot(box.Source);
+        var dest = Tree.Snapshot(box.Destination);
+        source.Remove("");
+        dest.Remove("");
+        Assert.Equal(source, dest);
+    }
+
     [Fact]
     public void File_that_grows_between_scan_and_copy_keeps_its_old_version_and_is_copied_next_run()
     {
@@ -194,5 +243,75 @@ public sealed class SourceFaultTests
         Assert.Equal("old f.txt", File.ReadAllText(box.Dst("f.txt")));
         Assert.Equal("new version of g.txt", File.ReadAllText(box.Dst("g.txt")));
         Assert.Equal(1, result.Errors);
+    }
+
+    /// <summary>Swaps the source file for a FIFO nobody writes to: opening it for reading would block for good.</summary>
+    private static void SwapForFifo(string path)
+    {
+        File.Delete(path);
+        Blit.Tests.Support.TempTree.MkFifo(path);
+    }
+
+    /// <summary>Runs <paramref name="run"/> with a deadline; a worker stuck opening a FIFO is released by a writer.</summary>
+    private static T WithinDeadline<T>(Func<T> run, params string[] fifos)
+    {
+        Task<T> task = Task.Run(run);
+        if (!task.Wait(TimeSpan.FromSeconds(30)))
+        {
+            foreach (string fifo in fifos)
+            {
+                using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write); // lets a blocked open() return
+            }
+            task.Wait(TimeSpan.FromSeconds(30));
+            Assert.Fail("the mirror blocked opening a FIFO that replaced a source file");
+        }
+        return task.Result;
+    }
+
+    /// <summary>Issue 13.7: a FIFO swapped in for a source file is detected, never waited on.</summary>
+    [Fact]
+    public void File_replaced_by_a_FIFO_between_scan_and_copy_never_blocks_the_mirror()
+    {
+        using var box = new Sandbox();
+        OldMirrorThenChanges(box, "f.txt", "g.txt");
+        Tree.Write(box.Src("new.txt"), "a new file");
+
+        var listener = new RecordingListener();
+        using MirrorSession session = box.Prepare(null, listener);
+        SwapForFifo(box.Src("f.txt"));
+        SwapForFifo(box.Src("new.txt"));
+        MirrorResult result = WithinDeadline(() => session.Execute(), box.Src("f.txt"), box.Src("new.txt"));
+
+        Assert.Equal(2, result.Errors);
+        Assert.All(listener.NonWarnings, e => Assert.Equal(BlitErrorCode.SourceChanged, e.Code));
+        Assert.Equal([box.Src("f.txt"), box.Src("new.txt")], listener.NonWarnings.Select(e => e.Path!).Order(StringComparer.Ordinal));
+        Assert.Equal("old f.txt", File.ReadAllText(box.Dst("f.txt")));
+        Assert.False(File.Exists(box.Dst("new.txt")));
+        Assert.Equal("new version of g.txt", File.ReadAllText(box.Dst("g.txt")));
+        Assert.Empty(Tree.TempFiles(box.Destination));
+    }
+
+    [Fact]
+    public void File_replaced_by_a_FIFO_before_a_checksum_comparison_never_blocks_the_mirror()
+    {
+        using var box = new Sandbox();
+        Tree.Write(box.Src("f.txt"), "same size A", Tree.OldTime);
+        Tree.Write(box.Src("g.txt"), "unchanged", Tree.OldTime);
+        MirrorEngine.Run(box.Options());
+        Tree.Write(box.Src("f.txt"), "same size B", Tree.OldTime);
+        var fs = new FaultInjectingFileSystem { BeforeCompare = source => SwapForFifo(source) };
+        var listener = new RecordingListener();
+        MirrorOptions options = new() { Source = box.Source, Destination = box.Destination, Checksum = true };
+
+        MirrorResult result = WithinDeadline(() =>
+        {
+            using MirrorSession session = MirrorEngine.Prepare(options, listener, null, default, fs);
+            return session.Execute();
+        }, box.Src("f.txt"));
+
+        Assert.NotEmpty(listener.NonWarnings);
+        Assert.True(result.Errors > 0);
+        Assert.Equal("same size A", File.ReadAllText(box.Dst("f.txt")));
+        Assert.Empty(Tree.TempFiles(box.Destination));
     }
 }

@@ -20,6 +20,7 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
             : inner.ReadDirectory(dir, readLinkTargets);
 
     public FileMeta StatRoot(string fullPath) => inner.StatRoot(fullPath);
+    public IReadOnlyList<FileIdentity>? DirectoryAndAncestors(string fullPath) => inner.DirectoryAndAncestors(fullPath);
 
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken) =>

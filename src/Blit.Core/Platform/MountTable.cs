@@ -1,0 +1,55 @@
+using System.Text;
+
+namespace Blit.Platform;
+
+/// <summary>One line of /proc/self/mountinfo: which part of which filesystem is mounted where.</summary>
+internal readonly record struct MountEntry(ulong MountId, string Device, string Root, string MountPoint);
+
+/// <summary>The mounts this process sees (/proc/self/mountinfo), for the nesting and mount-point checks.</summary>
+internal static class MountTable
+{
+    private const string MountInfo = "/proc/self/mountinfo";
+
+    public static IEnumerable<MountEntry> Read()
+    {
+        if (!File.Exists(MountInfo))
+        {
+            yield break;
+        }
+        foreach (string line in File.ReadLines(MountInfo))
+        {
+            // Fields: id parent major:minor root mount-point ...; spaces etc. are octal-escaped.
+            string[] fields = line.Split(' ');
+            if (fields.Length > 4 && ulong.TryParse(fields[0], out ulong id))
+            {
+                yield return new MountEntry(id, fields[2], Unescape(fields[3]), Unescape(fields[4]));
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> is where a filesystem is mounted.</summary>
+    public static bool IsMountPoint(string path) =>
+        Read().Any(m => string.Equals(m.MountPoint, path, StringComparison.Ordinal));
+
+    private static string Unescape(string field)
+    {
+        if (!field.Contains('\\', StringComparison.Ordinal))
+        {
+            return field;
+        }
+        var bytes = new List<byte>(field.Length);
+        for (int i = 0; i < field.Length; i++)
+        {
+            if (field[i] == '\\' && i + 3 < field.Length)
+            {
+                bytes.Add(Convert.ToByte(field.Substring(i + 1, 3), 8));
+                i += 3;
+            }
+            else
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(field[i].ToString()));
+            }
+        }
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+}
