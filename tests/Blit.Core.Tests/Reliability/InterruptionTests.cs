@@ -53,7 +53,7 @@ public sealed class InterruptionTests
         // Issue 12, item 5: 3,000 files in 10 directories into an existing, empty destination,
         // stopped half-way. Directories are created 0700 and get their mode at the end; a stop
         // used to skip that end and leave them 0700, partly filled.
-        using var box = new Sandbox();
+        using var box = new TempTree();
         for (int i = 0; i < 3000; i++)
         {
             Tree.Write(box.Src($"d{i % 10}/f{i:0000}.txt"), $"file {i}", Tree.OldTime);
