@@ -1,22 +1,42 @@
 <#
 .SYNOPSIS
-    Blit's build script for pwsh (Windows, or anywhere pwsh runs). Same tasks as build.sh.
+    Blit's build: the one list of tasks. ./build.sh (Linux, macOS) hands every task to it.
+.DESCRIPTION
+    Tasks:
+      build             build the module into bin/ (Import-Module ./Blit.psd1)
+      test [args]       every xunit and Pester test; ends with "N passed, N failed"
+                        (args go to tests/pester/Invoke-PesterSuite.ps1, e.g. -Tag Gate)
+      gate [args]       the quality gate at full sizes; args go to scripts/Invoke-BlitGate.ps1
+      package [args]    versioned module folder + .nupkg under out/ (scripts/Build-Package.ps1)
+      docs              MAML help from docs/en-US into bin/en-US and en-US/
+    Needs only the .NET SDK: pwsh comes from the repository's local tool manifest. Started
+    from Windows PowerShell, it restores that tool and runs itself again in it. On Linux,
+    test and gate first check the OS packages they need (./build.sh setup, which holds the list).
 .EXAMPLE
     ./build.ps1 build
 .EXAMPLE
-    ./build.ps1 test
+    ./build.ps1 test -Path tests/pester/Views.Tests.ps1
 .EXAMPLE
     ./build.ps1 gate -Quick
 #>
-[CmdletBinding()]
-param(
-    [Parameter(Position = 0)][ValidateSet('build', 'test', 'gate', 'package', 'docs')][string] $Task = 'build',
-    [Parameter(ValueFromRemainingArguments)][string[]] $Arguments = @()
-)
+# Not an advanced script on purpose: every argument after the task (-Quick, -Verbose, ...) is
+# passed through in $args, not taken as a common parameter of this script.
+param([string] $Task = 'build')
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'; $env:DOTNET_NOLOGO = '1'; $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
+$passThrough = @($args)
+
+if ($PSVersionTable.PSEdition -ne 'Core') {
+    # Windows PowerShell: run this script in the repository's pwsh instead.
+    & dotnet tool restore
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File $PSCommandPath $Task @passThrough
+    exit $LASTEXITCODE
+}
+
 $config = if ($env:CONFIG) { $env:CONFIG } else { 'Release' }
+$moduleFiles = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'scripts/ModuleFiles.psd1')
 
 function Invoke-Native([string] $File, [string[]] $ArgumentList) {
     & $File @ArgumentList
@@ -27,48 +47,92 @@ function Invoke-ChildPwsh([string[]] $ArgumentList) {
     Invoke-Native dotnet (@('pwsh', '-NoLogo', '-NoProfile', '-NonInteractive') + $ArgumentList)
 }
 
+function Assert-OsPackage {
+    # The package list lives in build.sh (setup), which checks it before any .NET start-up.
+    if ($IsLinux -and $env:BLIT_OS_PACKAGES -ne 'checked') { Invoke-Native bash @('./build.sh', 'setup') }
+}
+
 function Invoke-Docs {
     Invoke-ChildPwsh @('-File', 'scripts/Build-Help.ps1', '-DocsPath', 'docs/en-US', '-OutputPath', 'bin/en-US', '-AboutOutputPath', 'en-US')
 }
 
 function Invoke-Build {
     Invoke-Native dotnet @('tool', 'restore')
-    Invoke-Native dotnet @('build', 'Blit.PowerShell.sln', '-c', $config, '-nologo', '-v:quiet')
+    Invoke-Native dotnet @('build', 'Blit.PowerShell.sln', '-c', $config, '-nologo', '-clp:NoSummary', '-v:quiet')
     Remove-Item bin -Recurse -Force -ErrorAction Ignore
     $null = New-Item -ItemType Directory bin
-    $out = "src/Blit.Cmdlets/bin/$config/net8.0"
-    Copy-Item "$out/Blit.Cmdlets.dll", "$out/Blit.Core.dll", "$out/Blit.Cmdlets.deps.json", 'src/Blit.Cmdlets/Blit.format.ps1xml', 'src/Blit.Cmdlets/Blit.types.ps1xml', 'src/Blit.Cmdlets/Blit.Pester.ps1' bin/
+    foreach ($file in $moduleFiles.Files | Where-Object { $_.From }) {
+        Copy-Item -LiteralPath ($file.From -f $config) -Destination $file.Built
+    }
     Invoke-Docs
-    foreach ($f in 'bin/Blit.Cmdlets.dll', 'bin/Blit.Core.dll', 'bin/Blit.format.ps1xml', 'bin/Blit.types.ps1xml', 'bin/Blit.Pester.ps1',
-        'bin/en-US/Blit.Cmdlets.dll-Help.xml', 'en-US/Blit.Cmdlets.dll-Help.xml', 'en-US/about_Blit.help.txt') {
-        if (-not (Test-Path $f)) { throw "build: expected $f is missing" }
+    # A module folder missing any of these is broken: fail the build, not the user.
+    foreach ($path in @($moduleFiles.Files.Built) + $moduleFiles.RepositoryOnly) {
+        if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw "build: expected $path is missing" }
     }
     'build: module ready (Import-Module ./Blit.psd1)'
 }
 
+function Read-XunitCount([string] $Trx, [int] $ExitCode) {
+    # Counts from the trx; no trx, an unreadable one, or a failed run it does not count: one failure.
+    $passed = 0; $failed = 0; $note = $null
+    try {
+        $counters = ([xml] (Get-Content -LiteralPath $Trx -Raw -ErrorAction Stop)).TestRun.ResultSummary.Counters
+        if ($null -eq $counters) { throw 'it has no ResultSummary counters' }
+        $passed = [int] $counters.passed
+        $failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+    }
+    catch { $failed = 1; $note = "no readable $Trx ($($_.Exception.Message))" }
+    if ($ExitCode -ne 0 -and $failed -eq 0) { $failed = 1; $note = "dotnet test exited $ExitCode without a counted failure" }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Note = $note }
+}
+
+function Read-PesterCount([string] $CountFile, [int] $ExitCode) {
+    # "<passed> <failed>" from Invoke-PesterSuite.ps1, written from Pester's result object before
+    # anything else can fail; a missing or garbled file, or a failed run it does not count: one failure.
+    $passed = 0; $failed = 0; $note = $null
+    $text = if (Test-Path -LiteralPath $CountFile) { (Get-Content -LiteralPath $CountFile -Raw) } else { '' }
+    if ($text -match '^\s*(\d+) (\d+)\s*$') { $passed = [int] $Matches[1]; $failed = [int] $Matches[2] }
+    else { $failed = 1; $note = "no count in $CountFile" }
+    if ($ExitCode -ne 0 -and $failed -eq 0) { $failed = 1; $note = "the Pester runner exited $ExitCode without a counted failure" }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Note = $note }
+}
+
 function Invoke-Test {
+    Assert-OsPackage
     Invoke-Build
     $results = Join-Path $PSScriptRoot 'TestResults'
     Remove-Item $results -Recurse -Force -ErrorAction Ignore
     $null = New-Item -ItemType Directory $results
-    & dotnet test tests/Blit.Core.Tests -c $config --no-build --nologo --logger 'trx;LogFileName=xunit.trx' --results-directory $results
-    $xunitOk = $LASTEXITCODE -eq 0
-    [xml] $trx = Get-Content (Join-Path $results 'xunit.trx') -ErrorAction SilentlyContinue
-    $xpass = [int] $trx.TestRun.ResultSummary.Counters.passed
-    $xfail = if ($trx) { [int] $trx.TestRun.ResultSummary.Counters.failed } else { 1 }
-    Invoke-Native dotnet @('restore', 'tests/tools/Blit.TestTools.csproj', '-v:quiet')
-    & dotnet pwsh -NoProfile -NonInteractive -File tests/pester/Invoke-PesterSuite.ps1 -ResultPath (Join-Path $results 'pester.txt') @Arguments
-    $pesterOk = $LASTEXITCODE -eq 0
-    $ppass, $pfail = if (Test-Path (Join-Path $results 'pester.txt')) { (Get-Content (Join-Path $results 'pester.txt')) -split ' ' } else { 0, 1 }
-    "xunit: $xpass passed, $xfail failed; Pester: $ppass passed, $pfail failed"
-    "$($xpass + [int]$ppass) passed, $($xfail + [int]$pfail) failed"
-    if (-not ($xunitOk -and $pesterOk) -or ($xfail + [int]$pfail) -gt 0) { exit 1 }
+
+    '== xunit'
+    & dotnet test tests/Blit.Core.Tests -c $config --no-build --nologo --logger 'trx;LogFileName=xunit.trx' `
+        --results-directory $results --logger 'console;verbosity=minimal'
+    $xunit = Read-XunitCount (Join-Path $results 'xunit.trx') $LASTEXITCODE
+
+    '== Pester'
+    Invoke-Native dotnet @('restore', 'tests/tools/Blit.TestTools.csproj', '-nologo', '-v:quiet')
+    $countFile = Join-Path $results 'pester.txt'
+    & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File tests/pester/Invoke-PesterSuite.ps1 -ResultPath $countFile @passThrough
+    $pester = Read-PesterCount $countFile $LASTEXITCODE
+
+    foreach ($note in @($xunit.Note, $pester.Note) | Where-Object { $_ }) { "counted as 1 failed: $note" }
+    "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    $failed = $xunit.Failed + $pester.Failed
+    "$($xunit.Passed + $pester.Passed) passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
 }
 
 switch ($Task) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
-    'gate' { Invoke-Build; Invoke-ChildPwsh (@('-File', 'scripts/Invoke-BlitGate.ps1') + $Arguments) }
-    'package' { Invoke-Build; Invoke-ChildPwsh (@('-File', 'scripts/Build-Package.ps1') + $Arguments) }
+    'gate' {
+        Assert-OsPackage
+        Invoke-Build
+        # The gate's exit code is its decision: 0 GO, 1 NO-GO, 2 could not run.
+        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File scripts/Invoke-BlitGate.ps1 @passThrough
+        exit $LASTEXITCODE
+    }
+    'package' { Invoke-Build; Invoke-ChildPwsh (@('-File', 'scripts/Build-Package.ps1') + $passThrough) }
     'docs' { Invoke-Native dotnet @('tool', 'restore'); Invoke-Docs }
+    default { Write-Error "usage: ./build.ps1 build|test|gate|package|docs [args]"; exit 2 }
 }

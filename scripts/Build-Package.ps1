@@ -6,11 +6,10 @@
     Run after ./build.sh build (./build.sh package does both). Writes
 
       <OutputPath>/Blit/<version>/        the module folder, as Install-PSResource lays it out:
-                                          Blit.psd1 (generated), Blit.Cmdlets.dll, Blit.Core.dll,
-                                          Blit.Cmdlets.deps.json, Blit.format.ps1xml,
-                                          Blit.types.ps1xml, Blit.Pester.ps1, en-US/ (the cmdlet
-                                          help and about_Blit, where Get-Help looks: under the
-                                          module base), LICENSE and CHANGELOG.md
+                                          Blit.psd1 (generated) and the files scripts/ModuleFiles.psd1
+                                          lists (the assemblies, views, Blit.Pester.ps1, en-US/ with
+                                          the cmdlet help and about_Blit where Get-Help looks: under
+                                          the module base, LICENSE and CHANGELOG.md)
       <RepositoryPath>/Blit.<version>.nupkg  published with Publish-PSResource; the folder is a
                                           local file repository to install from
 
@@ -59,18 +58,10 @@ $manifest = Import-PowerShellDataFile -LiteralPath $sourceManifest
 $moduleName = [IO.Path]::GetFileNameWithoutExtension($sourceManifest)
 $version = [version] $manifest.ModuleVersion
 
-# --- What goes into the module folder (source, relative to the repository -> destination) ----
-$files = [ordered]@{
-    'bin/Blit.Cmdlets.dll'                = 'Blit.Cmdlets.dll'
-    'bin/Blit.Core.dll'                   = 'Blit.Core.dll'
-    'bin/Blit.Cmdlets.deps.json'          = 'Blit.Cmdlets.deps.json'
-    'bin/Blit.format.ps1xml'              = 'Blit.format.ps1xml'
-    'bin/Blit.types.ps1xml'               = 'Blit.types.ps1xml'
-    'bin/Blit.Pester.ps1'                 = 'Blit.Pester.ps1'
-    'bin/en-US/Blit.Cmdlets.dll-Help.xml' = 'en-US/Blit.Cmdlets.dll-Help.xml'
-    'en-US/about_Blit.help.txt'           = 'en-US/about_Blit.help.txt'
-    'LICENSE'                             = 'LICENSE'
-    'CHANGELOG.md'                        = 'CHANGELOG.md'
+# --- What goes into the module folder: scripts/ModuleFiles.psd1, the one list ------------------
+$files = [ordered]@{}
+foreach ($file in (Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'ModuleFiles.psd1')).Files) {
+    $files[$file.Built] = $file.Module
 }
 $missing = @($files.Keys | Where-Object { -not (Test-Path -LiteralPath (Join-Path $repoRoot $_) -PathType Leaf) })
 if ($missing) {

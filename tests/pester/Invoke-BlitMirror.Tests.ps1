@@ -172,7 +172,8 @@ Describe 'Invoke-BlitMirror' {
         }
 
         It 'reports the error category' {
-            try { Invoke-BlitMirror "$src-missing" $dst -ErrorAction Stop } catch { $_.CategoryInfo.Category | Should -Be 'ObjectNotFound' }
+            $err = { Invoke-BlitMirror "$src-missing" $dst -ErrorAction Stop } | Should -Throw -PassThru
+            $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
 
         It 'writes special files as warnings and goes on' {

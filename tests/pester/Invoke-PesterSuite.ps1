@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
     Runs Blit's Pester tests in this (child) pwsh and writes "<passed> <failed>" to -ResultPath.
+    The counts come from Pester's result object; a crash of Pester writes "0 1".
 .DESCRIPTION
     Pester comes from the NuGet cache (tests/tools/Blit.TestTools.csproj downloads it), since
     the PowerShell Gallery is not reachable everywhere Blit is built. Run through
@@ -28,10 +29,19 @@ $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 if ($Tag) { $config.Filter.Tag = $Tag }
 if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag }
-$config.TestResult.Enabled = $true
-$config.TestResult.OutputPath = [IO.Path]::ChangeExtension($ResultPath, '.xml')
+# No NUnit/JUnit report: nothing reads one, and its XML export failed on control characters in
+# test messages, taking the counts with it. The counts come from Pester's result object.
 
-$result = Invoke-Pester -Configuration $config
-"$($result.PassedCount) $($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount)" |
-    Set-Content -LiteralPath $ResultPath -Encoding utf8NoBOM
+try {
+    $result = Invoke-Pester -Configuration $config
+    $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    # A run that did not pass must show at least one failure, whatever the counters say.
+    if ($result.Result -ne 'Passed' -and $failed -eq 0) { $failed = 1 }
+    "$($result.PassedCount) $failed" | Set-Content -LiteralPath $ResultPath -Encoding utf8NoBOM
+}
+catch {
+    # Pester itself crashed: what ran is unknown, so count one failure.
+    '0 1' | Set-Content -LiteralPath $ResultPath -Encoding utf8NoBOM
+    throw
+}
 if ($result.Result -ne 'Passed') { exit 1 }

@@ -69,10 +69,10 @@ Register-PSResourceRepository -Name UsersOwn -Uri '$TestDrive' -Priority 10
     It 'writes the versioned module folder with every file the module needs, and nothing else' {
         $files = Get-ChildItem -LiteralPath $ModuleDir -Recurse -File |
             ForEach-Object { [IO.Path]::GetRelativePath($ModuleDir, $_.FullName) -replace '\\', '/' } | Sort-Object
-        $files | Should -Be @(
-            'Blit.Cmdlets.deps.json', 'Blit.Cmdlets.dll', 'Blit.Core.dll', 'Blit.format.ps1xml', 'Blit.Pester.ps1',
-            'Blit.psd1', 'Blit.types.ps1xml', 'CHANGELOG.md', 'en-US/about_Blit.help.txt', 'en-US/Blit.Cmdlets.dll-Help.xml', 'LICENSE'
-        ) -Because 'the folder is what Install-PSResource will lay down'
+        # scripts/ModuleFiles.psd1 is the one list of the module's files; Blit.psd1 is generated.
+        $expected = @((Import-PowerShellDataFile (Join-Path $RepoRoot 'scripts/ModuleFiles.psd1')).Files.Module) + 'Blit.psd1' | Sort-Object
+        $expected | Should -Contain 'Blit.Core.dll'
+        $files | Should -Be $expected -Because 'the folder is what Install-PSResource will lay down'
         $Build.Result.Lines | Should -Contain "Build-Package: module folder $ModuleDir"
     }
 

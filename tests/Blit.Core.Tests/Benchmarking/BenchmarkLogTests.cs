@@ -1,11 +1,12 @@
 using Blit.Benchmarking;
 using Blit.Errors;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 public sealed class BenchmarkLogTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempTree _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -21,8 +22,8 @@ public sealed class BenchmarkLogTests : IDisposable
     [Fact]
     public void Logs_go_under_the_platform_folder_and_never_overwrite_each_other()
     {
-        using BenchmarkLog a = BenchmarkLog.Create(_temp.Path, "linux", Workload.Mixed, Started);
-        using BenchmarkLog b = BenchmarkLog.Create(_temp.Path, "linux", Workload.Mixed, Started);
+        using BenchmarkLog a = BenchmarkLog.Create(_temp.Root, "linux", Workload.Mixed, Started);
+        using BenchmarkLog b = BenchmarkLog.Create(_temp.Root, "linux", Workload.Mixed, Started);
         Assert.Equal(_temp.Combine("linux", "bench_mixed_20250601T101500Z", "bench.log"), a.LogPath);
         Assert.Equal(_temp.Combine("linux", "bench_mixed_20250601T101500Z-2", "bench.log"), b.LogPath);
         Assert.Equal(_temp.Combine("linux", "bench_mixed_20250601T101500Z", "results.json"), a.ResultsPath);
@@ -32,7 +33,7 @@ public sealed class BenchmarkLogTests : IDisposable
     public void Lines_are_written_at_once_and_echoed()
     {
         var echoed = new List<string>();
-        using BenchmarkLog log = BenchmarkLog.Create(_temp.Path, "linux", Workload.NoOp, Started, echoed.Add);
+        using BenchmarkLog log = BenchmarkLog.Create(_temp.Root, "linux", Workload.NoOp, Started, echoed.Add);
         log.Line("first");
         log.Line($"second {1.5}");
         using var reader = new StreamReader(new FileStream(log.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
@@ -52,14 +53,14 @@ public sealed class BenchmarkLogTests : IDisposable
     [Fact]
     public void Results_round_trip_through_results_json()
     {
-        var system = SystemProbe.Probe(_temp.Path, out _);
+        var system = SystemProbe.Probe(_temp.Root, out _);
         var m = Statistics.Summarize(new MeasurementContext
         {
             Workload = Workload.LargeFile, SizeLabel = "8MiB", TotalBytes = 8 << 20, FileCount = 1, Tool = "blit", Command = "c",
             IsComparator = false, WarmupRuns = 1, Timestamp = Started, System = system, PlannerNotes = "workers=1",
             Options = ["Flush"],
         }, [new RunSample { Run = 1, WallSeconds = 0.5, CpuSeconds = 0.25, PeakMemoryBytes = 1234, Verified = true }]);
-        using BenchmarkLog log = BenchmarkLog.Create(_temp.Path, "linux", Workload.LargeFile, Started);
+        using BenchmarkLog log = BenchmarkLog.Create(_temp.Root, "linux", Workload.LargeFile, Started);
         log.SaveResults(Started, system, [m]);
         ResultsFile back = ResultsFile.Load(log.ResultsPath);
         WorkloadMeasurement r = Assert.Single(back.Measurements);

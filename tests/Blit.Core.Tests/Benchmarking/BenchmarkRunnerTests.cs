@@ -1,11 +1,12 @@
 using Blit.Benchmarking;
 using Blit.Errors;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 public sealed class BenchmarkRunnerTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempTree _temp = new();
     private readonly string _root;
     private readonly string _logs;
 

@@ -1,11 +1,12 @@
 using Blit.Benchmarking;
 using Blit.Errors;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 public sealed class ComparatorToolTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempTree _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -27,7 +28,7 @@ public sealed class ComparatorToolTests : IDisposable
     public void An_explicit_comparator_that_is_missing_is_an_error()
     {
         BlitException ex = Assert.Throws<BlitException>(() =>
-            ComparatorTool.Select(ComparatorKind.Robocopy, null, _temp.Path, out _));
+            ComparatorTool.Select(ComparatorKind.Robocopy, null, _temp.Root, out _));
         Assert.Equal(BlitErrorCode.ComparatorNotFound, ex.Code);
         Assert.Contains("robocopy", ex.Message);
     }
@@ -35,7 +36,7 @@ public sealed class ComparatorToolTests : IDisposable
     [Fact]
     public void Auto_without_a_comparator_warns_and_measures_blit_alone()
     {
-        Assert.Null(ComparatorTool.Select(ComparatorKind.Auto, null, _temp.Path, out string? warning));
+        Assert.Null(ComparatorTool.Select(ComparatorKind.Auto, null, _temp.Root, out string? warning));
         Assert.NotNull(warning);
         Assert.Contains("rsync was not found", warning);
     }
@@ -113,7 +114,7 @@ public sealed class ComparatorToolTests : IDisposable
         ComparatorTool tool = ComparatorTool.Select(ComparatorKind.Robocopy, null, bin, out _)!;
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Assert.ThrowsAny<OperationCanceledException>(() => tool.Run(_temp.Path, _temp.Path, false, cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => tool.Run(_temp.Root, _temp.Root, false, cts.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
     }
 
@@ -122,7 +123,7 @@ public sealed class ComparatorToolTests : IDisposable
     {
         ComparatorTool tool = ComparatorTool.Select(ComparatorKind.Rsync, null, Environment.GetEnvironmentVariable("PATH"), out _)
             ?? throw new InvalidOperationException("rsync is required for this test (apt-get install rsync)");
-        tool.Probe(_temp.Path, CancellationToken.None);
+        tool.Probe(_temp.Root, CancellationToken.None);
         Assert.Contains("rsync", tool.Version);
         Assert.False(Directory.Exists(_temp.Combine("probe-src")), "the probe cleans up after itself");
         Assert.False(Directory.Exists(_temp.Combine("probe-dst")), "the probe cleans up after itself");
@@ -133,7 +134,7 @@ public sealed class ComparatorToolTests : IDisposable
     {
         ComparatorTool tool = ComparatorTool.Select(ComparatorKind.Rsync, ["-a", "--delete", "--no-such-blit-flag"],
             Environment.GetEnvironmentVariable("PATH"), out _)!;
-        BlitException ex = Assert.Throws<BlitException>(() => tool.Probe(_temp.Path, CancellationToken.None));
+        BlitException ex = Assert.Throws<BlitException>(() => tool.Probe(_temp.Root, CancellationToken.None));
         Assert.Equal(BlitErrorCode.ComparatorArgumentUnsupported, ex.Code);
         Assert.Contains("rejects --no-such-blit-flag", ex.Message);
         Assert.DoesNotContain("-a ", ex.Message.Split("rejects")[1]);

@@ -1,6 +1,6 @@
 using Blit.Benchmarking;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 public class StatisticsTests
 {

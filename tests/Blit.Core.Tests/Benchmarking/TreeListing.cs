@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 /// <summary>Every entry of a tree as "path|kind|size|mtime ticks|sha256", sorted: equal listings mean equal trees.</summary>
 internal static class TreeListing

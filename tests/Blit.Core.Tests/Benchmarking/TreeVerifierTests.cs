@@ -1,10 +1,11 @@
 using Blit.Benchmarking;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 public sealed class TreeVerifierTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempTree _temp = new();
     private readonly string _src;
     private readonly string _dst;
     private readonly TreeVerifier _verifier = new() { SampleFiles = 1000 };

@@ -1,10 +1,11 @@
 using Blit.Benchmarking;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 public sealed class WorkloadBuilderTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempTree _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -1,7 +1,7 @@
 using Blit.Benchmarking;
 using Blit.Errors;
 
-namespace Blit.Core.Tests.Benchmarking;
+namespace Blit.Tests.Benchmarking;
 
 public class WorkloadSpecTests
 {
@@ -40,16 +40,19 @@ public class WorkloadSpecTests
         Assert.Equal(2000, Assert.Single(WorkloadSpec.Quick(Workload.NoOp)).FileCount);
     }
 
-    [Fact]
-    public void Every_default_and_quick_spec_is_valid()
+    public static TheoryData<Workload> EveryWorkload() => [.. Enum.GetValues<Workload>()];
+
+    [Theory]
+    [MemberData(nameof(EveryWorkload))]
+    public void Every_workload_has_default_and_quick_specs_of_its_own_that_are_valid(Workload workload)
     {
-        foreach (Workload w in Enum.GetValues<Workload>())
+        Assert.NotEmpty(WorkloadSpec.Defaults(workload));
+        Assert.NotEmpty(WorkloadSpec.Quick(workload));
+        Assert.All(WorkloadSpec.Defaults(workload).Concat(WorkloadSpec.Quick(workload)), spec =>
         {
-            foreach (WorkloadSpec s in WorkloadSpec.Defaults(w).Concat(WorkloadSpec.Quick(w)))
-            {
-                s.Validate();
-            }
-        }
+            Assert.Equal(workload, spec.Workload);
+            Assert.Null(Record.Exception(spec.Validate));
+        });
     }
 
     public static TheoryData<WorkloadSpec, string> InvalidSpecs()

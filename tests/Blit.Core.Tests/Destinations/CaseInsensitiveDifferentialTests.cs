@@ -17,10 +17,10 @@ public sealed class ExFatMount : IDisposable
         MountPoint = Path.Combine(Root, "mnt");
         Directory.CreateDirectory(MountPoint);
         _image = Path.Combine(Root, "fs.img");
-        TempTree.Run("truncate", "-s", "200M", _image);
-        TempTree.Run("mkfs.exfat", _image);
-        _loop = TempTree.Run("losetup", "-f", "--show", _image).Trim();
-        TempTree.Run("mount.exfat-fuse", _loop, MountPoint);
+        Tree.Run("truncate", "-s", "200M", _image);
+        Tree.Run("mkfs.exfat", _image);
+        _loop = Tree.Run("losetup", "-f", "--show", _image).Trim();
+        Tree.Run("mount.exfat-fuse", _loop, MountPoint);
     }
 
     public string Root { get; }
@@ -31,15 +31,15 @@ public sealed class ExFatMount : IDisposable
     {
         try
         {
-            TempTree.Run("umount", MountPoint);
+            Tree.Run("umount", MountPoint);
         }
         catch (InvalidOperationException)
         {
-            TempTree.Run("umount", "-l", MountPoint);
+            Tree.Run("umount", "-l", MountPoint);
         }
         if (_loop is not null)
         {
-            TempTree.Run("losetup", "-d", _loop);
+            Tree.Run("losetup", "-d", _loop);
         }
         Directory.Delete(Root, recursive: true);
     }
@@ -77,9 +77,9 @@ public sealed class CaseInsensitiveDifferentialTests(ExFatMount exfat) : IClassF
             byte[] data = new byte[rng.Next(0, 5000)];
             rng.NextBytes(data);
             File.WriteAllBytes(Path.Combine(dir, name), data); // may be a case variant of an earlier name: a collision
-            TempTree.SetMtime(Path.Combine(dir, name), 1_600_000_000 + rng.Next(1_000_000), rng.Next(1_000_000_000));
+            Tree.SetMtime(Path.Combine(dir, name), 1_600_000_000 + rng.Next(1_000_000), rng.Next(1_000_000_000));
         }
-        TempTree.Symlink(Path.Combine(root, "link"), "dir0");
+        Tree.Symlink(Path.Combine(root, "link"), "dir0");
     }
 
     /// <summary>Case-only renames, content changes and deletions, as a user's tree changes between runs.</summary>

@@ -1,9 +1,9 @@
 using Blit.Benchmarking;
 using Blit.Errors;
 using Blit.Gate;
-using static Blit.Core.Tests.Gate.Synthetic;
+using static Blit.Tests.Gate.Synthetic;
 
-namespace Blit.Core.Tests.Gate;
+namespace Blit.Tests.Gate;
 
 public class BaselineComparerTests
 {
@@ -504,9 +504,14 @@ public class BaselineComparerTests
     }
 
     [Fact]
-    public void Boundary_options_are_accepted()
+    public void Boundary_options_are_accepted_and_applied()
     {
-        new GateOptions { Threshold = GateOptions.MaxThreshold, MemoryTolerance = 0, CpuTolerance = GateOptions.MaxTolerance }.Validate();
+        var options = new GateOptions { Threshold = GateOptions.MaxThreshold, MemoryTolerance = 0, CpuTolerance = GateOptions.MaxTolerance };
+        WorkloadDecision d = Single(BaselineComparer.Compare([BlitRun(0.5), RsyncRun(1.0)], options: options));
+        Assert.Equal((GateOptions.MaxThreshold, 0.0, GateOptions.MaxTolerance), (d.Threshold, d.MemoryTolerance, d.CpuTolerance));
+        // Twice as fast is still far below a threshold of 100.
+        Assert.False(d.IsGo);
+        Assert.Contains(d.Reasons, r => r.StartsWith("speed: ratio 2.00 < threshold 100.00 ", StringComparison.Ordinal));
     }
 }
 

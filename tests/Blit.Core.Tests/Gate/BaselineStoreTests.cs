@@ -1,9 +1,9 @@
 using Blit.Benchmarking;
 using Blit.Errors;
 using Blit.Gate;
-using static Blit.Core.Tests.Gate.Synthetic;
+using static Blit.Tests.Gate.Synthetic;
 
-namespace Blit.Core.Tests.Gate;
+namespace Blit.Tests.Gate;
 
 public sealed class BaselineStoreTests : IDisposable
 {

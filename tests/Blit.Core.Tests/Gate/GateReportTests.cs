@@ -1,8 +1,8 @@
 using Blit.Benchmarking;
 using Blit.Gate;
-using static Blit.Core.Tests.Gate.Synthetic;
+using static Blit.Tests.Gate.Synthetic;
 
-namespace Blit.Core.Tests.Gate;
+namespace Blit.Tests.Gate;
 
 public class GateReportTests
 {

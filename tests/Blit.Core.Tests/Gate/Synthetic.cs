@@ -1,7 +1,7 @@
 using Blit.Benchmarking;
 using Blit.Gate;
 
-namespace Blit.Core.Tests.Gate;
+namespace Blit.Tests.Gate;
 
 /// <summary>Synthetic measurements: every figure is chosen by the test, so decision rules can be pinned exactly.</summary>
 internal static class Synthetic

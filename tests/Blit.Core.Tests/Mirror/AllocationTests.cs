@@ -23,13 +23,13 @@ public sealed class AllocationTests : IDisposable
         const int files = 2000;
         for (int i = 0; i < files; i++)
         {
-            TempTree.WriteFile(_t.S($"d{i % 4}/file-{i:D5}.txt"), new string('x', 100 + i % 50), 1_600_000_000 + i);
+            Tree.Write(_t.Src($"d{i % 4}/file-{i:D5}.txt"), new string('x', 100 + i % 50), 1_600_000_000 + i);
         }
         // One run first, so one-time costs (static data, first calls) are not counted.
         _t.Mirror(throttle: 1, dest: Path.Combine(_t.Root, "warm"));
 
         // One worker runs the copy phase on this thread, so this thread's allocations are the phase's.
-        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest, ThrottleLimit = 1 });
+        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination, ThrottleLimit = 1 });
         long before = GC.GetAllocatedBytesForCurrentThread();
         MirrorResult result = session.Execute();
         long perFile = (GC.GetAllocatedBytesForCurrentThread() - before) / files;
@@ -44,13 +44,13 @@ public sealed class AllocationTests : IDisposable
         const int files = 2000;
         for (int i = 0; i < files; i++)
         {
-            TempTree.WriteFile(_t.S($"d{i % 4}/file-{i:D5}.txt"), "x", 1_600_000_000 + i);
+            Tree.Write(_t.Src($"d{i % 4}/file-{i:D5}.txt"), "x", 1_600_000_000 + i);
         }
         _t.Mirror();
         _t.Mirror(); // warm: one-time costs are not counted
 
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest }))
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination }))
         {
             Assert.Equal(files, session.Execute().FilesUnchanged);
         }

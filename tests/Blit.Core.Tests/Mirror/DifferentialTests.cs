@@ -29,25 +29,25 @@ public sealed class DifferentialTests
             byte[] data = new byte[rng.Next(0, 3) == 0 ? 0 : rng.Next(1, 20_000)];
             rng.NextBytes(data);
             File.WriteAllBytes(path, data);
-            TempTree.Chmod(path, Modes[rng.Next(Modes.Length)]);
-            TempTree.SetMtime(path, 1_500_000_000 + rng.Next(100_000_000), rng.Next(1_000_000_000));
+            Tree.Chmod(path, Modes[rng.Next(Modes.Length)]);
+            Tree.SetMtime(path, 1_500_000_000 + rng.Next(100_000_000), rng.Next(1_000_000_000));
             if (rng.Next(10) == 0)
             {
-                TempTree.Chown(path, (uint)rng.Next(1000, 2000), (uint)rng.Next(1000, 2000));
+                Tree.Chown(path, (uint)rng.Next(1000, 2000), (uint)rng.Next(1000, 2000));
             }
         }
         for (int i = 0; i < 8; i++)
         {
             string dir = dirs[rng.Next(dirs.Count)];
             string link = Path.Combine(dir, $"link{i}");
-            TempTree.Symlink(link, rng.Next(3) switch { 0 => "file1.bin", 1 => "../dangling/target", _ => "/etc/hostname" });
-            TempTree.SetMtime(link, 1_400_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
+            Tree.Symlink(link, rng.Next(3) switch { 0 => "file1.bin", 1 => "../dangling/target", _ => "/etc/hostname" });
+            Tree.SetMtime(link, 1_400_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
         }
         // Directory metadata last, deepest first, so creating entries does not disturb it.
         foreach (string dir in dirs.OrderByDescending(d => d.Length))
         {
-            TempTree.Chmod(dir, rng.Next(4) == 0 ? 0x1E8 : 0x1ED); // 750 or 755
-            TempTree.SetMtime(dir, 1_300_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
+            Tree.Chmod(dir, rng.Next(4) == 0 ? 0x1E8 : 0x1ED); // 750 or 755
+            Tree.SetMtime(dir, 1_300_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
         }
     }
 
@@ -72,7 +72,7 @@ public sealed class DifferentialTests
                 case 1 when isDir: File.WriteAllText(target, "file where a directory belongs"); break;
                 case 1: Directory.CreateDirectory(Path.Combine(target, "junk-subdir")); File.WriteAllText(Path.Combine(target, "junk-subdir", "j"), "j"); break;
                 case 2 when !isDir && !isLink: File.WriteAllText(target, "stale content of another size"); break;
-                case 3 when !isDir: TempTree.Symlink(target, "/tmp"); break;
+                case 3 when !isDir: Tree.Symlink(target, "/tmp"); break;
                 default:
                     if (isDir)
                     {
@@ -80,7 +80,7 @@ public sealed class DifferentialTests
                     }
                     else if (isLink)
                     {
-                        TempTree.Symlink(target, "stale-target");
+                        Tree.Symlink(target, "stale-target");
                     }
                     else
                     {
@@ -89,11 +89,11 @@ public sealed class DifferentialTests
                     break;
             }
         }
-        TempTree.WriteFile(Path.Combine(dest, "junk-root.txt"), "junk");
-        TempTree.WriteFile(Path.Combine(dest, "junk-tree/a/b/c.txt"), "junk");
-        TempTree.WriteFile(Path.Combine(dest, "readonly-junk"), "ro");
-        TempTree.Chmod(Path.Combine(dest, "readonly-junk"), 0x124);
-        TempTree.Symlink(Path.Combine(dest, "junk-link"), "/etc");
+        Tree.Write(Path.Combine(dest, "junk-root.txt"), "junk");
+        Tree.Write(Path.Combine(dest, "junk-tree/a/b/c.txt"), "junk");
+        Tree.Write(Path.Combine(dest, "readonly-junk"), "ro");
+        Tree.Chmod(Path.Combine(dest, "readonly-junk"), 0x124);
+        Tree.Symlink(Path.Combine(dest, "junk-link"), "/etc");
     }
 
     [Theory]
@@ -104,18 +104,18 @@ public sealed class DifferentialTests
     [InlineData(5)]
     public void Random_trees_match_the_source_and_rsync(int seed)
     {
-        Assert.True(TempTree.HasCommand("rsync"), "rsync is required (.ci/run installs it)");
+        Assert.True(Tree.HasCommand("rsync"), "rsync is required (.ci/run installs it)");
         using var t = new TempTree();
         BuildSource(t.Source, new Random(seed));
         string rsyncDest = Path.Combine(t.Root, "rsync-dst");
-        BuildStaleDestination(t.Source, t.Dest, new Random(seed * 7919));
+        BuildStaleDestination(t.Source, t.Destination, new Random(seed * 7919));
         BuildStaleDestination(t.Source, rsyncDest, new Random(seed * 7919));
 
         MirrorResult result = t.Mirror();
-        TempTree.Run("rsync", "-a", "--delete", t.Source + "/", rsyncDest + "/");
+        Tree.Run("rsync", "-a", "--delete", t.Source + "/", rsyncDest + "/");
 
         var source = Snapshot.Take(t.Source);
-        var blit = Snapshot.Take(t.Dest);
+        var blit = Snapshot.Take(t.Destination);
         var rsync = Snapshot.Take(rsyncDest);
         Assert.Equal(0, result.Errors);
         var vsSource = Snapshot.Diff(source, blit);

@@ -15,15 +15,15 @@ public sealed class MirrorRulesTests : IDisposable
 
     private void AssertMirrored(Func<string, bool>? ignore = null)
     {
-        var diff = Snapshot.Diff(Snapshot.Take(_t.Source), Snapshot.Take(_t.Dest), ignore);
+        var diff = Snapshot.Diff(Snapshot.Take(_t.Source), Snapshot.Take(_t.Destination), ignore);
         Assert.True(diff.Count == 0, string.Join('\n', diff));
     }
 
     [Fact]
     public void Contents_are_mirrored_into_a_missing_destination_created_with_parents()
     {
-        TempTree.WriteFile(_t.S("a.txt"), "alpha");
-        TempTree.WriteFile(_t.S("sub/deeper/b.txt"), "beta");
+        Tree.Write(_t.Src("a.txt"), "alpha");
+        Tree.Write(_t.Src("sub/deeper/b.txt"), "beta");
         string dest = Path.Combine(_t.Root, "x/y/dst");
 
         MirrorResult r = _t.Mirror(dest: dest);
@@ -41,11 +41,11 @@ public sealed class MirrorRulesTests : IDisposable
     {
         for (int i = 0; i < 50; i++)
         {
-            TempTree.WriteFile(_t.S($"d{i % 5}/f{i}.txt"), new string('x', i));
+            Tree.Write(_t.Src($"d{i % 5}/f{i}.txt"), new string('x', i));
         }
-        TempTree.Symlink(_t.S("link"), "d0/f0.txt");
+        Tree.Symlink(_t.Src("link"), "d0/f0.txt");
         _t.Mirror();
-        var before = Snapshot.Take(_t.Dest);
+        var before = Snapshot.Take(_t.Destination);
 
         var listener = new RecordingListener();
         MirrorResult r = _t.Mirror(listener: listener);
@@ -54,18 +54,18 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.Equal(0, r.FilesCopied + r.FilesUpdated + r.SymlinksCopied + r.MetadataUpdated + r.DirectoriesCreated);
         Assert.Equal(0, r.BytesCopied);
         Assert.Equal(50, r.FilesUnchanged);
-        Assert.Empty(Snapshot.Diff(before, Snapshot.Take(_t.Dest)));
+        Assert.Empty(Snapshot.Diff(before, Snapshot.Take(_t.Destination)));
     }
 
     [Fact]
     public void Quick_check_leaves_same_size_and_mtime_alone_even_with_other_content()
     {
-        TempTree.WriteFile(_t.S("f"), "source!", 1_600_000_000, 5);
-        TempTree.WriteFile(_t.D("f"), "stale!!", 1_600_000_000, 5);
+        Tree.Write(_t.Src("f"), "source!", 1_600_000_000, 5);
+        Tree.Write(_t.Dst("f"), "stale!!", 1_600_000_000, 5);
 
         MirrorResult r = _t.Mirror();
 
-        Assert.Equal("stale!!", File.ReadAllText(_t.D("f")));
+        Assert.Equal("stale!!", File.ReadAllText(_t.Dst("f")));
         Assert.Equal(1, r.FilesUnchanged);
         Assert.Equal(0, r.FilesUpdated);
     }
@@ -73,21 +73,21 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void A_difference_in_nanoseconds_alone_is_a_change()
     {
-        TempTree.WriteFile(_t.S("f"), "source!", 1_600_000_000, 123_456_789);
-        TempTree.WriteFile(_t.D("f"), "stale!!", 1_600_000_000, 123_456_788);
+        Tree.Write(_t.Src("f"), "source!", 1_600_000_000, 123_456_789);
+        Tree.Write(_t.Dst("f"), "stale!!", 1_600_000_000, 123_456_788);
 
         MirrorResult r = _t.Mirror();
 
         Assert.Equal(1, r.FilesUpdated);
-        Assert.Equal("source!", File.ReadAllText(_t.D("f")));
+        Assert.Equal("source!", File.ReadAllText(_t.Dst("f")));
         AssertMirrored();
     }
 
     [Fact]
     public void A_size_difference_is_a_change()
     {
-        TempTree.WriteFile(_t.S("f"), "longer content", 1_600_000_000);
-        TempTree.WriteFile(_t.D("f"), "short", 1_600_000_000);
+        Tree.Write(_t.Src("f"), "longer content", 1_600_000_000);
+        Tree.Write(_t.Dst("f"), "short", 1_600_000_000);
 
         Assert.Equal(1, _t.Mirror().FilesUpdated);
         AssertMirrored();
@@ -96,16 +96,16 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void Checksum_compares_content_of_same_size_files()
     {
-        TempTree.WriteFile(_t.S("changed"), "AAAA", 1_600_000_000, 1);
-        TempTree.WriteFile(_t.D("changed"), "BBBB", 1_600_000_000, 1);
-        TempTree.WriteFile(_t.S("same-content-other-mtime"), "CCCC", 1_600_000_000, 1);
-        TempTree.WriteFile(_t.D("same-content-other-mtime"), "CCCC", 1_500_000_000, 7);
-        TempTree.WriteFile(_t.S("identical"), "DDDD", 1_600_000_000, 1);
-        TempTree.WriteFile(_t.D("identical"), "DDDD", 1_600_000_000, 1);
+        Tree.Write(_t.Src("changed"), "AAAA", 1_600_000_000, 1);
+        Tree.Write(_t.Dst("changed"), "BBBB", 1_600_000_000, 1);
+        Tree.Write(_t.Src("same-content-other-mtime"), "CCCC", 1_600_000_000, 1);
+        Tree.Write(_t.Dst("same-content-other-mtime"), "CCCC", 1_500_000_000, 7);
+        Tree.Write(_t.Src("identical"), "DDDD", 1_600_000_000, 1);
+        Tree.Write(_t.Dst("identical"), "DDDD", 1_600_000_000, 1);
         // Equal root metadata, so the only metadata update expected is the file's.
-        TempTree.SetMtime(_t.Source, 1_700_000_000, 0);
-        TempTree.SetMtime(_t.Dest, 1_700_000_000, 0);
-        string inodeBefore = TempTree.Run("stat", "-c", "%i", _t.D("same-content-other-mtime"));
+        Tree.SetMtime(_t.Source, 1_700_000_000, 0);
+        Tree.SetMtime(_t.Destination, 1_700_000_000, 0);
+        string inodeBefore = Tree.Run("stat", "-c", "%i", _t.Dst("same-content-other-mtime"));
 
         MirrorResult r = _t.Mirror(checksum: true);
 
@@ -113,31 +113,31 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.Equal(1, r.MetadataUpdated); // same content: only its mtime is fixed, no copy
         Assert.Equal(1, r.FilesUnchanged);
         Assert.Equal(4, r.BytesCopied);
-        Assert.Equal("AAAA", File.ReadAllText(_t.D("changed")));
+        Assert.Equal("AAAA", File.ReadAllText(_t.Dst("changed")));
         AssertMirrored();
-        Assert.Equal(inodeBefore, TempTree.Run("stat", "-c", "%i", _t.D("same-content-other-mtime"))); // not rewritten
+        Assert.Equal(inodeBefore, Tree.Run("stat", "-c", "%i", _t.Dst("same-content-other-mtime"))); // not rewritten
     }
 
     [Fact]
     public void Mode_and_nanosecond_mtimes_are_carried_for_files_directories_symlinks_and_the_root()
     {
-        TempTree.WriteFile(_t.S("dir/exec.sh"), "#!/bin/sh", 1_234_567_890, 987_654_321);
-        TempTree.Chmod(_t.S("dir/exec.sh"), 0x1ED); // 0755
-        TempTree.WriteFile(_t.S("private"), "p", 1_111_111_111, 1);
-        TempTree.Chmod(_t.S("private"), 0x180); // 0600
-        TempTree.WriteFile(_t.S("sticky-dir/f"), "f");
-        TempTree.Chmod(_t.S("sticky-dir"), 0x3FF); // 01777
-        TempTree.Symlink(_t.S("dir/link"), "exec.sh");
-        TempTree.SetMtime(_t.S("dir/link"), 1_000_000_000, 42);
-        TempTree.SetMtime(_t.S("dir"), 1_300_000_000, 999_999_999);
-        TempTree.SetMtime(_t.S("sticky-dir"), 1_300_000_001, 1);
-        TempTree.Chmod(_t.Source, 0x1E8); // 0750
-        TempTree.SetMtime(_t.Source, 1_200_000_000, 500);
+        Tree.Write(_t.Src("dir/exec.sh"), "#!/bin/sh", 1_234_567_890, 987_654_321);
+        Tree.Chmod(_t.Src("dir/exec.sh"), 0x1ED); // 0755
+        Tree.Write(_t.Src("private"), "p", 1_111_111_111, 1);
+        Tree.Chmod(_t.Src("private"), 0x180); // 0600
+        Tree.Write(_t.Src("sticky-dir/f"), "f");
+        Tree.Chmod(_t.Src("sticky-dir"), 0x3FF); // 01777
+        Tree.Symlink(_t.Src("dir/link"), "exec.sh");
+        Tree.SetMtime(_t.Src("dir/link"), 1_000_000_000, 42);
+        Tree.SetMtime(_t.Src("dir"), 1_300_000_000, 999_999_999);
+        Tree.SetMtime(_t.Src("sticky-dir"), 1_300_000_001, 1);
+        Tree.Chmod(_t.Source, 0x1E8); // 0750
+        Tree.SetMtime(_t.Source, 1_200_000_000, 500);
 
         _t.Mirror();
 
         AssertMirrored();
-        var root = new LinuxFileSystem().StatRoot(_t.Dest);
+        var root = new LinuxFileSystem().StatRoot(_t.Destination);
         Assert.Equal(0x1E8u, root.Permissions);
         Assert.Equal(500, root.MtimeNsec);
     }
@@ -146,18 +146,18 @@ public sealed class MirrorRulesTests : IDisposable
     public void Owner_and_group_are_carried_when_running_as_root()
     {
         Assert.True(LinuxNative.GetEuid() == 0, "this suite runs as root (CI does); owner rules need it");
-        TempTree.WriteFile(_t.S("owned"), "o");
-        TempTree.Chown(_t.S("owned"), 1234, 5678);
-        Directory.CreateDirectory(_t.S("owned-dir"));
-        TempTree.Chown(_t.S("owned-dir"), 4321, 8765);
-        TempTree.Symlink(_t.S("owned-link"), "owned");
-        TempTree.Chown(_t.S("owned-link"), 1111, 2222);
+        Tree.Write(_t.Src("owned"), "o");
+        Tree.Chown(_t.Src("owned"), 1234, 5678);
+        Directory.CreateDirectory(_t.Src("owned-dir"));
+        Tree.Chown(_t.Src("owned-dir"), 4321, 8765);
+        Tree.Symlink(_t.Src("owned-link"), "owned");
+        Tree.Chown(_t.Src("owned-link"), 1111, 2222);
 
         _t.Mirror();
         AssertMirrored();
 
         // A later owner change alone is applied without copying.
-        TempTree.Chown(_t.S("owned"), 999, 999);
+        Tree.Chown(_t.Src("owned"), 999, 999);
         MirrorResult r = _t.Mirror();
         Assert.Equal(1, r.MetadataUpdated);
         Assert.Equal(0, r.FilesUpdated);
@@ -167,17 +167,17 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void Owner_is_right_in_a_setgid_destination_directory_and_modes_survive_the_umask()
     {
-        TempTree.WriteFile(_t.S("dir/root-owned"), "r");
-        TempTree.Chown(_t.S("dir/root-owned"), 0, 0);
-        TempTree.WriteFile(_t.S("dir/world"), "w");
-        TempTree.Chmod(_t.S("dir/world"), 0x1FF); // 0777: the umask would strip it
-        TempTree.WriteFile(_t.S("dir/setuid"), "s");
-        TempTree.Chown(_t.S("dir/setuid"), 1234, 1234);
-        TempTree.Chmod(_t.S("dir/setuid"), 0x9ED); // 04755: chown would clear it
-        TempTree.Chown(_t.S("dir"), 0, 0);
-        Directory.CreateDirectory(_t.D("dir"));
-        TempTree.Chown(_t.D("dir"), 0, 5678);
-        TempTree.Chmod(_t.D("dir"), 0x5ED); // 02755: new files would inherit group 5678
+        Tree.Write(_t.Src("dir/root-owned"), "r");
+        Tree.Chown(_t.Src("dir/root-owned"), 0, 0);
+        Tree.Write(_t.Src("dir/world"), "w");
+        Tree.Chmod(_t.Src("dir/world"), 0x1FF); // 0777: the umask would strip it
+        Tree.Write(_t.Src("dir/setuid"), "s");
+        Tree.Chown(_t.Src("dir/setuid"), 1234, 1234);
+        Tree.Chmod(_t.Src("dir/setuid"), 0x9ED); // 04755: chown would clear it
+        Tree.Chown(_t.Src("dir"), 0, 0);
+        Directory.CreateDirectory(_t.Dst("dir"));
+        Tree.Chown(_t.Dst("dir"), 0, 5678);
+        Tree.Chmod(_t.Dst("dir"), 0x5ED); // 02755: new files would inherit group 5678
 
         _t.Mirror();
 
@@ -187,33 +187,33 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void Symlinks_are_copied_as_links_and_never_followed_in_the_source()
     {
-        string outside = Path.Combine(_t.Root, "outside");
-        TempTree.WriteFile(Path.Combine(outside, "secret.txt"), "do not copy");
-        TempTree.Symlink(_t.S("to-outside-dir"), outside);
-        TempTree.Symlink(_t.S("dangling"), "no/such/target");
-        TempTree.Symlink(_t.S("relative"), "../outside/secret.txt");
+        string outside = _t.Outside;
+        Tree.Write(Path.Combine(outside, "secret.txt"), "do not copy");
+        Tree.Symlink(_t.Src("to-outside-dir"), outside);
+        Tree.Symlink(_t.Src("dangling"), "no/such/target");
+        Tree.Symlink(_t.Src("relative"), "../outside/secret.txt");
 
         MirrorResult r = _t.Mirror();
 
         Assert.Equal(3, r.SymlinksCopied);
-        Assert.Equal(outside, new FileInfo(_t.D("to-outside-dir")).LinkTarget);
-        Assert.Equal("no/such/target", new FileInfo(_t.D("dangling")).LinkTarget);
-        Assert.False(File.Exists(_t.D("to-outside-dir/secret.txt")) && !new FileInfo(_t.D("to-outside-dir")).Attributes.HasFlag(FileAttributes.ReparsePoint));
+        Assert.Equal(outside, new FileInfo(_t.Dst("to-outside-dir")).LinkTarget);
+        Assert.Equal("no/such/target", new FileInfo(_t.Dst("dangling")).LinkTarget);
+        Assert.False(File.Exists(_t.Dst("to-outside-dir/secret.txt")) && !new FileInfo(_t.Dst("to-outside-dir")).Attributes.HasFlag(FileAttributes.ReparsePoint));
         AssertMirrored();
     }
 
     [Fact]
     public void A_destination_symlink_is_replaced_never_written_through()
     {
-        string outside = Path.Combine(_t.Root, "outside");
-        TempTree.WriteFile(Path.Combine(outside, "victim.txt"), "precious", 1_000, 0);
+        string outside = _t.Outside;
+        Tree.Write(Path.Combine(outside, "victim.txt"), "precious", 1_000, 0);
         Directory.CreateDirectory(Path.Combine(outside, "victim-dir"));
         var outsideBefore = Snapshot.Take(outside);
-        TempTree.WriteFile(_t.S("file"), "new content");
-        TempTree.WriteFile(_t.S("dir/inner.txt"), "inner");
-        Directory.CreateDirectory(_t.Dest);
-        TempTree.Symlink(_t.D("file"), Path.Combine(outside, "victim.txt"));
-        TempTree.Symlink(_t.D("dir"), Path.Combine(outside, "victim-dir"));
+        Tree.Write(_t.Src("file"), "new content");
+        Tree.Write(_t.Src("dir/inner.txt"), "inner");
+        Directory.CreateDirectory(_t.Destination);
+        Tree.Symlink(_t.Dst("file"), Path.Combine(outside, "victim.txt"));
+        Tree.Symlink(_t.Dst("dir"), Path.Combine(outside, "victim-dir"));
 
         _t.Mirror();
 
@@ -232,9 +232,9 @@ public sealed class MirrorRulesTests : IDisposable
     {
         switch (kind)
         {
-            case "file": TempTree.WriteFile(path, "file " + tag); break;
-            case "dir": TempTree.WriteFile(Path.Combine(path, "child-" + tag), "child " + tag); Directory.CreateDirectory(Path.Combine(path, "sub-" + tag, "deep")); break;
-            case "symlink": TempTree.Symlink(path, "target-" + tag); break;
+            case "file": Tree.Write(path, "file " + tag); break;
+            case "dir": Tree.Write(Path.Combine(path, "child-" + tag), "child " + tag); Directory.CreateDirectory(Path.Combine(path, "sub-" + tag, "deep")); break;
+            case "symlink": Tree.Symlink(path, "target-" + tag); break;
         }
     }
 
@@ -242,9 +242,9 @@ public sealed class MirrorRulesTests : IDisposable
     [MemberData(nameof(TypeChanges))]
     public void Type_changes_are_handled_in_every_direction(string destKind, string sourceKind)
     {
-        Make(_t.S("entry"), sourceKind, "src");
-        Directory.CreateDirectory(_t.Dest);
-        Make(_t.D("entry"), destKind, "dst");
+        Make(_t.Src("entry"), sourceKind, "src");
+        Directory.CreateDirectory(_t.Destination);
+        Make(_t.Dst("entry"), destKind, "dst");
 
         MirrorResult r = _t.Mirror();
 
@@ -255,16 +255,16 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void Extraneous_entries_are_deleted_including_read_only_ones()
     {
-        TempTree.WriteFile(_t.S("keep"), "k");
-        TempTree.WriteFile(_t.D("keep"), "k");
-        TempTree.WriteFile(_t.D("junk.txt"), "j");
-        TempTree.WriteFile(_t.D("readonly.txt"), "r");
-        TempTree.Chmod(_t.D("readonly.txt"), 0x124); // 0444
-        TempTree.WriteFile(_t.D("tree/a/b/c.txt"), "c");
-        TempTree.WriteFile(_t.D("rotree/x.txt"), "x");
-        TempTree.Chmod(_t.D("rotree/x.txt"), 0x100);
-        TempTree.Chmod(_t.D("rotree"), 0x16D); // 0555
-        TempTree.Symlink(_t.D("junk-link"), "/etc");
+        Tree.Write(_t.Src("keep"), "k");
+        Tree.Write(_t.Dst("keep"), "k");
+        Tree.Write(_t.Dst("junk.txt"), "j");
+        Tree.Write(_t.Dst("readonly.txt"), "r");
+        Tree.Chmod(_t.Dst("readonly.txt"), 0x124); // 0444
+        Tree.Write(_t.Dst("tree/a/b/c.txt"), "c");
+        Tree.Write(_t.Dst("rotree/x.txt"), "x");
+        Tree.Chmod(_t.Dst("rotree/x.txt"), 0x100);
+        Tree.Chmod(_t.Dst("rotree"), 0x16D); // 0555
+        Tree.Symlink(_t.Dst("junk-link"), "/etc");
 
         MirrorResult r = _t.Mirror();
 
@@ -277,26 +277,26 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void Excluded_entries_are_neither_copied_nor_deleted()
     {
-        TempTree.WriteFile(_t.S("keep.txt"), "k");
-        TempTree.WriteFile(_t.S("skip.log"), "s");
-        TempTree.WriteFile(_t.S("cache/data"), "d");
-        TempTree.WriteFile(_t.S("sub/cache/data"), "d");
-        TempTree.WriteFile(_t.D("old.log"), "protected");
-        TempTree.WriteFile(_t.D("junk.txt"), "gone");
-        TempTree.WriteFile(_t.D("gone-dir/keep-me.log"), "protected inside a deleted tree");
-        TempTree.WriteFile(_t.D("gone-dir/other"), "gone");
+        Tree.Write(_t.Src("keep.txt"), "k");
+        Tree.Write(_t.Src("skip.log"), "s");
+        Tree.Write(_t.Src("cache/data"), "d");
+        Tree.Write(_t.Src("sub/cache/data"), "d");
+        Tree.Write(_t.Dst("old.log"), "protected");
+        Tree.Write(_t.Dst("junk.txt"), "gone");
+        Tree.Write(_t.Dst("gone-dir/keep-me.log"), "protected inside a deleted tree");
+        Tree.Write(_t.Dst("gone-dir/other"), "gone");
 
         var listener = new RecordingListener();
         MirrorResult r = _t.Mirror(exclude: ["*.log", "/cache/"], listener: listener);
 
-        Assert.True(File.Exists(_t.D("keep.txt")));
-        Assert.False(File.Exists(_t.D("skip.log")));
-        Assert.False(Directory.Exists(_t.D("cache")));
-        Assert.True(File.Exists(_t.D("sub/cache/data")), "an anchored pattern matches only at the root");
-        Assert.Equal("protected", File.ReadAllText(_t.D("old.log")));
-        Assert.False(File.Exists(_t.D("junk.txt")));
-        Assert.True(File.Exists(_t.D("gone-dir/keep-me.log")));
-        Assert.False(File.Exists(_t.D("gone-dir/other")));
+        Assert.True(File.Exists(_t.Dst("keep.txt")));
+        Assert.False(File.Exists(_t.Dst("skip.log")));
+        Assert.False(Directory.Exists(_t.Dst("cache")));
+        Assert.True(File.Exists(_t.Dst("sub/cache/data")), "an anchored pattern matches only at the root");
+        Assert.Equal("protected", File.ReadAllText(_t.Dst("old.log")));
+        Assert.False(File.Exists(_t.Dst("junk.txt")));
+        Assert.True(File.Exists(_t.Dst("gone-dir/keep-me.log")));
+        Assert.False(File.Exists(_t.Dst("gone-dir/other")));
         Assert.Contains(listener.Errors, e => e.Code == BlitErrorCode.DirectoryNotEmpty && e.IsWarning);
         Assert.Equal(0, r.Errors);
     }
@@ -304,16 +304,16 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void Updates_are_written_to_a_temp_name_and_renamed_never_in_place()
     {
-        TempTree.WriteFile(_t.S("f"), "version 2", 2_000_000_000);
-        TempTree.WriteFile(_t.D("f"), "version 1", 1_000_000_000);
+        Tree.Write(_t.Src("f"), "version 2", 2_000_000_000);
+        Tree.Write(_t.Dst("f"), "version 1", 1_000_000_000);
         // A hard link to the old destination file sees only the old bytes if the update is a rename.
-        TempTree.Run("ln", _t.D("f"), Path.Combine(_t.Root, "old-view"));
+        Tree.Run("ln", _t.Dst("f"), Path.Combine(_t.Root, "old-view"));
 
         _t.Mirror();
 
-        Assert.Equal("version 2", File.ReadAllText(_t.D("f")));
+        Assert.Equal("version 2", File.ReadAllText(_t.Dst("f")));
         Assert.Equal("version 1", File.ReadAllText(Path.Combine(_t.Root, "old-view")));
-        Assert.DoesNotContain(Directory.GetFiles(_t.Dest), f => Path.GetFileName(f).StartsWith(".~blit-", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.GetFiles(_t.Destination), f => Path.GetFileName(f).StartsWith(".~blit-", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -323,8 +323,8 @@ public sealed class MirrorRulesTests : IDisposable
         long size = (40L << 20) + 12345;
         var data = new byte[size];
         new Random(7).NextBytes(data);
-        Directory.CreateDirectory(_t.S("big"));
-        File.WriteAllBytes(_t.S("big/file.bin"), data);
+        Directory.CreateDirectory(_t.Src("big"));
+        File.WriteAllBytes(_t.Src("big/file.bin"), data);
 
         MirrorResult r = _t.Mirror();
 
@@ -338,11 +338,11 @@ public sealed class MirrorRulesTests : IDisposable
     {
         for (int i = 0; i < 20; i++)
         {
-            TempTree.WriteFile(_t.S($"d{i % 3}/f{i}"), new string('q', i * 100), 1_600_000_000 + i, i);
+            Tree.Write(_t.Src($"d{i % 3}/f{i}"), new string('q', i * 100), 1_600_000_000 + i, i);
         }
         var listener = new RecordingListener();
 
-        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest },
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination },
                    listener, null, default, new LinuxFileSystem(tryClone: true, tryTmpFile: false)))
         {
             Assert.Equal(20, session.Execute().FilesCopied);
@@ -350,32 +350,32 @@ public sealed class MirrorRulesTests : IDisposable
 
         Assert.Empty(listener.Errors);
         AssertMirrored();
-        Assert.Empty(Directory.GetFiles(_t.Dest, ".~blit-*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(_t.Destination, ".~blit-*", SearchOption.AllDirectories));
     }
 
     [Fact]
     public void Stale_temp_files_of_an_interrupted_run_are_removed()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
-        TempTree.WriteFile(_t.D(".~blit-1a2b-3.tmp"), "partial");
+        Tree.Write(_t.Src("f"), "f");
+        Tree.Write(_t.Dst(".~blit-1a2b-3.tmp"), "partial");
 
         _t.Mirror();
 
-        Assert.False(File.Exists(_t.D(".~blit-1a2b-3.tmp")));
+        Assert.False(File.Exists(_t.Dst(".~blit-1a2b-3.tmp")));
         AssertMirrored();
     }
 
     [Fact]
     public void Special_files_are_skipped_with_a_warning_and_counted()
     {
-        TempTree.MkFifo(_t.S("pipe"));
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.MkFifo(_t.Src("pipe"));
+        Tree.Write(_t.Src("f"), "f");
         var listener = new RecordingListener();
 
         MirrorResult r = _t.Mirror(listener: listener);
 
         Assert.Equal(1, r.SpecialFilesSkipped);
-        Assert.False(File.Exists(_t.D("pipe")));
+        Assert.False(File.Exists(_t.Dst("pipe")));
         Assert.Contains(listener.Errors, e => e.Code == BlitErrorCode.SpecialFileSkipped && e.IsWarning);
         Assert.Equal(0, r.Errors);
     }
@@ -384,25 +384,25 @@ public sealed class MirrorRulesTests : IDisposable
     public void Reading_the_source_leaves_its_access_times_alone()
     {
         // atime == mtime, so a relatime mount would update the atime on the first read.
-        TempTree.WriteFile(_t.S("f"), "content", 1_500_000_000, 0);
-        string before = TempTree.Run("stat", "-c", "%X", _t.S("f"));
+        Tree.Write(_t.Src("f"), "content", 1_500_000_000, 0);
+        string before = Tree.Run("stat", "-c", "%X", _t.Src("f"));
 
         _t.Mirror();
 
-        Assert.Equal("content", File.ReadAllText(_t.D("f")));
-        Assert.Equal(before, TempTree.Run("stat", "-c", "%X", _t.S("f")));
+        Assert.Equal("content", File.ReadAllText(_t.Dst("f")));
+        Assert.Equal(before, Tree.Run("stat", "-c", "%X", _t.Src("f")));
     }
 
     [Fact]
     public void Hard_links_are_copied_as_separate_files()
     {
-        TempTree.WriteFile(_t.S("a"), "shared");
-        TempTree.Run("ln", _t.S("a"), _t.S("b"));
+        Tree.Write(_t.Src("a"), "shared");
+        Tree.Run("ln", _t.Src("a"), _t.Src("b"));
 
         _t.Mirror();
 
-        File.WriteAllText(_t.D("a"), "changed");
-        Assert.Equal("shared", File.ReadAllText(_t.D("b")));
+        File.WriteAllText(_t.Dst("a"), "changed");
+        Assert.Equal("shared", File.ReadAllText(_t.Dst("b")));
     }
 
     /// <summary>Issue 13.5: a destination file with other links is replaced, never changed in place.</summary>
@@ -444,15 +444,15 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void Deletion_is_skipped_when_the_source_scan_is_incomplete()
     {
-        TempTree.WriteFile(_t.S("ok/file"), "ok");
-        TempTree.WriteFile(_t.S("broken/file"), "unreadable");
-        TempTree.WriteFile(_t.D("extraneous"), "must survive");
-        TempTree.WriteFile(_t.D("broken/file"), "must survive too");
+        Tree.Write(_t.Src("ok/file"), "ok");
+        Tree.Write(_t.Src("broken/file"), "unreadable");
+        Tree.Write(_t.Dst("extraneous"), "must survive");
+        Tree.Write(_t.Dst("broken/file"), "must survive too");
         var fs = new FaultyFileSystem(new LinuxFileSystem()) { FailReadDirectory = p => p.EndsWith("/src/broken", StringComparison.Ordinal) };
         var listener = new RecordingListener();
 
         MirrorResult r;
-        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest },
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination },
                    listener, null, default, fs))
         {
             Assert.False(session.SourceScanComplete);
@@ -460,9 +460,9 @@ public sealed class MirrorRulesTests : IDisposable
         }
 
         Assert.True(r.DeletionSkipped);
-        Assert.True(File.Exists(_t.D("extraneous")));
-        Assert.Equal("must survive too", File.ReadAllText(_t.D("broken/file")));
-        Assert.Equal("ok", File.ReadAllText(_t.D("ok/file")));
+        Assert.True(File.Exists(_t.Dst("extraneous")));
+        Assert.Equal("must survive too", File.ReadAllText(_t.Dst("broken/file")));
+        Assert.Equal("ok", File.ReadAllText(_t.Dst("ok/file")));
         Assert.Contains(listener.Errors, e => e.Code == BlitErrorCode.SourceUnreadable && e.Path!.EndsWith("/broken", StringComparison.Ordinal));
         Assert.Contains(listener.Errors, e => e.Code == BlitErrorCode.DeletionSkipped);
         Assert.True(r.Errors >= 1);
@@ -471,13 +471,13 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void WhatIf_plans_every_action_and_touches_nothing()
     {
-        TempTree.WriteFile(_t.S("new/file"), "n");
-        TempTree.WriteFile(_t.S("changed"), "new!", 2_000_000_000);
-        TempTree.WriteFile(_t.D("changed"), "old", 1_000_000_000);
-        TempTree.WriteFile(_t.D("junk"), "j");
+        Tree.Write(_t.Src("new/file"), "n");
+        Tree.Write(_t.Src("changed"), "new!", 2_000_000_000);
+        Tree.Write(_t.Dst("changed"), "old", 1_000_000_000);
+        Tree.Write(_t.Dst("junk"), "j");
         var before = Snapshot.Take(_t.Root);
 
-        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest });
+        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination });
         IReadOnlyList<PlannedAction> actions = session.GetPlannedActions();
         MirrorResult r = session.WhatIfResult();
 
@@ -495,22 +495,22 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void WhatIf_counts_what_the_real_run_then_does()
     {
-        TempTree.WriteFile(_t.S("new/file"), "n");
-        TempTree.WriteFile(_t.S("changed"), "new!", 2_000_000_000);
-        TempTree.WriteFile(_t.S("modeonly"), "m", 2_000_000_000);
-        TempTree.WriteFile(_t.D("changed"), "old", 1_000_000_000);
-        TempTree.WriteFile(_t.D("modeonly"), "m", 2_000_000_000);
-        TempTree.Chmod(_t.D("modeonly"), 0x180);
-        TempTree.WriteFile(_t.D("junkdir/a/b"), "x");
-        TempTree.WriteFile(_t.D("junk"), "j");
-        Directory.CreateDirectory(_t.S("samedir"));
-        Directory.CreateDirectory(_t.D("samedir"));
-        TempTree.Chmod(_t.D("samedir"), 0x1C0);
-        TempTree.SetMtime(_t.Source, 1_700_000_000, 1);
-        TempTree.SetMtime(_t.Dest, 1_700_000_000, 2);
+        Tree.Write(_t.Src("new/file"), "n");
+        Tree.Write(_t.Src("changed"), "new!", 2_000_000_000);
+        Tree.Write(_t.Src("modeonly"), "m", 2_000_000_000);
+        Tree.Write(_t.Dst("changed"), "old", 1_000_000_000);
+        Tree.Write(_t.Dst("modeonly"), "m", 2_000_000_000);
+        Tree.Chmod(_t.Dst("modeonly"), 0x180);
+        Tree.Write(_t.Dst("junkdir/a/b"), "x");
+        Tree.Write(_t.Dst("junk"), "j");
+        Directory.CreateDirectory(_t.Src("samedir"));
+        Directory.CreateDirectory(_t.Dst("samedir"));
+        Tree.Chmod(_t.Dst("samedir"), 0x1C0);
+        Tree.SetMtime(_t.Source, 1_700_000_000, 1);
+        Tree.SetMtime(_t.Destination, 1_700_000_000, 2);
 
         MirrorResult planned;
-        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest }))
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination }))
         {
             planned = session.WhatIfResult();
         }
@@ -526,20 +526,20 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void WhatIf_does_not_create_a_missing_destination()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
-        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.D("x/y") });
+        Tree.Write(_t.Src("f"), "f");
+        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dst("x/y") });
         Assert.Equal(1, session.WhatIfResult().FilesCopied);
-        Assert.False(Directory.Exists(_t.Dest));
+        Assert.False(Directory.Exists(_t.Destination));
     }
 
     [Fact]
     public void Declined_actions_are_not_carried_out()
     {
-        TempTree.WriteFile(_t.S("a"), "a");
-        TempTree.WriteFile(_t.S("dir/b"), "b");
-        TempTree.WriteFile(_t.D("junk"), "j");
+        Tree.Write(_t.Src("a"), "a");
+        Tree.Write(_t.Src("dir/b"), "b");
+        Tree.Write(_t.Dst("junk"), "j");
 
-        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest });
+        using MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination });
         foreach (PlannedAction a in session.GetPlannedActions())
         {
             if (a.RelativePath is "dir" or "junk")
@@ -549,22 +549,22 @@ public sealed class MirrorRulesTests : IDisposable
         }
         session.Execute();
 
-        Assert.True(File.Exists(_t.D("a")));
-        Assert.False(Directory.Exists(_t.D("dir")));
-        Assert.True(File.Exists(_t.D("junk")));
+        Assert.True(File.Exists(_t.Dst("a")));
+        Assert.False(Directory.Exists(_t.Dst("dir")));
+        Assert.True(File.Exists(_t.Dst("junk")));
     }
 
     [Fact]
     public void A_declined_directory_metadata_update_leaves_the_directory_as_it_was()
     {
-        TempTree.WriteFile(_t.S("dir/f"), "f");
-        TempTree.WriteFile(_t.D("dir/f"), "f");
-        TempTree.SetMtime(_t.S("dir/f"), 1_600_000_000, 0);
-        TempTree.SetMtime(_t.D("dir/f"), 1_600_000_000, 0);
-        TempTree.Chmod(_t.S("dir"), 0x1ED);
-        TempTree.Chmod(_t.D("dir"), 0x1C0);
+        Tree.Write(_t.Src("dir/f"), "f");
+        Tree.Write(_t.Dst("dir/f"), "f");
+        Tree.SetMtime(_t.Src("dir/f"), 1_600_000_000, 0);
+        Tree.SetMtime(_t.Dst("dir/f"), 1_600_000_000, 0);
+        Tree.Chmod(_t.Src("dir"), 0x1ED);
+        Tree.Chmod(_t.Dst("dir"), 0x1C0);
 
-        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest }))
+        using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination }))
         {
             PlannedAction dirMeta = Assert.Single(session.GetPlannedActions(),
                 a => a.Action == MirrorAction.UpdateMetadata && a.RelativePath == "dir");
@@ -572,7 +572,7 @@ public sealed class MirrorRulesTests : IDisposable
             session.Execute();
         }
 
-        Assert.Equal("700", TempTree.Run("stat", "-c", "%a", _t.D("dir")).Trim());
+        Assert.Equal("700", Tree.Run("stat", "-c", "%a", _t.Dst("dir")).Trim());
     }
 
     [Fact]
@@ -580,7 +580,7 @@ public sealed class MirrorRulesTests : IDisposable
     {
         for (int i = 0; i < 400; i++)
         {
-            TempTree.WriteFile(_t.S($"d{i % 4}/f{i}"), new string('z', 1000));
+            Tree.Write(_t.Src($"d{i % 4}/f{i}"), new string('z', 1000));
         }
         using var cts = new CancellationTokenSource();
         var listener = new RecordingListener();
@@ -594,11 +594,11 @@ public sealed class MirrorRulesTests : IDisposable
         };
 
         Assert.ThrowsAny<OperationCanceledException>(() => MirrorEngine.Run(
-            new MirrorOptions { Source = _t.Source, Destination = _t.Dest, EmitItems = true, ThrottleLimit = 4 }, listener, null, cts.Token));
+            new MirrorOptions { Source = _t.Source, Destination = _t.Destination, EmitItems = true, ThrottleLimit = 4 }, listener, null, cts.Token));
 
-        var leftovers = Directory.GetFiles(_t.Dest, ".~blit-*", SearchOption.AllDirectories);
+        var leftovers = Directory.GetFiles(_t.Destination, ".~blit-*", SearchOption.AllDirectories);
         Assert.Empty(leftovers);
-        int copied = Directory.GetFiles(_t.Dest, "f*", SearchOption.AllDirectories).Length;
+        int copied = Directory.GetFiles(_t.Destination, "f*", SearchOption.AllDirectories).Length;
         Assert.InRange(copied, 40, 399); // 50 items include the directories created
 
         _t.Mirror(); // the next run completes the mirror
@@ -608,7 +608,7 @@ public sealed class MirrorRulesTests : IDisposable
     [Fact]
     public void ThrottleLimit_sets_the_worker_count()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         Assert.Equal(3, _t.Mirror(throttle: 3).WorkerCount);
         Assert.Throws<BlitException>(() => _t.Mirror(throttle: -1));
     }

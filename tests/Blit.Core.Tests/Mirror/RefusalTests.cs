@@ -21,7 +21,7 @@ public sealed class RefusalTests : IDisposable
     [Fact]
     public void Same_path_is_always_refused()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, _t.Source, force: true));
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, _t.Source + "/", force: true));
     }
@@ -29,16 +29,16 @@ public sealed class RefusalTests : IDisposable
     [Fact]
     public void Same_path_through_a_symlink_is_refused()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         string alias = Path.Combine(_t.Root, "alias");
-        TempTree.Symlink(alias, _t.Source);
+        Tree.Symlink(alias, _t.Source);
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, alias, force: true));
     }
 
     [Fact]
     public void Nested_paths_are_always_refused_both_ways()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, Path.Combine(_t.Source, "inner/backup"), force: true));
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, _t.Root, force: true));
         Assert.False(Directory.Exists(Path.Combine(_t.Source, "inner")));
@@ -107,7 +107,7 @@ public sealed class RefusalTests : IDisposable
     [Fact]
     public void A_sibling_with_a_common_prefix_is_not_nested()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         MirrorResult r = _t.Mirror(dest: _t.Source + "-copy");
         Assert.Equal(1, r.FilesCopied);
     }
@@ -115,26 +115,26 @@ public sealed class RefusalTests : IDisposable
     [Fact]
     public void An_empty_source_over_a_non_empty_destination_needs_Force()
     {
-        TempTree.WriteFile(_t.D("precious"), "p");
-        Assert.Equal(BlitErrorCode.EmptySourceRefused, Refusal(_t.Source, _t.Dest));
-        Assert.True(File.Exists(_t.D("precious")));
+        Tree.Write(_t.Dst("precious"), "p");
+        Assert.Equal(BlitErrorCode.EmptySourceRefused, Refusal(_t.Source, _t.Destination));
+        Assert.True(File.Exists(_t.Dst("precious")));
 
         MirrorResult r = _t.Mirror(force: true);
         Assert.Equal(1, r.FilesDeleted);
-        Assert.False(File.Exists(_t.D("precious")));
+        Assert.False(File.Exists(_t.Dst("precious")));
     }
 
     [Fact]
     public void A_filesystem_root_destination_needs_Force()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         // "/" contains every source, so it is refused as nested even with -Force.
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, "/", force: true));
 
         // The root of another mounted filesystem needs -Force.
         string mount = Path.Combine(_t.Root, "mnt dir");
         Directory.CreateDirectory(mount);
-        TempTree.Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount);
+        Tree.Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount);
         try
         {
             Assert.Equal(BlitErrorCode.DestinationIsRootRefused, Refusal(_t.Source, mount));
@@ -142,14 +142,14 @@ public sealed class RefusalTests : IDisposable
         }
         finally
         {
-            TempTree.Run("umount", mount);
+            Tree.Run("umount", mount);
         }
     }
 
     [Fact]
     public void The_home_directory_as_destination_needs_Force()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         string fakeHome = Path.Combine(_t.Root, "home");
         Directory.CreateDirectory(fakeHome);
         string? oldHome = Environment.GetEnvironmentVariable("HOME");
@@ -168,9 +168,9 @@ public sealed class RefusalTests : IDisposable
     [Fact]
     public void A_missing_source_a_file_source_and_a_file_destination_are_refused()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
-        Assert.Equal(BlitErrorCode.SourceNotFound, Refusal(Path.Combine(_t.Root, "nope"), _t.Dest));
-        Assert.Equal(BlitErrorCode.SourceNotDirectory, Refusal(_t.S("f"), _t.Dest));
+        Tree.Write(_t.Src("f"), "f");
+        Assert.Equal(BlitErrorCode.SourceNotFound, Refusal(Path.Combine(_t.Root, "nope"), _t.Destination));
+        Assert.Equal(BlitErrorCode.SourceNotDirectory, Refusal(_t.Src("f"), _t.Destination));
         string fileDest = Path.Combine(_t.Root, "file-dest");
         File.WriteAllText(fileDest, "not a dir");
         Assert.Equal(BlitErrorCode.DestinationNotDirectory, Refusal(_t.Source, fileDest));
@@ -180,16 +180,16 @@ public sealed class RefusalTests : IDisposable
     [Fact]
     public void Relative_paths_are_rejected_by_the_engine()
     {
-        Assert.Equal(BlitErrorCode.InvalidArgument, Refusal("relative/src", _t.Dest));
+        Assert.Equal(BlitErrorCode.InvalidArgument, Refusal("relative/src", _t.Destination));
     }
 
     [Fact]
     public void A_bad_exclude_pattern_is_refused()
     {
-        TempTree.WriteFile(_t.S("f"), "f");
+        Tree.Write(_t.Src("f"), "f");
         var ex = Assert.Throws<BlitException>(() => _t.Mirror(exclude: ["[abc"]));
         Assert.Equal(BlitErrorCode.InvalidExcludePattern, ex.Code);
-        Assert.False(Directory.Exists(_t.Dest));
+        Assert.False(Directory.Exists(_t.Destination));
     }
 }
 

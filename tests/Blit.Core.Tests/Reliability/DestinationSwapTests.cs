@@ -1,6 +1,7 @@
 using Blit.Mirror;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Reliability;
+namespace Blit.Tests.Reliability;
 
 /// <summary>
 /// Issue 7, item 4: a destination directory or file swapped for a symlink to somewhere
@@ -12,14 +13,14 @@ namespace Blit.Core.Tests.Reliability;
 public sealed class DestinationSwapTests
 {
     /// <summary>Replaces the destination directory <paramref name="relative"/> with a symlink to the outside tree.</summary>
-    private static void SwapForSymlink(Sandbox box, string relative)
+    private static void SwapForSymlink(TempTree box, string relative)
     {
         string path = box.Dst(relative);
         Directory.Move(path, path + ".moved-away");
         Directory.CreateSymbolicLink(path, box.Outside);
     }
 
-    private static void FillOutside(Sandbox box)
+    private static void FillOutside(TempTree box)
     {
         Tree.Write(Path.Combine(box.Outside, "precious.txt"), "outside, must not change", Tree.OldTime);
         Tree.Write(Path.Combine(box.Outside, "a.txt"), "outside a.txt", Tree.OldTime);
@@ -31,7 +32,7 @@ public sealed class DestinationSwapTests
     [Fact]
     public void Directory_swapped_for_a_symlink_after_the_scan_is_not_written_through()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         FillOutside(box);
         Tree.Write(box.Src("sub/a.txt"), "old a", Tree.OldTime);
         MirrorEngine.Run(box.Options());
@@ -53,7 +54,7 @@ public sealed class DestinationSwapTests
     [Fact]
     public void Directory_swapped_for_a_symlink_while_its_files_are_copied_is_not_written_through()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         FillOutside(box);
         for (int i = 0; i < 20; i++)
         {
@@ -85,7 +86,7 @@ public sealed class DestinationSwapTests
     [Fact]
     public void Directory_swapped_for_a_symlink_before_its_metadata_is_set_is_not_chmodded_through()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         FillOutside(box);
         Tree.Write(box.Src("sub/a.txt"), "a", Tree.OldTime);
         MirrorEngine.Run(box.Options());
@@ -113,7 +114,7 @@ public sealed class DestinationSwapTests
     [Fact]
     public void File_swapped_for_a_symlink_before_its_metadata_is_fixed_is_not_chmodded_through()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         FillOutside(box);
         Tree.Write(box.Src("f.txt"), "same content", Tree.OldTime);
         MirrorEngine.Run(box.Options());
@@ -135,7 +136,7 @@ public sealed class DestinationSwapTests
     [Fact]
     public void Extraneous_directory_swapped_for_a_symlink_before_deletion_does_not_delete_the_outside_tree()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         FillOutside(box);
         Tree.Write(box.Src("keep.txt"), "keep");
         Tree.Write(box.Dst("extra/x.txt"), "extra");

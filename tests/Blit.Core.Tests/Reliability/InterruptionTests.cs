@@ -1,6 +1,7 @@
 using Blit.Mirror;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Reliability;
+namespace Blit.Tests.Reliability;
 
 /// <summary>
 /// Issue 7, item 1, at the engine: a cancellation (what StopProcessing does) at an exact point
@@ -14,7 +15,7 @@ public sealed class InterruptionTests
     [Fact]
     public void Cancel_in_the_middle_of_a_large_file_update_keeps_the_old_file_and_no_temp()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("big.bin"), "old big", Tree.OldTime);
         Tree.Write(box.Src("small.txt"), "old small", Tree.OldTime);
         MirrorEngine.Run(box.Options());
@@ -52,7 +53,7 @@ public sealed class InterruptionTests
         // Issue 12, item 5: 3,000 files in 10 directories into an existing, empty destination,
         // stopped half-way. Directories are created 0700 and get their mode at the end; a stop
         // used to skip that end and leave them 0700, partly filled.
-        using var box = new Sandbox();
+        using var box = new TempTree();
         for (int i = 0; i < 3000; i++)
         {
             Tree.Write(box.Src($"d{i % 10}/f{i:0000}.txt"), $"file {i}", Tree.OldTime);
@@ -94,7 +95,7 @@ public sealed class InterruptionTests
     public void Cancel_in_the_middle_of_a_many_file_run_leaves_each_file_old_or_new(int throttle)
     {
         const int files = 1000;
-        using var box = new Sandbox();
+        using var box = new TempTree();
         for (int i = 0; i < files; i++)
         {
             Tree.Write(box.Src($"d{i % 20:00}/f{i:0000}.txt"), $"old {i}", Tree.OldTime);
@@ -149,7 +150,7 @@ public sealed class InterruptionTests
     [Fact]
     public void Cancel_during_the_scan_changes_nothing()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         for (int i = 0; i < 50; i++)
         {
             Tree.Write(box.Src($"d{i}/f.txt"), $"old {i}", Tree.OldTime);
@@ -182,7 +183,7 @@ public sealed class InterruptionTests
     [Fact]
     public void Cancel_in_the_middle_of_the_deletions_keeps_every_file_of_the_source_intact()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         for (int i = 0; i < 100; i++)
         {
             Tree.Write(box.Src($"keep/f{i}.txt"), $"keep {i}");

@@ -3,9 +3,10 @@ using System.Text;
 using Blit.Errors;
 using Blit.Mirror;
 using Blit.Platform;
+using Blit.Tests.Support;
 using Microsoft.Win32.SafeHandles;
 
-namespace Blit.Core.Tests.Reliability;
+namespace Blit.Tests.Reliability;
 
 /// <summary>
 /// Issue 7, item 5: names and tree shapes. Names are mirrored byte for byte (NFC and NFD
@@ -41,7 +42,7 @@ public sealed class ShapeTests
     [Fact]
     public void Odd_names_are_mirrored_exactly_and_a_second_run_changes_nothing()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         foreach (string name in OddNames)
         {
             Assert.True(Encoding.UTF8.GetByteCount(name) <= 255, name);
@@ -67,7 +68,7 @@ public sealed class ShapeTests
     [Fact]
     public void Names_that_are_not_UTF8_are_reported_and_nothing_is_silently_skipped_or_deleted()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("bad/good.txt"), "good");
         Tree.Write(box.Src("d/new.txt"), "new");
         Tree.Write(box.Src("top.txt"), "top");
@@ -93,7 +94,7 @@ public sealed class ShapeTests
     {
         const int depth = 120;
         string component = new('p', 40);
-        using var box = new Sandbox();
+        using var box = new TempTree();
         // Built one directory descriptor at a time: the full path is longer than PATH_MAX.
         int fd = LinuxNative.OpenAt(LinuxNative.AT_FDCWD, box.Source, LinuxNative.O_RDONLY | LinuxNative.O_DIRECTORY, 0);
         for (int level = 0; level < depth; level++)
@@ -131,7 +132,7 @@ public sealed class ShapeTests
     [Fact]
     public void Zero_byte_and_sparse_files_keep_their_exact_contents()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         for (int i = 0; i < 20; i++)
         {
             File.WriteAllBytes(box.Src($"empty{i}"), []);
@@ -163,7 +164,7 @@ public sealed class ShapeTests
     [InlineData(true)]
     public void Filesystem_root_as_destination_is_refused_even_with_Force(bool force)
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("a.txt"), "a");
         // PathRules alone: if the refusal broke, nothing here could scan or write '/'. Every source
         // is inside '/', so the always-on nesting rule refuses it before the root rule (-Force) is asked.

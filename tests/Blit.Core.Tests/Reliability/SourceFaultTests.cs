@@ -1,7 +1,8 @@
 using Blit.Errors;
 using Blit.Mirror;
+using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Reliability;
+namespace Blit.Tests.Reliability;
 
 /// <summary>
 /// Issue 7, item 3: source entries that vanish, grow, shrink or change while a mirror runs.
@@ -10,7 +11,7 @@ namespace Blit.Core.Tests.Reliability;
 /// </summary>
 public sealed class SourceFaultTests
 {
-    private static (MirrorResult Result, RecordingListener Listener) Run(Sandbox box, FaultInjectingFileSystem? fs = null,
+    private static (MirrorResult Result, RecordingListener Listener) Run(TempTree box, FaultInjectingFileSystem? fs = null,
         Action? betweenScanAndCopy = null)
     {
         var listener = new RecordingListener();
@@ -20,7 +21,7 @@ public sealed class SourceFaultTests
     }
 
     /// <summary>Old destination, then a source where every file changed and one destination file is extraneous.</summary>
-    private static void OldMirrorThenChanges(Sandbox box, params string[] names)
+    private static void OldMirrorThenChanges(TempTree box, params string[] names)
     {
         foreach (string name in names)
         {
@@ -37,7 +38,7 @@ public sealed class SourceFaultTests
     [Fact]
     public void File_deleted_between_scan_and_copy_is_reported_and_its_destination_kept()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         OldMirrorThenChanges(box, "a.txt", "b.txt", "c.txt");
 
         var (result, listener) = Run(box, betweenScanAndCopy: () => File.Delete(box.Src("b.txt")));
@@ -62,7 +63,7 @@ public sealed class SourceFaultTests
     [Fact]
     public void Directory_deleted_between_scan_and_copy_is_reported_and_its_destination_kept()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         OldMirrorThenChanges(box, "sub/x.txt", "sub/y.txt", "top.txt");
 
         var (result, listener) = Run(box, betweenScanAndCopy: () => Directory.Delete(box.Src("sub"), recursive: true));
@@ -129,7 +130,7 @@ public sealed class SourceFaultTests
     [Fact]
     public void File_that_grows_between_scan_and_copy_keeps_its_old_version_and_is_copied_next_run()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         OldMirrorThenChanges(box, "grow.txt", "other.txt");
         DateTime oldDestMtime = File.GetLastWriteTimeUtc(box.Dst("grow.txt"));
 
@@ -156,7 +157,7 @@ public sealed class SourceFaultTests
     [MemberData(nameof(ChangesDuringCopy))]
     public void File_that_changes_while_copied_keeps_its_old_version_and_is_copied_next_run(string change)
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         OldMirrorThenChanges(box, "busy.txt", "calm.txt");
         DateTime scannedMtime = File.GetLastWriteTimeUtc(box.Src("busy.txt"));
         var fs = new FaultInjectingFileSystem();
@@ -201,7 +202,7 @@ public sealed class SourceFaultTests
     public void Large_file_that_shrinks_between_copy_chunks_is_reported_and_leaves_no_partial_file()
     {
         // 80 MiB: the kernel copy goes in 64 MiB chunks, so the second chunk meets the shorter file.
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("big.bin"), "old", Tree.OldTime);
         MirrorEngine.Run(box.Options());
         Tree.WriteLarge(box.Src("big.bin"), 80L << 20, seed: 1);
@@ -227,7 +228,7 @@ public sealed class SourceFaultTests
     [Fact]
     public void File_replaced_by_a_symlink_between_scan_and_copy_is_not_followed()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         OldMirrorThenChanges(box, "f.txt", "g.txt");
         Tree.Write(Path.Combine(box.Outside, "secret.txt"), "outside content");
 

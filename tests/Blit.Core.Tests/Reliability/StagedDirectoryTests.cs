@@ -4,7 +4,7 @@ using Blit.Mirror;
 using Blit.Platform;
 using Blit.Tests.Support;
 
-namespace Blit.Core.Tests.Reliability;
+namespace Blit.Tests.Reliability;
 
 /// <summary>
 /// A directory that is new to the destination is built under a temp name (its files written
@@ -18,7 +18,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void A_new_directory_is_hidden_under_a_temp_name_until_its_files_are_written()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("top.txt"), "top");
         Tree.Write(box.Src("new/a.txt"), "a", Tree.OldTime);
         Tree.Write(box.Src("new/sub/b.txt"), "b", Tree.OldTime);
@@ -54,7 +54,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void Files_in_a_new_directory_are_written_under_their_names_and_files_in_an_existing_one_unnamed()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("old/x.txt"), "x");
         MirrorEngine.Run(box.Options());
         Tree.Write(box.Src("old/y.txt"), "y");
@@ -71,7 +71,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void Each_new_tree_is_published_as_soon_as_its_files_are_written()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("first/big.bin"), new byte[64 << 10]); // more bytes: its batch runs first
         Tree.Write(box.Src("second/small.txt"), "s");
         Directory.CreateDirectory(box.Destination);
@@ -98,7 +98,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void A_new_tree_over_the_staging_bound_is_created_in_place_and_its_small_subtrees_staged()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         int direct = MirrorExecutor.StageMaxEntries + 1; // the tree "big" is over the bound by its own files
         for (int i = 0; i < direct; i++)
         {
@@ -120,7 +120,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void A_file_that_fails_in_a_new_directory_leaves_no_partial_file_and_the_rest_is_published()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("new/ok.txt"), "ok");
         Tree.WriteLarge(box.Src("new/grows.bin"), 3 << 20, seed: 5);
 
@@ -150,7 +150,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void Cancel_while_a_new_directory_is_filled_publishes_only_complete_files_and_no_temp()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         byte[] bigHash = Tree.WriteLarge(box.Src("new/big.bin"), 80L << 20, seed: 3); // two 64 MiB chunks
         for (int i = 0; i < 50; i++)
         {
@@ -190,7 +190,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void A_name_taken_while_the_new_directory_was_filled_is_left_alone_and_the_staged_tree_removed()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("keep.txt"), "keep");
         Tree.Write(box.Src("new/a.txt"), "a");
         Tree.Write(box.Src("new/sub/b.txt"), "b");
@@ -224,7 +224,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void Without_rename_flags_a_plain_rename_publishes_and_still_refuses_a_taken_name()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("free/a.txt"), "a");
         Tree.Write(box.Src("taken/b.txt"), "b");
         Directory.CreateDirectory(box.Destination);
@@ -258,7 +258,7 @@ public sealed class StagedDirectoryTests
     [Fact]
     public void A_staged_tree_left_by_a_killed_run_is_removed_even_when_deletions_are_skipped()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("ok/file"), "ok");
         Tree.Write(box.Src("broken/file"), "unreadable");
         Tree.Write(box.Dst("extraneous"), "must survive");

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Blit.Platform;
 
-namespace Blit.Core.Tests.Reliability;
+namespace Blit.Tests.Support;
 
 /// <summary>
 /// The real Linux file system with hooks before the operations a fault can hit: a test
