@@ -410,21 +410,21 @@ public sealed class MirrorRulesTests : IDisposable
     public void A_hard_linked_destination_file_is_replaced_so_its_other_names_keep_their_metadata()
     {
         // Source: a and b with the same content and mtime but different modes.
-        TempTree.WriteFile(_t.S("a"), "same", 1_600_000_000, 5);
-        TempTree.WriteFile(_t.S("b"), "same", 1_600_000_000, 5);
-        TempTree.Chmod(_t.S("a"), 0x180); // 600
-        TempTree.Chmod(_t.S("b"), 0x1A4); // 644
-        TempTree.WriteFile(_t.S("c"), "outside", 1_600_000_000, 7);
-        TempTree.Chmod(_t.S("c"), 0x184); // 604
-        TempTree.SetMtime(_t.Source, 1_600_000_000, 0);
+        Tree.Write(_t.Src("a"), "same", 1_600_000_000, 5);
+        Tree.Write(_t.Src("b"), "same", 1_600_000_000, 5);
+        Tree.Chmod(_t.Src("a"), 0x180); // 600
+        Tree.Chmod(_t.Src("b"), 0x1A4); // 644
+        Tree.Write(_t.Src("c"), "outside", 1_600_000_000, 7);
+        Tree.Chmod(_t.Src("c"), 0x184); // 604
+        Tree.SetMtime(_t.Source, 1_600_000_000, 0);
         // Destination: a and b are one inode, and c is a link to a file outside the tree.
-        TempTree.WriteFile(_t.D("a"), "same", 1_600_000_000, 5);
-        TempTree.Chmod(_t.D("a"), 0x1A4);
-        TempTree.Run("ln", _t.D("a"), _t.D("b"));
+        Tree.Write(_t.Dst("a"), "same", 1_600_000_000, 5);
+        Tree.Chmod(_t.Dst("a"), 0x1A4);
+        Tree.Run("ln", _t.Dst("a"), _t.Dst("b"));
         string outside = Path.Combine(_t.Root, "outside");
-        TempTree.WriteFile(outside, "outside", 1_600_000_000, 7);
-        TempTree.Chmod(outside, 0x1A0); // 640
-        TempTree.Run("ln", outside, _t.D("c"));
+        Tree.Write(outside, "outside", 1_600_000_000, 7);
+        Tree.Chmod(outside, 0x1A0); // 640
+        Tree.Run("ln", outside, _t.Dst("c"));
         var outsideBefore = new FileInfo(outside);
         (UnixFileMode mode, DateTime mtime) before = (outsideBefore.UnixFileMode, outsideBefore.LastWriteTimeUtc);
 

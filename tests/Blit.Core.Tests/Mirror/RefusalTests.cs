@@ -51,13 +51,13 @@ public sealed class RefusalTests : IDisposable
         string p = Path.Combine(_t.Root, "p");
         string view = Path.Combine(_t.Root, "view");
         string sub = Path.Combine(_t.Root, "subview");
-        TempTree.WriteFile(Path.Combine(p, "src/sub/important.txt"), "x");
+        Tree.Write(Path.Combine(p, "src/sub/important.txt"), "x");
         Directory.CreateDirectory(view);
         Directory.CreateDirectory(sub);
-        TempTree.Run("mount", "--bind", p, view);
+        Tree.Run("mount", "--bind", p, view);
         try
         {
-            TempTree.Run("mount", "--bind", Path.Combine(p, "src/sub"), sub);
+            Tree.Run("mount", "--bind", Path.Combine(p, "src/sub"), sub);
             try
             {
                 string source = Path.Combine(p, "src");
@@ -80,28 +80,28 @@ public sealed class RefusalTests : IDisposable
             }
             finally
             {
-                TempTree.Run("umount", sub);
+                Tree.Run("umount", sub);
             }
         }
         finally
         {
-            TempTree.Run("umount", view);
+            Tree.Run("umount", view);
         }
     }
 
     [Fact]
     public void Nesting_through_symlinks_is_refused_both_ways()
     {
-        TempTree.WriteFile(_t.S("sub/f"), "f");
+        Tree.Write(_t.Src("sub/f"), "f");
         string toSub = Path.Combine(_t.Root, "to-sub");
         string toRoot = Path.Combine(_t.Root, "to-root");
-        TempTree.Symlink(toSub, _t.S("sub"));
-        TempTree.Symlink(toRoot, _t.Root);
+        Tree.Symlink(toSub, _t.Src("sub"));
+        Tree.Symlink(toRoot, _t.Root);
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, Path.Combine(toSub, "backup"), force: true));
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(_t.Source, toSub, force: true));
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(toSub, toRoot, force: true));
         Assert.Equal(BlitErrorCode.SameOrNestedPath, Refusal(Path.Combine(toRoot, "src"), _t.Source, force: true));
-        Assert.False(Directory.Exists(_t.S("sub/backup")));
+        Assert.False(Directory.Exists(_t.Src("sub/backup")));
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class SourceFaultTests
     [Fact]
     public void Directory_that_vanishes_during_the_scan_is_a_warning_and_deletions_still_run()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         OldMirrorThenChanges(box, "keep/k.txt", "gone-before-open/a.txt", "gone-before-read/b.txt");
         var fs = new FaultInjectingFileSystem
         {
@@ -250,7 +250,7 @@ public sealed class SourceFaultTests
     private static void SwapForFifo(string path)
     {
         File.Delete(path);
-        Blit.Tests.Support.TempTree.MkFifo(path);
+        Blit.Tests.Support.Tree.MkFifo(path);
     }
 
     /// <summary>Runs <paramref name="run"/> with a deadline; a worker stuck opening a FIFO is released by a writer.</summary>
@@ -273,7 +273,7 @@ public sealed class SourceFaultTests
     [Fact]
     public void File_replaced_by_a_FIFO_between_scan_and_copy_never_blocks_the_mirror()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         OldMirrorThenChanges(box, "f.txt", "g.txt");
         Tree.Write(box.Src("new.txt"), "a new file");
 
@@ -295,7 +295,7 @@ public sealed class SourceFaultTests
     [Fact]
     public void File_replaced_by_a_FIFO_before_a_checksum_comparison_never_blocks_the_mirror()
     {
-        using var box = new Sandbox();
+        using var box = new TempTree();
         Tree.Write(box.Src("f.txt"), "same size A", Tree.OldTime);
         Tree.Write(box.Src("g.txt"), "unchanged", Tree.OldTime);
         MirrorEngine.Run(box.Options());
