@@ -184,6 +184,7 @@ Describe 'Views in use' {
     It 'shows a mirror result as its list by default, and as a table with Format-Table' {
         $one = Remove-Ansi ($Samples['Blit.Mirror.MirrorResult'][0] | Out-String -Width 200)
         $one | Should -Match '(?m)^Throughput\s+: \d+[.,]\d MiB/s'
+        $one | Should -Match '(?m)^Destination FS\s+: \S+, case-(in)?sensitive, '
         $text = Remove-Ansi (Format-Text $Samples['Blit.Mirror.MirrorResult'] -As Table)
         $text | Should -Match '(?m)^Source\s+Destination\s+Copied\s+Updated\s+Deleted\s+Bytes\s+Duration\s+Throughput\s+Errors'
         $text | Should -Match '\(WhatIf\)'
