@@ -165,3 +165,54 @@ Describe 'Mirroring onto <Name>' -Tag 'Destinations' -ForEach $filesystems -Skip
         Remove-Item -LiteralPath "$src/notes/TODO.txt"
     }
 }
+
+Describe 'A destination tree that crosses onto another filesystem' -Tag 'Destinations' -Skip:(-not $isRoot) {
+    BeforeAll {
+        # An ext4 destination with an exFAT disk mounted at usb/ inside it: each part by its own rules.
+        $scratch = Join-Path ([IO.Path]::GetTempPath()) "blit-fs-cross-$PID"
+        $outer = Join-Path $scratch 'outer'
+        $null = New-Item -ItemType Directory -Force $scratch
+        Mount-TestFilesystem -Fs @{ Name = 'ext4'; Mkfs = 'mkfs.ext4 -q -F'; Mount = 'loop' } -Image "$scratch/ext4.img" -MountPoint $outer
+        $dst = Join-Path $outer 'mirror'
+        $usb = Join-Path $dst 'usb'
+        $null = New-Item -ItemType Directory -Force $usb
+        truncate -s 64M "$scratch/exfat.img"; mkfs.exfat "$scratch/exfat.img" *> $null
+        $exfatLoop = losetup -f --show "$scratch/exfat.img"
+        mount.exfat-fuse $exfatLoop $usb *> $null
+        $src = Join-Path $scratch 'src'
+        New-TestTree -Root $src -Files @{ 'top.txt' = 'top'; 'usb/report.doc' = 'on the disk'; 'usb/Sub/x.txt' = 'x' }
+        chmod 640 "$src/top.txt"
+        & touch -d '2021-03-04 05:06:07.123456789' (Get-ChildItem -Recurse -File $src).FullName
+        $first = Invoke-BlitMirror $src $dst -WarningAction SilentlyContinue -Verbose 4>&1 | Tee-Object -Variable firstOut |
+            Where-Object { $_ -is [Blit.Mirror.MirrorResult] }
+        $second = Invoke-BlitMirror $src $dst -WarningAction SilentlyContinue
+    }
+    AfterAll {
+        umount $usb 2>$null
+        losetup -d $exfatLoop 2>$null
+        Dismount-TestFilesystem -MountPoint $outer
+        Remove-Item -Recurse -Force $scratch -ErrorAction SilentlyContinue
+    }
+
+    It 'measures the mounted disk too and says so' {
+        $first.Errors | Should -Be 0
+        $first.DestinationFileSystem.CaseSensitive | Should -BeTrue
+        ($firstOut | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" |
+            Should -Match "mounted at 'usb' in the destination: fuseblk, case-insensitive, 1 s mtimes"
+    }
+
+    It 'settles: the second run copies nothing on either filesystem' {
+        $second.Errors | Should -Be 0
+        $second.BytesCopied | Should -Be 0
+        $second.FilesUpdated + $second.MetadataUpdated | Should -Be 0
+        (stat -c '%a' "$dst/top.txt") | Should -Be '640'
+    }
+
+    It 'renames by case on the case-insensitive part' {
+        Rename-Item "$src/usb/report.doc" 'Report.DOC'
+        $r = Invoke-BlitMirror $src $dst -WarningAction SilentlyContinue
+        $r.Errors | Should -Be 0
+        $r.EntriesRenamed | Should -Be 1
+        (Get-ChildItem -LiteralPath $usb -File).Name | Should -BeExactly 'Report.DOC'
+    }
+}

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Blit.Cmdlets.Infrastructure;
 using Blit.Errors;
 using Blit.Mirror;
+using Blit.Platform;
 
 namespace Blit.Cmdlets.Commands;
 
@@ -101,6 +102,10 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
             using (session)
             {
                 WriteVerbose($"Destination filesystem: {session.DestinationFileSystem}.");
+                foreach ((string mountPoint, FileSystemCapabilities mounted) in session.MountedFileSystems)
+                {
+                    WriteVerbose($"Filesystem mounted at '{mountPoint}' in the destination: {mounted}.");
+                }
                 if (!Approve(session, out bool whatIf))
                 {
                     if (whatIf)

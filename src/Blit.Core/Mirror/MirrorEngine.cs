@@ -78,6 +78,48 @@ public static class MirrorEngine
         return FileSystemCapabilities.Assumed("unknown", fs.CanSetOwner);
     }
 
+    /// <summary>
+    /// Measures each filesystem mounted inside the destination tree (a USB disk under a NAS
+    /// folder, say), keyed by the destination-relative path of its mount point. Only mount
+    /// points that are directories of the scanned tree count (not excluded ones, not behind a symlink).
+    /// </summary>
+    private static Dictionary<string, DestinationRules> ProbeMounts(IMirrorFileSystem fs, DirHandle dstRoot, DirListing dest, long? windowNs)
+    {
+        var rules = new Dictionary<string, DestinationRules>(StringComparer.Ordinal);
+        foreach (string relative in fs.MountPointsBelow(dstRoot))
+        {
+            if (!IsScannedDirectory(dest, relative))
+            {
+                continue;
+            }
+            try
+            {
+                using DirHandle mount = MirrorExecutor.OpenPath(fs, dstRoot, relative);
+                rules[relative] = new DestinationRules(fs.ProbeDestination(mount, MirrorExecutor.NewTempName()), windowNs, fs.CanSetOwner);
+            }
+            catch (IOException)
+            {
+                // Not reachable without following a link, or gone: the destination's rules apply.
+            }
+        }
+        return rules;
+    }
+
+    private static bool IsScannedDirectory(DirListing root, string relative)
+    {
+        DirListing? current = root;
+        foreach (string part in relative.Split('/'))
+        {
+            int i = current is null ? -1 : Array.FindIndex(current.Entries, e => string.Equals(e.Name, part, StringComparison.Ordinal));
+            if (i < 0 || current!.Entries[i].Kind != EntryKind.Directory)
+            {
+                return false;
+            }
+            current = current.Entries[i].Children;
+        }
+        return current is not null;
+    }
+
     public static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener = null,
         MirrorProgress? progress = null, CancellationToken cancellationToken = default) =>
         Prepare(options, listener, progress, cancellationToken, fileSystem: null);
@@ -166,10 +208,12 @@ public static class MirrorEngine
             }
 
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Planning);
-            var planner = new MirrorPlanner(options.Checksum, rules);
+            Dictionary<string, DestinationRules> mountRules = dstRoot is null ? []
+                : ProbeMounts(fs, dstRoot, dstScan.Root, WindowNs(options.ModifyWindow));
+            var planner = new MirrorPlanner(options.Checksum, rules, mountRules);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
             var session = new MirrorSession(options, fs, exclude, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
-                listener, progress, stopwatch, rules);
+                listener, progress, stopwatch, rules, mountRules);
             if (options.Checksum)
             {
                 session.CompareContents(cancellationToken);

@@ -56,9 +56,11 @@ public sealed class MirrorSession : IDisposable
 
     internal MirrorSession(MirrorOptions options, IMirrorFileSystem fs, ExcludeFilter exclude, MirrorPlanner planner,
         MirrorPlan plan, ScanResult source, ScanResult dest, DirHandle srcRoot, DirHandle? dstRoot,
-        IMirrorListener? listener, MirrorProgress progress, Stopwatch stopwatch, DestinationRules rules)
+        IMirrorListener? listener, MirrorProgress progress, Stopwatch stopwatch, DestinationRules rules,
+        IReadOnlyDictionary<string, DestinationRules> mountRules)
     {
         _rules = rules;
+        MountedFileSystems = mountRules.ToDictionary(p => p.Key, p => p.Value.Capabilities, StringComparer.Ordinal);
         _options = options;
         _fs = fs;
         _exclude = exclude;
@@ -113,6 +115,9 @@ public sealed class MirrorSession : IDisposable
 
     /// <summary>What the destination filesystem keeps, as measured before the scan.</summary>
     public FileSystemCapabilities DestinationFileSystem => _rules.Capabilities;
+
+    /// <summary>Other filesystems mounted inside the destination tree, by the relative path of their mount point, as measured.</summary>
+    public IReadOnlyDictionary<string, FileSystemCapabilities> MountedFileSystems { get; }
 
     /// <summary>True when the source scan read every directory (deletions are allowed).</summary>
     public bool SourceScanComplete => _source.Complete;

@@ -34,6 +34,8 @@ internal sealed class DirOp
     public string? DestName { get; init; }
     /// <summary>Destination mode/owner/mtime differ from the source's.</summary>
     public bool MetadataDiffers { get; init; }
+    /// <summary>How this directory's destination compares entries (its filesystem's rules).</summary>
+    public required DestinationRules Rules { get; init; }
     /// <summary>False when the source directory could not be read: nothing below it is touched.</summary>
     public bool SourceReadable { get; init; } = true;
     public int Index { get; set; }

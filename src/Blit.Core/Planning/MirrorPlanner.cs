@@ -11,11 +11,16 @@ internal sealed partial class MirrorPlanner
 {
     private readonly bool _checksum;
     private readonly DestinationRules _rules;
+    private readonly IReadOnlyDictionary<string, DestinationRules>? _mountRules;
 
-    public MirrorPlanner(bool checksum, DestinationRules rules)
+    /// <param name="rules">How the destination compares entries.</param>
+    /// <param name="mountRules">Other filesystems mounted inside the destination, by the destination
+    /// relative path of their mount point: the subtree below is compared by their rules.</param>
+    public MirrorPlanner(bool checksum, DestinationRules rules, IReadOnlyDictionary<string, DestinationRules>? mountRules = null)
     {
         _checksum = checksum;
         _rules = rules;
+        _mountRules = mountRules;
     }
 
     /// <summary>Exact names and mtimes, owners compared when <paramref name="compareOwner"/> (tests, native filesystems).</summary>
@@ -38,7 +43,8 @@ internal sealed partial class MirrorPlanner
             Parent = null,
             Source = sourceRoot,
             DestKind = destRoot is null ? null : EntryKind.Directory,
-            MetadataDiffers = destRoot is null || MetaDiffers(sourceRoot, destRoot.Value),
+            MetadataDiffers = destRoot is null || MetaDiffers(_rules, sourceRoot, destRoot.Value),
+            Rules = _rules,
         };
         AddDir(plan, root);
         PlanDirectory(plan, root, source, dest);
@@ -51,10 +57,10 @@ internal sealed partial class MirrorPlanner
         plan.Directories.Add(op);
     }
 
-    private bool MetaDiffers(in FileMeta src, in FileMeta dst) =>
-        !_rules.SameMtime(src, dst)
-        || (_rules.ComparePermissions && src.Kind != EntryKind.Symlink && src.Permissions != dst.Permissions)
-        || (_rules.CompareOwner && (src.Uid != dst.Uid || src.Gid != dst.Gid));
+    private static bool MetaDiffers(DestinationRules rules, in FileMeta src, in FileMeta dst) =>
+        !rules.SameMtime(src, dst)
+        || (rules.ComparePermissions && src.Kind != EntryKind.Symlink && src.Permissions != dst.Permissions)
+        || (rules.CompareOwner && (src.Uid != dst.Uid || src.Gid != dst.Gid));
 
     /// <summary>
     /// Pairs each source entry with the destination entry of the same name by the destination's
@@ -62,9 +68,9 @@ internal sealed partial class MirrorPlanner
     /// -2: its name is one name on the destination with an earlier source entry's), and
     /// <paramref name="claimed"/> marks the destination entries that have a source entry.
     /// </summary>
-    private void Pair(TreeEntry[] sourceEntries, TreeEntry[] destEntries, int[] pairOf, bool[] claimed)
+    private static void Pair(DestinationRules rules, TreeEntry[] sourceEntries, TreeEntry[] destEntries, int[] pairOf, bool[] claimed)
     {
-        if (_rules.Capabilities.ExactNames)
+        if (rules.Capabilities.ExactNames)
         {
             // Both listings are sorted by ordinal name, so one merge pass pairs them: no hashing.
             int next = 0;
@@ -106,7 +112,7 @@ internal sealed partial class MirrorPlanner
             {
                 continue;
             }
-            string key = _rules.Capabilities.NameKey(destEntries[j].Name);
+            string key = rules.Capabilities.NameKey(destEntries[j].Name);
             if (!destByKey.TryGetValue(key, out int seen) ||
                 (!string.Equals(destEntries[seen].Name, destEntries[j].Name, StringComparison.Ordinal) &&
                  Array.Exists(sourceEntries, e => string.Equals(e.Name, destEntries[j].Name, StringComparison.Ordinal))))
@@ -126,7 +132,7 @@ internal sealed partial class MirrorPlanner
                     pairOf[i] = -1;
                     continue;
                 }
-                string key = _rules.Capabilities.NameKey(sourceEntries[i].Name);
+                string key = rules.Capabilities.NameKey(sourceEntries[i].Name);
                 bool exact = destByKey.TryGetValue(key, out int j) &&
                              string.Equals(destEntries[j].Name, sourceEntries[i].Name, StringComparison.Ordinal);
                 if (exact != (pass == 0))
@@ -154,7 +160,8 @@ internal sealed partial class MirrorPlanner
         TreeEntry[] destEntries = dest?.Entries ?? [];
         int[] pairOf = sourceEntries.Length == 0 ? [] : new int[sourceEntries.Length];
         bool[] claimed = destEntries.Length == 0 ? [] : new bool[destEntries.Length];
-        Pair(sourceEntries, destEntries, pairOf, claimed);
+        DestinationRules rules = dirOp.Rules;
+        Pair(rules, sourceEntries, destEntries, pairOf, claimed);
         for (int i = 0; i < sourceEntries.Length; i++)
         {
             ref readonly TreeEntry s = ref sourceEntries[i];
@@ -167,11 +174,11 @@ internal sealed partial class MirrorPlanner
             {
                 // Two source names, one destination name: mirroring both would overwrite one with
                 // the other. The one Pair chose is mirrored; this one is an error.
-                string key = _rules.Capabilities.NameKey(s.Name);
+                string key = rules.Capabilities.NameKey(s.Name);
                 string first = s.Name;
                 for (int k = 0; k < sourceEntries.Length; k++)
                 {
-                    if (pairOf[k] != -2 && string.Equals(_rules.Capabilities.NameKey(sourceEntries[k].Name), key, StringComparison.Ordinal))
+                    if (pairOf[k] != -2 && string.Equals(rules.Capabilities.NameKey(sourceEntries[k].Name), key, StringComparison.Ordinal))
                     {
                         first = sourceEntries[k].Name;
                         break;
@@ -193,6 +200,9 @@ internal sealed partial class MirrorPlanner
                     break;
 
                 case EntryKind.Directory:
+                    // A directory where another filesystem is mounted is compared, with all below it, by that one's rules.
+                    DestinationRules childRules = destKind == EntryKind.Directory && d.Children is { } mounted &&
+                        _mountRules is not null && _mountRules.TryGetValue(mounted.RelativePath, out DestinationRules? m) ? m : rules;
                     var child = new DirOp
                     {
                         RelativePath = source.ChildPath(s.Name),
@@ -202,8 +212,9 @@ internal sealed partial class MirrorPlanner
                         DestKind = destKind,
                         DestName = destName,
                         ReplacedDestTree = destKind == EntryKind.Directory ? null : d.Children,
-                        MetadataDiffers = destKind != EntryKind.Directory || MetaDiffers(s.Meta, d.Meta),
+                        MetadataDiffers = destKind != EntryKind.Directory || MetaDiffers(childRules, s.Meta, d.Meta),
                         SourceReadable = s.Children is not null,
+                        Rules = childRules,
                     };
                     subdirs.Add((child, s.Children, destKind == EntryKind.Directory ? d.Children : null));
                     break;
@@ -213,7 +224,7 @@ internal sealed partial class MirrorPlanner
                     break;
 
                 case EntryKind.Symlink:
-                    if (!_rules.Capabilities.Symlinks)
+                    if (!rules.Capabilities.Symlinks)
                     {
                         // Said once per run with the count; a destination entry of that name is kept.
                         plan.SymlinksSkipped++;
@@ -221,7 +232,7 @@ internal sealed partial class MirrorPlanner
                     }
                     if (destKind == EntryKind.Symlink && string.Equals(d.LinkTarget, s.LinkTarget, StringComparison.Ordinal))
                     {
-                        if (MetaDiffers(s.Meta, d.Meta))
+                        if (MetaDiffers(rules, s.Meta, d.Meta))
                         {
                             plan.Entries.Add(NewOp(d.Meta.HasOtherLinks ? MirrorAction.ReplaceSymlink : MirrorAction.UpdateMetadata,
                                 dirOp, s, destKind, d, destName));
@@ -294,11 +305,11 @@ internal sealed partial class MirrorPlanner
             plan.Entries.Add(op);
             return;
         }
-        if (!_rules.SameMtime(s.Meta, d.Meta))
+        if (!dirOp.Rules.SameMtime(s.Meta, d.Meta))
         {
             plan.Entries.Add(NewOp(MirrorAction.UpdateFile, dirOp, s, destKind, d, destName));
         }
-        else if (MetaDiffers(s.Meta, d.Meta))
+        else if (MetaDiffers(dirOp.Rules, s.Meta, d.Meta))
         {
             // A file with other names (hard links, maybe outside the tree) is replaced: changing its
             // metadata in place would change theirs too, and the runs would never settle.
@@ -326,7 +337,7 @@ internal sealed partial class MirrorPlanner
             return true; // stays UpdateFile
         }
         op.Action = op.Dest.HasOtherLinks ? MirrorAction.UpdateFile : MirrorAction.UpdateMetadata;
-        if (MetaDiffers(op.Source, op.Dest))
+        if (MetaDiffers(op.Dir.Rules, op.Source, op.Dest))
         {
             return true;
         }

@@ -136,6 +136,9 @@ internal interface IMirrorFileSystem
     /// </summary>
     FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName);
 
+    /// <summary>Where other filesystems are mounted inside <paramref name="dir"/>: paths relative to it, parents first.</summary>
+    IReadOnlyList<string> MountPointsBelow(DirHandle dir);
+
     /// <summary>Writes to the destination as <paramref name="capabilities"/> allow (no chmod where modes are not kept, ...).</summary>
     void UseDestination(FileSystemCapabilities capabilities);
 }

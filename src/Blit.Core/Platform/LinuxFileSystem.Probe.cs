@@ -28,6 +28,10 @@ internal sealed unsafe partial class LinuxFileSystem
     private volatile bool _setPermissions = true;
     private volatile bool _setOwners = true;
 
+    /// <summary>Modes and owners kept, per probed device (major &lt;&lt; 32 | minor): a destination tree that
+    /// crosses onto another filesystem writes there by that filesystem's rules.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, (bool Permissions, bool Owners)> _deviceWrites = new();
+
     public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName)
     {
         string type = FileSystemTypeOf(dir.Fd);
@@ -40,7 +44,13 @@ internal sealed unsafe partial class LinuxFileSystem
         try
         {
             pfd = OpenAt(dir.Fd, tempName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-            return pfd < 0 ? FileSystemCapabilities.Assumed(type, CanSetOwner) : Probe(pfd, type);
+            if (pfd < 0)
+            {
+                return FileSystemCapabilities.Assumed(type, CanSetOwner);
+            }
+            FileSystemCapabilities caps = Probe(pfd, type);
+            _deviceWrites[DeviceKey(before)] = (caps.Permissions, caps.Owners);
+            return caps;
         }
         finally
         {
@@ -155,6 +165,9 @@ internal sealed unsafe partial class LinuxFileSystem
         };
     }
 
+    public IReadOnlyList<string> MountPointsBelow(DirHandle dir) =>
+        LinuxNative.RealPath(dir.DisplayPath) is { } canonical ? MountTable.MountPointsBelow(canonical) : [];
+
     public void UseDestination(FileSystemCapabilities capabilities)
     {
         // Where the destination refuses or drops modes and owners (exFAT: EPERM), asking per file
@@ -168,6 +181,24 @@ internal sealed unsafe partial class LinuxFileSystem
         }
     }
 
+    private static ulong DeviceKey(in Statx st) => ((ulong)st.DevMajor << 32) | st.DevMinor;
+
+    /// <summary>
+    /// Whether modes and owners are set on the entry (<paramref name="name"/> in <paramref name="fd"/>,
+    /// or <paramref name="fd"/> itself): by the destination's rules, or, where the tree crosses
+    /// mounts with other rules, by the rules of the filesystem the entry is on (one statx more).
+    /// </summary>
+    private (bool Permissions, bool Owners) WritesFor(int fd, string? name)
+    {
+        if (_deviceWrites.Count > 1 &&
+            StatxAt(fd, name ?? string.Empty, name is null ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) == 0 &&
+            _deviceWrites.TryGetValue(DeviceKey(st), out var writes))
+        {
+            return writes;
+        }
+        return (_setPermissions, _setOwners);
+    }
+
     private const uint S_IFIFO = 0x1000;
 
     private static uint KindOf(int dir, string name) =>
@@ -176,32 +207,19 @@ internal sealed unsafe partial class LinuxFileSystem
     private static bool Exists(int dir, string name) =>
         StatxAt(dir, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx _) == 0;
 
-    /// <summary>The filesystem type of the mount holding <paramref name="fd"/>, from /proc/self/mountinfo ("unknown" if not found).</summary>
+    /// <summary>The filesystem type of the mount holding <paramref name="fd"/> (mountinfo, else statfs's magic number).</summary>
     private static string FileSystemTypeOf(int fd)
     {
-        if (StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) < 0)
+        if (StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx st) == 0)
         {
-            return "unknown";
-        }
-        string device = $"{st.DevMajor}:{st.DevMinor}";
-        try
-        {
-            foreach (string line in File.ReadLines("/proc/self/mountinfo"))
+            string device = $"{st.DevMajor}:{st.DevMinor}";
+            foreach (MountEntry m in MountTable.Read())
             {
-                // id parent major:minor root mount-point options [optional...] - fstype source super-options
-                string[] fields = line.Split(' ');
-                if (fields.Length > 2 && string.Equals(fields[2], device, StringComparison.Ordinal))
+                if (string.Equals(m.Device, device, StringComparison.Ordinal))
                 {
-                    int dash = Array.IndexOf(fields, "-", 6);
-                    if (dash > 0 && dash + 1 < fields.Length)
-                    {
-                        return fields[dash + 1];
-                    }
+                    return m.FileSystemType;
                 }
             }
-        }
-        catch (IOException)
-        {
         }
         return FileSystemMagic(fd);
     }

@@ -751,12 +751,13 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     private void ApplyNewFileMetadata(int fd, in FileMeta meta, DirHandle dir, string name)
     {
         // chown first: it clears setuid/setgid bits, which the chmod below restores.
-        if (CanSetOwner && _setOwners && (meta.Uid != _euid || meta.Gid != NewFileGid(dir)) && FChown(fd, meta.Uid, meta.Gid) < 0)
+        (bool setPermissions, bool setOwners) = WritesFor(fd, null);
+        if (CanSetOwner && setOwners && (meta.Uid != _euid || meta.Gid != NewFileGid(dir)) && FChown(fd, meta.Uid, meta.Gid) < 0)
         {
             throw Fail("set owner", new EntryPath(dir, name));
         }
         uint special = meta.Permissions & ~0x1FFu;
-        if (_setPermissions && (special != 0 || (meta.Permissions & _umask) != 0) && FChmod(fd, meta.Permissions) < 0)
+        if (setPermissions && (special != 0 || (meta.Permissions & _umask) != 0) && FChmod(fd, meta.Permissions) < 0)
         {
             throw Fail("set mode", new EntryPath(dir, name));
         }
@@ -800,11 +801,12 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     private void ApplyMetadata(int fd, in FileMeta meta, string display)
     {
         // chown first: it clears setuid/setgid bits that chmod then restores.
-        if (CanSetOwner && _setOwners && FChown(fd, meta.Uid, meta.Gid) < 0)
+        (bool setPermissions, bool setOwners) = WritesFor(fd, null);
+        if (CanSetOwner && setOwners && FChown(fd, meta.Uid, meta.Gid) < 0)
         {
             throw Fail("set owner", display);
         }
-        if (_setPermissions && FChmod(fd, meta.Permissions) < 0)
+        if (setPermissions && FChmod(fd, meta.Permissions) < 0)
         {
             throw Fail("set mode", display);
         }
@@ -947,13 +949,14 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     public void SetMetadata(DirHandle dir, string name, in FileMeta meta)
     {
         string display = dir.Child(name);
-        if (CanSetOwner && _setOwners && FChownAt(dir.Fd, name, meta.Uid, meta.Gid, AT_SYMLINK_NOFOLLOW) < 0)
+        (bool setPermissions, bool setOwners) = WritesFor(dir.Fd, name);
+        if (CanSetOwner && setOwners && FChownAt(dir.Fd, name, meta.Uid, meta.Gid, AT_SYMLINK_NOFOLLOW) < 0)
         {
             throw Fail("set owner", display);
         }
         // Linux has no symlink permissions; and fchmodat would follow the link. NOFOLLOW as well:
         // a directory or file swapped for a symlink since the scan must fail here, not chmod its target.
-        if (_setPermissions && meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, AT_SYMLINK_NOFOLLOW) < 0)
+        if (setPermissions && meta.Kind != EntryKind.Symlink && FChmodAt(dir.Fd, name, meta.Permissions, AT_SYMLINK_NOFOLLOW) < 0)
         {
             throw Fail("set mode", display);
         }

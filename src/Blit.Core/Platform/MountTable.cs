@@ -3,7 +3,7 @@ using System.Text;
 namespace Blit.Platform;
 
 /// <summary>One line of /proc/self/mountinfo: which part of which filesystem is mounted where.</summary>
-internal readonly record struct MountEntry(ulong MountId, string Device, string Root, string MountPoint);
+internal readonly record struct MountEntry(ulong MountId, string Device, string Root, string MountPoint, string FileSystemType);
 
 /// <summary>The mounts this process sees (/proc/self/mountinfo), for the nesting and mount-point checks.</summary>
 internal static class MountTable
@@ -19,12 +19,33 @@ internal static class MountTable
         foreach (string line in File.ReadLines(MountInfo))
         {
             // Fields: id parent major:minor root mount-point ...; spaces etc. are octal-escaped.
+            // After the optional fields, " - " and then the filesystem type.
             string[] fields = line.Split(' ');
             if (fields.Length > 4 && ulong.TryParse(fields[0], out ulong id))
             {
-                yield return new MountEntry(id, fields[2], Unescape(fields[3]), Unescape(fields[4]));
+                int dash = Array.IndexOf(fields, "-", 5);
+                string type = dash > 0 && dash + 1 < fields.Length ? fields[dash + 1] : "unknown";
+                yield return new MountEntry(id, fields[2], Unescape(fields[3]), Unescape(fields[4]), type);
             }
         }
+    }
+
+    /// <summary>
+    /// Where filesystems are mounted strictly inside the directory <paramref name="canonicalPath"/>,
+    /// relative to it and '/'-separated, parents before children.
+    /// </summary>
+    public static List<string> MountPointsBelow(string canonicalPath)
+    {
+        string prefix = canonicalPath.EndsWith('/') ? canonicalPath : canonicalPath + "/";
+        var below = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (MountEntry m in Read())
+        {
+            if (m.MountPoint.StartsWith(prefix, StringComparison.Ordinal) && m.MountPoint.Length > prefix.Length)
+            {
+                below.Add(m.MountPoint[prefix.Length..].TrimEnd('/'));
+            }
+        }
+        return [.. below];
     }
 
     /// <summary>True when <paramref name="path"/> is where a filesystem is mounted.</summary>

@@ -114,6 +114,8 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void UseDestination(FileSystemCapabilities capabilities) => _inner.UseDestination(capabilities);
 
+    public IReadOnlyList<string> MountPointsBelow(DirHandle dir) => _inner.MountPointsBelow(dir);
+
 
     private sealed class HookedProgress(IProgress<long>? inner, string source, Action<string, long> hook) : IProgress<long>
     {

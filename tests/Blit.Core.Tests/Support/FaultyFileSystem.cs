@@ -49,4 +49,6 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName) => inner.ProbeDestination(dir, tempName);
 
     public void UseDestination(FileSystemCapabilities capabilities) => inner.UseDestination(capabilities);
+
+    public IReadOnlyList<string> MountPointsBelow(DirHandle dir) => inner.MountPointsBelow(dir);
 }
