@@ -95,7 +95,7 @@ Describe 'Compare-BlitBaseline' {
             $d = New-GoPair | Compare-BlitBaseline
             $d.IsGo | Should -BeTrue
             $d.BaselineRuns | Should -Be 1
-            $d.BaselinePeakMemoryBytes | Should -Be 100MB
+            $d.BaselineMemoryBytes | Should -Be 100MB
             $d.BaselineCpuSeconds | Should -Be 1.0
             $d.MemoryChange | Should -Be 0
             $d.BaselineFiles | Should -Be (Join-Path (Get-PSDrive TestDrive).Root 'logs/linux/bench_smallfiles_1/results.json')
@@ -170,7 +170,7 @@ Describe 'Compare-BlitBaseline' {
             $fromFile = Compare-BlitBaseline -Path $goFile
             $fromFile.Reasons | Should -Be $fromObjects.Reasons
             $fromFile.Ratio | Should -Be $fromObjects.Ratio
-            $fromFile.BlitPeakMemoryBytes | Should -Be $fromObjects.BlitPeakMemoryBytes
+            $fromFile.BlitMemoryBytes | Should -Be $fromObjects.BlitMemoryBytes
         }
 
         It 'reports a corrupt results.json as InvalidResultsFile and goes on with the others' {
