@@ -5,7 +5,9 @@
 .DESCRIPTION
     ./build.sh gate runs this at the gate's full default sizes (DESIGN.md §4); arguments pass
     through (./build.sh gate -Quick). Steps:
-      1. Measure-BlitWorkload (all workloads unless -Workload), logging under -LogPath;
+      1. Measure-BlitWorkload (all workloads unless -Workload), logging under -LogPath: every workload
+         warm, and Tiny, NoOp and Incremental cold too (a fresh pwsh per Blit run, timed whole; pass
+         -Mode Warm or -Mode Cold to measure one mode only);
          or, with -ResultsPath, re-decide from results.json files already logged.
       2. Compare-BlitBaseline -Summary against earlier runs under -BaselinePath (default: -LogPath).
       3. Print the decisions table and the §5 report; write them to

@@ -95,7 +95,7 @@ Describe 'Compare-BlitBaseline' {
             $d = New-GoPair | Compare-BlitBaseline
             $d.IsGo | Should -BeTrue
             $d.BaselineRuns | Should -Be 1
-            $d.BaselinePeakMemoryBytes | Should -Be 100MB
+            $d.BaselineMemoryBytes | Should -Be 100MB
             $d.BaselineCpuSeconds | Should -Be 1.0
             $d.MemoryChange | Should -Be 0
             $d.BaselineFiles | Should -Be (Join-Path (Get-PSDrive TestDrive).Root 'logs/linux/bench_smallfiles_1/results.json')
@@ -105,7 +105,7 @@ Describe 'Compare-BlitBaseline' {
             $pair = @(New-TestMeasurement -Tool blit -Median 0.5 -PeakMemory 130MB; New-TestMeasurement -Tool rsync)
             $d = $pair | Compare-BlitBaseline
             $d.IsGo | Should -BeFalse
-            $d.Reasons | Should -BeLike 'memory regression: peak 130.0 MiB vs baseline 100.0 MiB (+30.0 %)*'
+            $d.Reasons | Should -BeLike 'memory regression: in-process growth 130.0 MiB vs baseline 100.0 MiB (+30.0 %)*'
             ($pair | Compare-BlitBaseline -MemoryTolerance 0.5).IsGo | Should -BeTrue
         }
 
@@ -170,7 +170,7 @@ Describe 'Compare-BlitBaseline' {
             $fromFile = Compare-BlitBaseline -Path $goFile
             $fromFile.Reasons | Should -Be $fromObjects.Reasons
             $fromFile.Ratio | Should -Be $fromObjects.Ratio
-            $fromFile.BlitPeakMemoryBytes | Should -Be $fromObjects.BlitPeakMemoryBytes
+            $fromFile.BlitMemoryBytes | Should -Be $fromObjects.BlitMemoryBytes
         }
 
         It 'reports a corrupt results.json as InvalidResultsFile and goes on with the others' {
@@ -217,8 +217,8 @@ Describe 'Compare-BlitBaseline' {
     Context 'views' {
         It 'shows a decisions table with medians, ratio, decision and reasons' {
             $text = @(New-GoPair; New-NoGoPair) | Compare-BlitBaseline | Format-Table | Out-String -Width 200
-            $text | Should -Match 'SmallFiles\s+1000files\s+0[.,]500 s\s+rsync 1[.,]000 s\s+2[.,]00\s+GO'
-            $text | Should -Match 'NoOp\s+1000files\s+1[.,]000 s\s+rsync 0[.,]500 s\s+0[.,]50\s+NO-GO\s+speed: ratio 0.50 < threshold 0.95'
+            $text | Should -Match 'SmallFiles\s+1000files\s+Warm\s+0[.,]500 s\s+rsync 1[.,]000 s\s+2[.,]00\s+GO'
+            $text | Should -Match 'NoOp\s+1000files\s+Warm\s+1[.,]000 s\s+rsync 0[.,]500 s\s+0[.,]50\s+NO-GO\s+speed: ratio 0.50 < threshold 0.95'
         }
 
         It 'shows a summary with its decision and reasons' {

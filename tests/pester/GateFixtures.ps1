@@ -32,15 +32,21 @@ function New-TestMeasurement {
         [Blit.Benchmarking.SystemInfo] $System = (New-TestSystem),
         [int] $FailedRuns = 0,
         [string] $LogPath,
-        [string] $ResultsPath
+        [string] $ResultsPath,
+        [Blit.Benchmarking.BenchmarkMode] $Mode = 'Warm'
     )
+    # Warm Blit's memory figure is its in-process growth; every other measurement's is a whole-process peak.
+    $growth = $Tool -eq 'blit' -and $Mode -eq 'Warm'
+    $peakValue = if ($growth) { $null } else { $PeakMemory }
+    $growthValue = if ($growth) { $PeakMemory } else { $null }
     $min = $Median * 0.95; $max = $Median * 1.05
     $samples = [Blit.Benchmarking.RunSample[]]@(1..5 | ForEach-Object {
         [Blit.Benchmarking.RunSample]@{
             Run             = $_
             WallSeconds     = $(if ($_ -eq 1) { $min } elseif ($_ -eq 5) { $max } else { $Median })
             CpuSeconds      = $Cpu
-            PeakMemoryBytes = $PeakMemory
+            PeakMemoryBytes = $peakValue
+            MemoryGrowthBytes = $growthValue
             Verified        = $_ -gt $FailedRuns
             Failure         = $(if ($_ -le $FailedRuns) { 'destination has 999 files, source 1000' } else { $null })
         }
@@ -60,7 +66,9 @@ function New-TestMeasurement {
         MinSeconds       = $min
         MaxSeconds       = $max
         MedianCpuSeconds = $Cpu
-        PeakMemoryBytes  = $PeakMemory
+        PeakMemoryBytes  = $peakValue
+        MemoryGrowthBytes = $growthValue
+        Mode             = $Mode
         MiBPerSecond     = $TotalBytes / 1MB / $Median
         FilesPerSecond   = $FileCount / $Median
         FailedRuns       = $FailedRuns

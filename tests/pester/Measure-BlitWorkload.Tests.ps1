@@ -29,12 +29,14 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
         $script:quickWarnings = $quickWarnings
     }
 
-    It 'emits one typed measurement per workload and tool' {
-        $results.Count | Should -Be 10
+    It 'emits one typed measurement per workload, mode and tool: cold too for Tiny, NoOp and Incremental' {
+        $results.Count | Should -Be 18
         $results | ForEach-Object { $_ | Should -BeOfType ([Blit.Benchmarking.WorkloadMeasurement]) }
-        ($results | ForEach-Object { "$($_.Workload)/$($_.Tool)" }) | Should -Be @(
-            'LargeFile/blit', 'LargeFile/rsync', 'SmallFiles/blit', 'SmallFiles/rsync', 'Mixed/blit', 'Mixed/rsync',
-            'Incremental/blit', 'Incremental/rsync', 'NoOp/blit', 'NoOp/rsync')
+        ($results | ForEach-Object { "$($_.Workload)/$($_.Mode)/$($_.Tool)" }) | Should -Be @(
+            'LargeFile/Warm/blit', 'LargeFile/Warm/rsync', 'SmallFiles/Warm/blit', 'SmallFiles/Warm/rsync', 'Mixed/Warm/blit', 'Mixed/Warm/rsync',
+            'Incremental/Warm/blit', 'Incremental/Warm/rsync', 'Incremental/Cold/blit', 'Incremental/Cold/rsync',
+            'NoOp/Warm/blit', 'NoOp/Warm/rsync', 'NoOp/Cold/blit', 'NoOp/Cold/rsync',
+            'Tiny/Warm/blit', 'Tiny/Warm/rsync', 'Tiny/Cold/blit', 'Tiny/Cold/rsync')
         $quickWarnings | Should -BeNullOrEmpty
     }
 
@@ -46,7 +48,12 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
     }
 
     It 'uses the -Quick sizes and run counts' {
-        $results | ForEach-Object { $_.Samples.Count | Should -Be 3; $_.WarmupRuns | Should -Be 1 }
+        $results | Where-Object Workload -NE 'Tiny' | ForEach-Object { $_.Samples.Count | Should -Be 3; $_.WarmupRuns | Should -Be 1 }
+        $tiny = [Blit.Benchmarking.WorkloadSpec]::Quick('Tiny')[0]
+        $results | Where-Object Workload -EQ 'Tiny' | ForEach-Object { $_.Samples.Count | Should -Be $tiny.Runs; $_.WarmupRuns | Should -Be $tiny.Warmup }
+        $tiny.Runs | Should -BeGreaterThan 3 -Because 'Tiny needs more runs than the others to be stable at ms scale'
+        ($results | Where-Object Workload -EQ 'Tiny')[0].SizeLabel | Should -Be '5entries'
+        ($results | Where-Object Workload -EQ 'Tiny')[0].FileCount | Should -Be 2
         ($results | Where-Object Workload -EQ 'LargeFile')[0].TotalBytes | Should -Be (8MB)
         ($results | Where-Object Workload -EQ 'SmallFiles')[0].FileCount | Should -Be 2000
         ($results | Where-Object Workload -EQ 'Mixed')[0].FileCount | Should -Be 1001
@@ -59,7 +66,8 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
         $m.MedianSeconds | Should -BeOfType ([double])
         $m.Samples[0].WallSeconds | Should -BeOfType ([double])
         $m.TotalBytes | Should -BeOfType ([long])
-        $m.PeakMemoryBytes | Should -BeOfType ([long])
+        $m.MemoryGrowthBytes | Should -BeOfType ([long])
+        $m.PeakMemoryBytes | Should -BeNullOrEmpty -Because 'warm Blit has no process of its own: its figure is in-process growth' 
         $m.MedianSeconds | Should -BeGreaterThan 0
         $m.MinSeconds | Should -BeLessOrEqual $m.MedianSeconds
         $m.MaxSeconds | Should -BeGreaterOrEqual $m.MedianSeconds
@@ -69,7 +77,7 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
     }
 
     It 'writes bench.log and results.json for each workload, and tags the objects with them' {
-        foreach ($w in 'largefile', 'smallfiles', 'mixed', 'incremental', 'noop') {
+        foreach ($w in 'largefile', 'smallfiles', 'mixed', 'incremental', 'noop', 'tiny') {
             $dir = @(Get-ChildItem -Directory (Join-Path $logs 'linux') -Filter "bench_${w}_*")
             $dir.Count | Should -Be 1
             $dir[0].Name | Should -Match "^bench_${w}_\d{8}T\d{6}Z$"
@@ -85,9 +93,10 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
     It 'writes a results.json that the gate can read back' {
         $m = $results | Where-Object Workload -EQ 'Incremental'
         $file = [Blit.Benchmarking.ResultsFile]::Load($m[0].ResultsPath)
-        $file.Measurements.Count | Should -Be 2
+        $file.Measurements.Count | Should -Be 4 -Because 'Incremental is measured warm and cold'
         $file.Measurements[1].Tool | Should -Be 'rsync'
         $file.Measurements[1].MedianSeconds | Should -Be $m[1].MedianSeconds
+        ($file.Measurements | ForEach-Object { "$($_.Mode)/$($_.Tool)" }) | Should -Be @('Warm/blit', 'Warm/rsync', 'Cold/blit', 'Cold/rsync')
         $file.System.Platform | Should -Be 'linux'
     }
 
@@ -97,7 +106,7 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
         $log | Should -Match 'Measure-BlitWorkload -Quick'
         ([regex]::Matches($log, '\[(warm-up|run) \d\]\s+(blit|rsync)')).Count | Should -Be 8
         $log | Should -Match 'Summary SmallFiles 2000files'
-        $log | Should -Match 'rsync median / blit median = '
+        $log | Should -Match 'rsync median / blit median \(Warm\) = '
         $log | Should -Match 'blit planner: workers='
         $log | Should -Match 'CPU: .+ \(\d+ logical\)'
         $log | Should -Match 'Filesystem: \S+ on .+device kind: (ssd|rotational|virtual|memory|unknown)'
@@ -116,6 +125,27 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
         $blit.IsComparator | Should -BeFalse
     }
 
+    It 'measures Tiny cold in a fresh pwsh that imports this module, with a whole-process peak like rsync''s' {
+        $cold = @($results | Where-Object { $_.Workload -eq 'Tiny' -and $_.Mode -eq 'Cold' })
+        $cold.Tool | Should -Be @('blit', 'rsync')
+        $blit = $cold[0]
+        $blit.Verified | Should -BeTrue -Because ($blit.Samples.Failure -join '; ')
+        $blit.PeakMemoryBytes | Should -BeGreaterThan $cold[1].PeakMemoryBytes -Because 'a whole pwsh holds more than rsync'
+        $blit.MemoryGrowthBytes | Should -BeNullOrEmpty
+        $blit.MemoryFigure | Should -Be 'ProcessPeak'
+        $blit.Command | Should -Match ' -NoProfile -NonInteractive -Command .*Import-Module -Name .*Blit\.psd1.* -ErrorAction Stop; \$r = Invoke-BlitMirror -Path '
+        $blit.Command | Should -BeLike "*$RepoRoot/Blit.psd1*"
+        $blit.PlannerNotes | Should -Match 'workers=\d+'
+        $blit.MedianSeconds | Should -BeGreaterThan ($results | Where-Object { $_.Workload -eq 'Tiny' -and $_.Mode -eq 'Warm' -and $_.Tool -eq 'blit' }).MedianSeconds
+        $log = Get-Content -Raw $blit.LogPath
+        $log | Should -Match 'Blit \(cold\): a fresh process per run'
+        $log | Should -Match 'timing: the whole child process, start to exit'
+        $log | Should -Match 'Summary Tiny 5entries, Warm'
+        $log | Should -Match 'Summary Tiny 5entries, Cold'
+        $log | Should -Match 'rsync median / blit median \(Cold\) = '
+        ([Blit.Benchmarking.ResultsFile]::Load($blit.ResultsPath)).Measurements.Count | Should -Be 4
+    }
+
     It 'removes the workspace' {
         Get-ChildItem -Force $root | Should -BeNullOrEmpty
     }
@@ -127,7 +157,7 @@ Describe 'Measure-BlitWorkload without a comparator' {
         $here = New-Root 'none-cwd'
         Push-Location $here
         try {
-            $r = @(Measure-BlitWorkload SmallFiles, NoOp -Quick -Comparator None -Root $root -FileCount 100 -Runs 1 -Warmup 0 -WarningVariable warned)
+            $r = @(Measure-BlitWorkload SmallFiles, NoOp -Quick -Mode Warm -Comparator None -Root $root -FileCount 100 -Runs 1 -Warmup 0 -WarningVariable warned)
         } finally {
             Pop-Location
         }
@@ -223,6 +253,24 @@ Describe 'Measure-BlitWorkload catches a broken destination' {
             $m.Samples | ForEach-Object { $_.Failure | Should -Match 'verification failed: .*(f0000005|n0000001)\.bin' }
         }
         $r | Where-Object Tool -EQ 'blit' | ForEach-Object { $_.Verified | Should -BeTrue }
+    }
+}
+
+Describe 'Measure-BlitWorkload Tiny' {
+    It 'measures only the modes asked for, and -Runs and -Warmup apply to Tiny too' {
+        $r = @(Measure-BlitWorkload Tiny -Mode Warm -Runs 2 -Warmup 0 -Comparator Rsync -Root (New-Root 'tiny-warm') -LogPath (Join-Path $TestDrive 'tiny-logs'))
+        ($r | ForEach-Object { "$($_.Mode)/$($_.Tool)" }) | Should -Be @('Warm/blit', 'Warm/rsync')
+        $r | ForEach-Object { $_.Samples.Count | Should -Be 2; $_.WarmupRuns | Should -Be 0; $_.Verified | Should -BeTrue }
+        Get-Content -Raw $r[0].LogPath | Should -Match '\[run \d\]\s+blit .+ MiB growth; verified \(5 entries'
+    }
+
+    It 'reports a comparator that leaves a broken destination (no symlink) as failed runs' {
+        $r = @(Measure-BlitWorkload Tiny -Mode Warm -Runs 2 -Warmup 0 -Comparator Rsync -ComparatorArgument '-a', '--delete', '--no-links' -Root (New-Root 'tiny-broken') -LogPath (Join-Path $TestDrive 'tiny-logs'))
+        $rsync = $r | Where-Object Tool -EQ 'rsync'
+        $rsync.Verified | Should -BeFalse
+        $rsync.FailedRuns | Should -Be 2
+        $rsync.Samples | ForEach-Object { $_.Failure | Should -Match 'verification failed: 1 entry missing from the destination \(link\)' }
+        ($r | Where-Object Tool -EQ 'blit').Verified | Should -BeTrue
     }
 }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Reflection;
 using Blit.Benchmarking;
 using Blit.Cmdlets.Infrastructure;
 using Blit.Errors;
@@ -16,7 +18,7 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
     private readonly CancellationTokenSource _cancel = new();
     private volatile BenchmarkStatus? _status;
 
-    /// <summary>The workloads to measure (default: all five).</summary>
+    /// <summary>The workloads to measure (default: all six).</summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public Workload[] Workload { get; set; } = Enum.GetValues<Workload>();
@@ -31,11 +33,11 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string LogPath { get; set; } = "logs";
 
-    /// <summary>Measured runs per tool (default 5; 3 with -Quick).</summary>
+    /// <summary>Measured runs per tool (default 5; 3 with -Quick; Tiny: 30, 10 with -Quick). Given, it applies to every workload.</summary>
     [Parameter]
     public int Runs { get; set; }
 
-    /// <summary>Warm-up runs per tool before the measured ones (default 1).</summary>
+    /// <summary>Warm-up runs per tool before the measured ones (default 1; Tiny: 3, 2 with -Quick). Given, it applies to every workload.</summary>
     [Parameter]
     public int Warmup { get; set; }
 
@@ -113,6 +115,14 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Flush { get; set; }
 
+    /// <summary>
+    /// Warm (Blit in this process) and/or Cold (a fresh pwsh per Blit run). Default: Warm, plus Cold for Tiny, NoOp
+    /// and Incremental.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public BenchmarkMode[]? Mode { get; set; }
+
     private readonly List<Workload> _workloads = [];
 
     protected override void ProcessRecord() => _workloads.AddRange(Workload);
@@ -135,7 +145,12 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
                 DropCaches = DropCaches,
                 Flush = Flush,
                 CommandLine = MyInvocation.Line?.Trim() is { Length: > 0 } line ? line : MyInvocation.InvocationName,
+                Modes = Mode is null ? null : [.. Mode.Distinct()],
             };
+            if (options.Specs.Any(s => options.ModesFor(s).Contains(BenchmarkMode.Cold)))
+            {
+                options = options with { BlitProcess = ColdCommand() };
+            }
             BenchmarkRunner.Validate(options);
         }
         catch (BlitException ex)
@@ -202,8 +217,13 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
 
     private WorkloadSpec Apply(WorkloadSpec spec)
     {
-        spec = spec with { Seed = Seed };
-        if (spec.Workload == Benchmarking.Workload.LargeFile)
+        spec = spec with
+        {
+            Seed = Seed,
+            Runs = IsBound(nameof(Runs)) ? null : spec.Runs,
+            Warmup = IsBound(nameof(Warmup)) ? null : spec.Warmup,
+        };
+        if (spec.Workload is Benchmarking.Workload.LargeFile or Benchmarking.Workload.Tiny)
         {
             return spec;
         }
@@ -255,6 +275,60 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
             }
         }
         return spec;
+    }
+
+    /// <summary>
+    /// How a cold run starts Blit: the pwsh running this cmdlet (its own executable; under "dotnet pwsh", dotnet and
+    /// pwsh.dll), importing this module's own manifest, then Invoke-BlitMirror with default options, printing the
+    /// result line the runner reads and exiting 1 when the mirror failed.
+    /// </summary>
+    private BlitProcessCommand ColdCommand()
+    {
+        (string exe, string[] prefix) = FindPwsh() ?? throw new BlitException(BlitErrorCode.InvalidArgument,
+            $"Cold mode starts a fresh pwsh per Blit run, but this process ({Environment.ProcessPath}) is not pwsh and there is no pwsh in " +
+            $"{SessionState.PSVariable.GetValue("PSHOME")}. Measure with -Mode Warm, or run Measure-BlitWorkload from pwsh.");
+        PSModuleInfo? module = MyInvocation.MyCommand.Module;
+        string manifest = module is null ? typeof(MeasureBlitWorkloadCommand).Assembly.Location
+            : File.Exists(Path.Combine(module.ModuleBase, module.Name + ".psd1")) ? Path.Combine(module.ModuleBase, module.Name + ".psd1")
+            : module.Path;
+        string result = BlitProcessCommand.ResultPrefix + " " +
+            string.Join(' ', BlitRunSummary.Keys.Select(k => $"{k.Key}=$($r.{k.Property})"));
+        string Script(string source, string destination) =>
+            $"Import-Module -Name {Quote(manifest)} -ErrorAction Stop; " +
+            $"$r = Invoke-BlitMirror -Path {Quote(source)} -Destination {Quote(destination)}; $ok = $?; " +
+            $"if ($r) {{ \"{result}\" }}; if (-not $ok) {{ exit 1 }}";
+        IReadOnlyList<string> Arguments(string source, string destination) =>
+            [.. prefix, "-NoProfile", "-NonInteractive", "-Command", Script(source, destination)];
+        string description = string.Join(' ', new[] { exe }.Concat(Arguments("SRC", "DEST").Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
+        return new BlitProcessCommand(exe, Arguments, description);
+    }
+
+    private static string Quote(string text) => "'" + CodeGeneration.EscapeSingleQuotedStringContent(text) + "'";
+
+    /// <summary>This process when it is pwsh (or dotnet running pwsh.dll), else pwsh in $PSHOME; null when neither.</summary>
+    private (string Exe, string[] Prefix)? FindPwsh()
+    {
+        string? exe = Environment.ProcessPath;
+        string name = Path.GetFileNameWithoutExtension(exe ?? string.Empty);
+        if (exe is not null && name.Equals("pwsh", StringComparison.OrdinalIgnoreCase))
+        {
+            return (exe, []);
+        }
+        string? entry = Assembly.GetEntryAssembly()?.Location;
+        if (exe is not null && name.Equals("dotnet", StringComparison.OrdinalIgnoreCase)
+            && Path.GetFileName(entry)?.Equals("pwsh.dll", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return (exe, [entry!]);
+        }
+        if (SessionState.PSVariable.GetValue("PSHOME") is string home)
+        {
+            string candidate = Path.Combine(home, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+            if (File.Exists(candidate))
+            {
+                return (candidate, []);
+            }
+        }
+        return null;
     }
 
     private void ShowProgress(ProgressReporter reporter)

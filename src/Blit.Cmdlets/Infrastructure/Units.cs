@@ -50,5 +50,9 @@ public static class Units
     /// <summary>A count with group separators: "23,806".</summary>
     public static string Count(double count) => Format("{0:N0}", count);
 
+    /// <summary>A measurement's memory figure, named: "45.2 MiB peak" (whole process) or "1.2 MiB growth" (warm Blit, in-process).</summary>
+    public static string Memory(long? peakBytes, long? growthBytes) =>
+        peakBytes is long peak ? Bytes(peak) + " peak" : growthBytes is long growth ? Bytes(growth) + " growth" : Missing;
+
     private static string Format(string format, params object[] args) => string.Format(CultureInfo.CurrentCulture, format, args);
 }

@@ -115,19 +115,25 @@ public sealed class BenchmarkLog : IDisposable
         }
     }
 
-    /// <summary>The summary table of one workload size, as bench.log shows it.</summary>
+    /// <summary>
+    /// The summary table of one workload size and mode, as bench.log shows it. "peak MiB" is a whole process tree's
+    /// peak; "growth MiB" is warm Blit's in-process growth; a figure a tool does not have is "-".
+    /// </summary>
     public static IEnumerable<string> SummaryTable(IReadOnlyList<WorkloadMeasurement> measurements)
     {
-        yield return string.Format(CultureInfo.InvariantCulture, "  {0,-9} {1,10} {2,10} {3,10} {4,10} {5,11} {6,8} {7,10} {8,7}",
-            "tool", "median s", "min s", "max s", "MiB/s", "files/s", "CPU s", "peak MiB", "failed");
+        yield return string.Format(CultureInfo.InvariantCulture, "  {0,-9} {1,10} {2,10} {3,10} {4,10} {5,11} {6,8} {7,10} {8,10} {9,7}",
+            "tool", "median s", "min s", "max s", "MiB/s", "files/s", "CPU s", "peak MiB", "growth MiB", "failed");
         foreach (WorkloadMeasurement m in measurements)
         {
             yield return string.Format(CultureInfo.InvariantCulture,
-                "  {0,-9} {1,10:0.000} {2,10:0.000} {3,10:0.000} {4,10:0.0} {5,11:0} {6,8:0.000} {7,10:0.0} {8,4}/{9}",
+                "  {0,-9} {1,10:0.000} {2,10:0.000} {3,10:0.000} {4,10:0.0} {5,11:0} {6,8:0.000} {7,10} {8,10} {9,4}/{10}",
                 m.Tool, m.MedianSeconds, m.MinSeconds, m.MaxSeconds, m.MiBPerSecond, m.FilesPerSecond, m.MedianCpuSeconds,
-                m.PeakMemoryBytes / (double)WorkloadSpec.MiB, m.FailedRuns, m.Samples.Count);
+                MiB(m.PeakMemoryBytes), MiB(m.MemoryGrowthBytes), m.FailedRuns, m.Samples.Count);
         }
     }
+
+    private static string MiB(long? bytes) =>
+        bytes is long b ? (b / (double)WorkloadSpec.MiB).ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
     public void Dispose()
     {

@@ -45,8 +45,91 @@ public sealed record BenchmarkOptions
 
     public TreeVerifier Verifier { get; init; } = new();
 
+    /// <summary>The modes every workload is measured in; null: each workload's own (<see cref="WorkloadSpec.DefaultModes"/>).</summary>
+    public IReadOnlyList<BenchmarkMode>? Modes { get; init; }
+
+    /// <summary>How a cold run starts Blit in a fresh process; needed when any workload is measured cold.</summary>
+    public BlitProcessCommand? BlitProcess { get; init; }
+
+    /// <summary>The modes <paramref name="spec"/> is measured in, in order (warm first).</summary>
+    public IReadOnlyList<BenchmarkMode> ModesFor(WorkloadSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return [.. (Modes ?? WorkloadSpec.DefaultModes(spec.Workload)).Distinct().Order()];
+    }
+
+    /// <summary>Measured runs of <paramref name="spec"/>: its own count, else <see cref="Runs"/>.</summary>
+    public int RunsFor(WorkloadSpec spec) => spec.Runs ?? Runs;
+
+    /// <summary>Warm-up runs of <paramref name="spec"/>: its own count, else <see cref="Warmup"/>.</summary>
+    public int WarmupFor(WorkloadSpec spec) => spec.Warmup ?? Warmup;
+
     public const int MaxRuns = 1000;
     public const int MaxWarmup = 100;
+}
+
+/// <summary>
+/// How a cold run starts Blit: <see cref="FileName"/> with the arguments <see cref="Arguments"/> gives for a source and a
+/// destination, in a fresh process that mirrors the source into the destination with default options, exits 0 only when
+/// the mirror succeeded, and prints one <see cref="ResultPrefix"/> line (see <see cref="BlitRunSummary.Parse"/>).
+/// </summary>
+/// <param name="FileName">The executable (for Blit: the pwsh that runs the benchmark).</param>
+/// <param name="Arguments">The arguments for (source, destination).</param>
+/// <param name="Description">What it runs, for the log.</param>
+public sealed record BlitProcessCommand(string FileName, Func<string, string, IReadOnlyList<string>> Arguments, string Description)
+{
+    /// <summary>The first word of the line a cold run prints with its result: "blit-result copied=1 updated=0 ...".</summary>
+    public const string ResultPrefix = "blit-result";
+}
+
+/// <summary>The figures of one Blit run the log shows, in both modes (warm: from the result object; cold: from the child's result line).</summary>
+public sealed record BlitRunSummary(long FilesCopied, long FilesUpdated, long FilesDeleted, long FilesUnchanged, long SymlinksCopied,
+    long DirectoriesCreated, int WorkerCount, long FilesCloned, long FilesKernelCopied, long FilesStreamed, long Errors)
+{
+    /// <summary>The keys of the result line, in order; a cold run's child prints each as key=value.</summary>
+    public static readonly IReadOnlyList<(string Key, string Property)> Keys =
+    [
+        ("copied", nameof(MirrorResult.FilesCopied)), ("updated", nameof(MirrorResult.FilesUpdated)),
+        ("deleted", nameof(MirrorResult.FilesDeleted)), ("unchanged", nameof(MirrorResult.FilesUnchanged)),
+        ("symlinks", nameof(MirrorResult.SymlinksCopied)), ("dirs", nameof(MirrorResult.DirectoriesCreated)),
+        ("workers", nameof(MirrorResult.WorkerCount)), ("cloned", nameof(MirrorResult.FilesCloned)),
+        ("kernel-copied", nameof(MirrorResult.FilesKernelCopied)), ("streamed", nameof(MirrorResult.FilesStreamed)),
+        ("errors", nameof(MirrorResult.Errors)),
+    ];
+
+    public static BlitRunSummary From(MirrorResult r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new(r.FilesCopied, r.FilesUpdated, r.FilesDeleted, r.FilesUnchanged, r.SymlinksCopied, r.DirectoriesCreated,
+            r.WorkerCount, r.FilesCloned, r.FilesKernelCopied, r.FilesStreamed, r.Errors);
+    }
+
+    /// <summary>The last "blit-result key=value ..." line of <paramref name="output"/>; null when there is none or a key is missing.</summary>
+    public static BlitRunSummary? Parse(string output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        string? line = output.Split('\n').Select(l => l.Trim())
+            .LastOrDefault(l => l.StartsWith(BlitProcessCommand.ResultPrefix + " ", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (string pair in line[(BlitProcessCommand.ResultPrefix.Length + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && long.TryParse(pair.AsSpan(eq + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v))
+            {
+                values[pair[..eq]] = v;
+            }
+        }
+        long Get(int i) => values.TryGetValue(Keys[i].Key, out long v) ? v : -1;
+        if (Keys.Any(k => !values.ContainsKey(k.Key)))
+        {
+            return null;
+        }
+        return new(Get(0), Get(1), Get(2), Get(3), Get(4), Get(5), (int)Get(6), Get(7), Get(8), Get(9), Get(10));
+    }
 }
 
 /// <summary>Where the runner is, for progress.</summary>
@@ -54,8 +137,10 @@ public sealed record BenchmarkStatus(Workload Workload, string SizeLabel, string
     int Step, int TotalSteps);
 
 /// <summary>One run (warm-up or measured) as it happened.</summary>
+/// <param name="BlitResult">Warm Blit runs: the engine's result object.</param>
+/// <param name="Blit">Blit runs in either mode: the counts the log shows (null for comparators, and for a cold run that printed none).</param>
 public sealed record RunRecord(WorkloadSpec Spec, string Tool, int Round, bool IsWarmup, RunSample Sample,
-    VerificationResult Verification, MirrorResult? BlitResult);
+    VerificationResult Verification, MirrorResult? BlitResult, BenchmarkMode Mode = BenchmarkMode.Warm, BlitRunSummary? Blit = null);
 
 /// <summary>Receives the runner's reports. Called on the runner's thread.</summary>
 public interface IBenchmarkListener
@@ -78,8 +163,10 @@ public interface IBenchmarkListener
 /// then for each round (warm-ups first) runs every tool, alternating the order each round,
 /// each against its own destination prepared outside the timed window (emptied for full
 /// copies, put back to the pre-change state for Incremental, left mirrored for NoOp), and
-/// verifies the destination after every run. Blit runs in-process around the engine call; the
-/// comparator runs as a process. Logs and results.json are written per workload.
+/// verifies the destination after every run. Each workload is measured in each of its modes in
+/// turn: warm, Blit in-process around the engine call; cold, Blit in a fresh process per run
+/// (<see cref="BlitProcessCommand"/>). The comparator runs as a process in both. Logs and
+/// results.json are written per workload.
 /// </summary>
 public sealed class BenchmarkRunner
 {
@@ -113,6 +200,16 @@ public sealed class BenchmarkRunner
         foreach (WorkloadSpec spec in options.Specs)
         {
             spec.Validate();
+        }
+        if (options.Modes is { } modes && (modes.Count == 0 || modes.Any(m => !Enum.IsDefined(m))))
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument,
+                $"Modes must name at least one of {string.Join(", ", Enum.GetNames<BenchmarkMode>())}.");
+        }
+        if (options.BlitProcess is null && options.Specs.FirstOrDefault(s => options.ModesFor(s).Contains(BenchmarkMode.Cold)) is { } cold)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument,
+                $"The {cold.Workload} workload is to be measured cold, but no command to start Blit in a fresh process was given.");
         }
         if (options.Runs < 1 || options.Runs > BenchmarkOptions.MaxRuns)
         {
@@ -157,7 +254,7 @@ public sealed class BenchmarkRunner
         {
             throw new BlitException(BlitErrorCode.InvalidArgument,
                 $"cp copies but does not mirror (it deletes nothing and rewrites every file), so it is a comparator for the " +
-                $"full-copy workloads LargeFile, SmallFiles and Mixed only, not {mirrorOnly.Workload}.");
+                $"full-copy workloads LargeFile, SmallFiles, Mixed and Tiny only, not {mirrorOnly.Workload}.");
         }
         int toolCount = comparator is null ? 1 : 2;
         CheckSpace(toolCount);
@@ -182,8 +279,8 @@ public sealed class BenchmarkRunner
             SystemInfo system = SystemProbe.Probe(workspace, out StorageInfo storage);
             comparator?.Probe(workspace, cancellationToken);
             PrepareOptions();
-            int rounds = _options.Warmup + _options.Runs;
-            _totalSteps = _options.Specs.Count * (1 + rounds * toolCount);
+            _totalSteps = _options.Specs.Sum(s =>
+                1 + _options.ModesFor(s).Count * (_options.WarmupFor(s) + _options.RunsFor(s)) * toolCount);
 
             foreach (IGrouping<Workload, WorkloadSpec> group in _options.Specs.GroupBy(s => s.Workload))
             {
@@ -322,13 +419,30 @@ public sealed class BenchmarkRunner
         log.Line($"  Blit: {system.BlitVersion}");
         log.Line();
         log.Line("Method:");
-        log.Line($"  Rounds: {_options.Warmup} warm-up + {_options.Runs} measured; the tools alternate order each round " +
+        WorkloadSpec[] specs = [.. _options.Specs.Where(s => s.Workload == workload)];
+        string rounds = string.Join("; ", specs.Select(s => $"{_options.WarmupFor(s)} warm-up + {_options.RunsFor(s)} measured")
+            .Distinct(StringComparer.Ordinal));
+        log.Line($"  Rounds: {rounds} per mode; the tools alternate order each round " +
                  "(odd rounds blit first, even rounds the comparator first)");
-        log.Line("  Destinations: one per tool, prepared outside the timed window: emptied for LargeFile/SmallFiles/Mixed; " +
+        log.Line("  Destinations: one per tool, prepared outside the timed window: emptied for LargeFile/SmallFiles/Mixed/Tiny; " +
                  "put back to the pre-change tree for Incremental (so every run is a real update pass); " +
                  "left mirrored for NoOp (rebuilt after a failed run)");
-        log.Line("  Blit: Invoke-BlitMirror's engine (MirrorEngine.Run) in this process, default options (planner chooses workers and copy method)");
-        log.Line($"    {ResourceUsage.SelfMethod}");
+        BenchmarkMode[] modes = [.. specs.SelectMany(_options.ModesFor).Distinct().Order()];
+        log.Line($"  Modes: {string.Join(", ", modes)} (each measured with its own rounds; baselines of one mode are never compared with the other)");
+        if (modes.Contains(BenchmarkMode.Warm))
+        {
+            log.Line("  Blit (warm): Invoke-BlitMirror's engine (MirrorEngine.Run) in this process, default options (planner chooses workers and copy method)");
+            log.Line($"    {ResourceUsage.SelfMethod}");
+        }
+        if (modes.Contains(BenchmarkMode.Cold) && _options.BlitProcess is { } child)
+        {
+            log.Line($"  Blit (cold): a fresh process per run, default options: {child.Description}");
+            log.Line("    timing: the whole child process, start to exit (process start-up, module import, the mirror, exit), as the comparator's");
+            log.Line($"    {ResourceUsage.ChildMethod}");
+            log.Line("    success: exit code 0 and a result line with 0 errors");
+        }
+        log.Line("  Memory: \"peak MiB\" is a whole process tree's peak (the comparator, cold Blit); \"growth MiB\" is warm Blit's " +
+                 "in-process growth; the two are different figures and never compared with each other");
         if (comparator is null)
         {
             log.Line(_options.Comparator == ComparatorKind.None
@@ -369,13 +483,20 @@ public sealed class BenchmarkRunner
         Directory.CreateDirectory(specDir);
         builder.BuildSource(source, cancellationToken);
         _step++;
+        string symlinks = builder.Symlinks.Count == 0 ? string.Empty : $"{builder.Symlinks.Count:N0} symlink(s), ";
         log.Line($"Workload {spec.Workload} {label}: {builder.SourceFileCount:N0} files, {builder.Directories.Count:N0} directories, " +
-                 $"{SystemProbe.FormatBytes(builder.SourceBytes)} ({builder.SourceBytes:N0} bytes), seed {spec.Seed}; " +
+                 $"{symlinks}{SystemProbe.FormatBytes(builder.SourceBytes)} ({builder.SourceBytes:N0} bytes), seed {spec.Seed}; " +
                  $"generated in {clock.Elapsed.TotalSeconds:0.00} s");
         if (spec.Workload == Workload.Incremental)
         {
             log.Line($"  Change per run: append to {spec.TouchCount:N0} files, delete {spec.DeleteCount:N0}, add {spec.AddCount:N0} " +
                      $"({spec.MinFileBytes:N0}-{spec.MaxFileBytes:N0} bytes each)");
+        }
+        else if (spec.Workload == Workload.Tiny)
+        {
+            log.Line($"  Entries: {WorkloadBuilder.TinyEmptyFile} (empty file), {WorkloadBuilder.TinySmallFile} ({SystemProbe.FormatBytes(WorkloadSpec.TinySmallFileBytes)}), " +
+                     $"the nested directories {WorkloadBuilder.TinyNestedDirectory}, {WorkloadBuilder.TinySymlink} -> {WorkloadBuilder.TinySmallFile} (symlink); " +
+                     "mirrored into an empty destination");
         }
         else if (spec.FileCount > 0)
         {
@@ -387,87 +508,102 @@ public sealed class BenchmarkRunner
         {
             tools.Add(new ToolState(comparator.Name, Path.Combine(specDir, comparator.Name), comparator));
         }
-        int rounds = _options.Warmup + _options.Runs;
-        for (int round = 0; round < rounds; round++)
-        {
-            bool warmup = round < _options.Warmup;
-            int number = warmup ? round + 1 : round - _options.Warmup + 1;
-            IEnumerable<ToolState> order = round % 2 == 0 ? tools : Enumerable.Reverse(tools);
-            foreach (ToolState tool in order)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                Report(spec, warmup ? "Warm-up" : "Run", tool.Name, number, warmup ? _options.Warmup : _options.Runs);
-                // Settle, outside the timed window: the run before is written out first (its data and
-                // journal would otherwise go to disk during this run), then the clean-up's own metadata
-                // (TryDropCaches syncs too). The sync that can take seconds comes before the clean-up, so
-                // the memory the clean-up frees is used at once: VMs that hand free memory back to the
-                // host make memory left free for seconds slow to touch again (docs/performance.md).
-                ResourceUsage.Sync();
-                PrepareDestination(builder, tool, cancellationToken);
-                if (_dropCachesWorks)
-                {
-                    TryDropCaches();
-                }
-                else
-                {
-                    ResourceUsage.Sync();
-                }
-                (RunSample sample, VerificationResult verification, MirrorResult? blit) =
-                    RunOnce(tool, source, builder, number, round, cancellationToken);
-                tool.LastVerified = sample.Verified;
-                _step++;
-                if (!warmup)
-                {
-                    tool.Samples.Add(sample);
-                    if (blit is not null)
-                    {
-                        tool.PlannerChoices.Add(PlannerNotes(blit));
-                    }
-                }
-                log.Line(RunLine(warmup, number, tool.Name, sample, verification, blit));
-                _listener?.OnRun(new RunRecord(spec, tool.Name, round, warmup, sample, verification, blit));
-            }
-        }
-
+        int warmups = _options.WarmupFor(spec), runs = _options.RunsFor(spec);
         var measurements = new List<WorkloadMeasurement>();
-        foreach (ToolState tool in tools)
+        foreach (BenchmarkMode mode in _options.ModesFor(spec))
         {
-            var context = new MeasurementContext
+            foreach (ToolState tool in tools)
             {
-                Workload = spec.Workload,
-                SizeLabel = label,
-                TotalBytes = builder.SourceBytes,
-                FileCount = builder.SourceFileCount,
-                Tool = tool.Name,
-                Command = tool.Comparator?.CommandLine(source, tool.Destination)
-                    ?? $"Invoke-BlitMirror -Path {source} -Destination {tool.Destination} (in-process MirrorEngine.Run, default options)",
-                IsComparator = tool.Comparator is not null,
-                WarmupRuns = _options.Warmup,
-                PlannerNotes = tool.Comparator is null ? string.Join(" | ", tool.PlannerChoices.Distinct(StringComparer.Ordinal)) : null,
-                Timestamp = started,
-                System = system,
-                LogPath = log.LogPath,
-                ResultsPath = log.ResultsPath,
-                Options = [.. _recordedOptions],
-            };
-            measurements.Add(Statistics.Summarize(context, tool.Samples));
-        }
-        log.Line($"Summary {spec.Workload} {label} ({_options.Warmup} warm-up, {_options.Runs} runs; " +
-                 $"{builder.SourceFileCount:N0} files, {SystemProbe.FormatBytes(builder.SourceBytes)}):");
-        foreach (string line in BenchmarkLog.SummaryTable(measurements))
-        {
-            log.Line(line);
-        }
-        WorkloadMeasurement blitSummary = measurements[0];
-        if (!string.IsNullOrEmpty(blitSummary.PlannerNotes))
-        {
-            log.Line($"  blit planner: {blitSummary.PlannerNotes}");
-        }
-        if (measurements.Count > 1 && blitSummary.MedianSeconds > 0)
-        {
-            WorkloadMeasurement c = measurements[1];
-            string caveat = blitSummary.Verified && c.Verified ? string.Empty : " (not every run verified: not comparable)";
-            log.Line($"  {c.Tool} median / blit median = {c.MedianSeconds / blitSummary.MedianSeconds:0.00}{caveat}");
+                tool.Samples.Clear();
+                tool.PlannerChoices.Clear();
+            }
+            log.Line($"  Mode {mode}: {ModeText(mode)}");
+            for (int round = 0; round < warmups + runs; round++)
+            {
+                bool warmup = round < warmups;
+                int number = warmup ? round + 1 : round - warmups + 1;
+                IEnumerable<ToolState> order = round % 2 == 0 ? tools : Enumerable.Reverse(tools);
+                foreach (ToolState tool in order)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Report(spec, (warmup ? "Warm-up" : "Run") + (mode == BenchmarkMode.Cold ? " (cold)" : string.Empty), tool.Name, number,
+                        warmup ? warmups : runs);
+                    // Settle, outside the timed window: the run before is written out first (its data and
+                    // journal would otherwise go to disk during this run), then the clean-up's own metadata
+                    // (TryDropCaches syncs too). The sync that can take seconds comes before the clean-up, so
+                    // the memory the clean-up frees is used at once: VMs that hand free memory back to the
+                    // host make memory left free for seconds slow to touch again (docs/performance.md).
+                    ResourceUsage.Sync();
+                    PrepareDestination(builder, tool, cancellationToken);
+                    if (_dropCachesWorks)
+                    {
+                        TryDropCaches();
+                    }
+                    else
+                    {
+                        ResourceUsage.Sync();
+                    }
+                    (RunSample sample, VerificationResult verification, MirrorResult? result, BlitRunSummary? blit) =
+                        RunOnce(tool, mode, source, builder, round, number, cancellationToken);
+                    tool.LastVerified = sample.Verified;
+                    _step++;
+                    if (!warmup)
+                    {
+                        tool.Samples.Add(sample);
+                        if (blit is not null)
+                        {
+                            tool.PlannerChoices.Add(PlannerNotes(blit));
+                        }
+                    }
+                    log.Line(RunLine(warmup, number, tool.Name, sample, verification, blit));
+                    _listener?.OnRun(new RunRecord(spec, tool.Name, round, warmup, sample, verification, result, mode, blit));
+                }
+            }
+
+            var modeMeasurements = new List<WorkloadMeasurement>();
+            foreach (ToolState tool in tools)
+            {
+                var context = new MeasurementContext
+                {
+                    Workload = spec.Workload,
+                    SizeLabel = label,
+                    TotalBytes = builder.SourceBytes,
+                    FileCount = builder.SourceFileCount,
+                    Tool = tool.Name,
+                    Command = tool.Comparator?.CommandLine(source, tool.Destination) ?? BlitCommand(mode, source, tool.Destination),
+                    IsComparator = tool.Comparator is not null,
+                    Mode = mode,
+                    WarmupRuns = warmups,
+                    PlannerNotes = tool.Comparator is null ? string.Join(" | ", tool.PlannerChoices.Distinct(StringComparer.Ordinal)) : null,
+                    Timestamp = started,
+                    System = system,
+                    LogPath = log.LogPath,
+                    ResultsPath = log.ResultsPath,
+                    Options = [.. _recordedOptions],
+                };
+                modeMeasurements.Add(Statistics.Summarize(context, tool.Samples));
+            }
+            log.Line($"Summary {spec.Workload} {label}, {mode} ({warmups} warm-up, {runs} runs; " +
+                     $"{builder.SourceFileCount:N0} files, {SystemProbe.FormatBytes(builder.SourceBytes)}):");
+            foreach (string line in BenchmarkLog.SummaryTable(modeMeasurements))
+            {
+                log.Line(line);
+            }
+            WorkloadMeasurement blitSummary = modeMeasurements[0];
+            if (!string.IsNullOrEmpty(blitSummary.PlannerNotes))
+            {
+                log.Line($"  blit planner: {blitSummary.PlannerNotes}");
+            }
+            log.Line(mode == BenchmarkMode.Warm
+                ? "  memory: blit's figure is the growth of this process's peak during the engine call (in-process), not a process peak; it is not comparable with the comparator's peak"
+                : "  memory: every peak is the whole process tree's (blit: the child pwsh; the comparator: its processes), sampled the same way");
+            if (modeMeasurements.Count > 1 && blitSummary.MedianSeconds > 0)
+            {
+                WorkloadMeasurement c = modeMeasurements[1];
+                string caveat = blitSummary.Verified && c.Verified ? string.Empty : " (not every run verified: not comparable)";
+                log.Line($"  {c.Tool} median / blit median ({mode}) = {c.MedianSeconds / blitSummary.MedianSeconds:0.00}{caveat}");
+            }
+            measurements.AddRange(modeMeasurements);
         }
         if (_options.KeepWorkspace)
         {
@@ -481,26 +617,55 @@ public sealed class BenchmarkRunner
         return measurements;
     }
 
-    private (RunSample Sample, VerificationResult Verification, MirrorResult? Blit) RunOnce(ToolState tool, string source,
-        WorkloadBuilder builder, int number, int round, CancellationToken cancellationToken)
+    private string ModeText(BenchmarkMode mode) => mode == BenchmarkMode.Warm
+        ? "blit in this process (the engine call, timed by a Stopwatch around it)"
+        : $"blit in a fresh process per run, timed as the whole process from start to exit: {_options.BlitProcess?.Description}";
+
+    private string BlitCommand(BenchmarkMode mode, string source, string destination) =>
+        mode == BenchmarkMode.Cold && _options.BlitProcess is { } child
+            ? string.Join(' ', new[] { child.FileName }.Concat(child.Arguments(source, destination)).Select(ComparatorTool.Quote))
+            : $"Invoke-BlitMirror -Path {source} -Destination {destination} (in-process MirrorEngine.Run, default options)";
+
+    private (RunSample Sample, VerificationResult Verification, MirrorResult? Result, BlitRunSummary? Blit) RunOnce(ToolState tool,
+        BenchmarkMode mode, string source, WorkloadBuilder builder, int round, int number, CancellationToken cancellationToken)
     {
         double wall, cpu;
-        long peak;
+        long? peak = null, growth = null;
         string? failure;
-        MirrorResult? blit = null;
-        if (tool.Comparator is null)
+        MirrorResult? result = null;
+        BlitRunSummary? blit = null;
+        if (tool.Comparator is null && mode == BenchmarkMode.Warm)
         {
-            (wall, cpu, peak, blit, failure) = RunBlit(source, tool.Destination, cancellationToken);
+            long g;
+            (wall, cpu, g, result, failure) = RunBlit(source, tool.Destination, cancellationToken);
+            growth = g;
+            blit = result is null ? null : BlitRunSummary.From(result);
         }
         else
         {
             try
             {
-                ProcessMeasurement p = tool.Comparator.Run(source, tool.Destination, _options.Flush, cancellationToken);
+                ProcessMeasurement p;
+                if (tool.Comparator is { } c)
+                {
+                    p = c.Run(source, tool.Destination, _options.Flush, cancellationToken);
+                    failure = c.IsSuccess(p.ExitCode)
+                        ? null
+                        : $"{c.DescribeExit(p.ExitCode)}" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty);
+                }
+                else
+                {
+                    p = RunBlitProcess(source, tool.Destination, cancellationToken);
+                    blit = BlitRunSummary.Parse(p.Output);
+                    failure = p.ExitCode != 0
+                        ? $"blit (cold) exit code {p.ExitCode}" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty)
+                        : blit is null
+                            ? $"blit (cold) printed no {BlitProcessCommand.ResultPrefix} line" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty)
+                            : blit.Errors > 0
+                                ? $"blit (cold) reported {blit.Errors} error(s); output: {Tail(p.Output)}"
+                                : null;
+                }
                 (wall, cpu, peak) = (p.WallSeconds, p.CpuSeconds, p.PeakMemoryBytes);
-                failure = tool.Comparator.IsSuccess(p.ExitCode)
-                    ? null
-                    : $"{tool.Comparator.DescribeExit(p.ExitCode)}" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty);
             }
             catch (System.ComponentModel.Win32Exception ex)
             {
@@ -517,13 +682,27 @@ public sealed class BenchmarkRunner
             WallSeconds = wall,
             CpuSeconds = cpu,
             PeakMemoryBytes = peak,
+            MemoryGrowthBytes = growth,
             Verified = failure is null && verification.Matches,
             Failure = failure,
         };
-        return (sample, verification, blit);
+        return (sample, verification, result, blit);
     }
 
-    private (double Wall, double Cpu, long Peak, MirrorResult? Result, string? Failure) RunBlit(string source, string destination,
+    /// <summary>A cold Blit run: the child process of <see cref="BenchmarkOptions.BlitProcess"/>, measured as the comparator is.</summary>
+    private ProcessMeasurement RunBlitProcess(string source, string destination, CancellationToken cancellationToken)
+    {
+        BlitProcessCommand child = _options.BlitProcess
+            ?? throw new InvalidOperationException("Cold mode without a BlitProcess command (Validate refuses this).");
+        var psi = new ProcessStartInfo(child.FileName);
+        foreach (string arg in child.Arguments(source, destination))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        return ProcessMeter.Run(psi, _options.Flush, cancellationToken);
+    }
+
+    private (double Wall, double Cpu, long Growth, MirrorResult? Result, string? Failure) RunBlit(string source, string destination,
         CancellationToken cancellationToken)
     {
         var options = new MirrorOptions { Source = source, Destination = destination };
@@ -555,12 +734,12 @@ public sealed class BenchmarkRunner
         }
         clock.Stop();
         double cpu = ResourceUsage.SelfCpuSeconds() - cpuBefore;
-        long peak = ResourceUsage.SelfPeakGrowth(window);
+        long growth = ResourceUsage.SelfPeakGrowth(window);
         if (failure is null && result is not null && (result.Errors > 0 || errors.Count > 0))
         {
             failure = $"blit reported {Math.Max(result.Errors, errors.Count)} error(s); first: {errors.First ?? "(none reported)"}";
         }
-        return (clock.Elapsed.TotalSeconds, Math.Max(0, cpu), peak, result, failure);
+        return (clock.Elapsed.TotalSeconds, Math.Max(0, cpu), growth, result, failure);
     }
 
     private static void PrepareDestination(WorkloadBuilder builder, ToolState tool, CancellationToken cancellationToken)
@@ -593,14 +772,17 @@ public sealed class BenchmarkRunner
         }
     }
 
-    private static string PlannerNotes(MirrorResult r) => string.Create(CultureInfo.InvariantCulture,
+    private static string PlannerNotes(BlitRunSummary r) => string.Create(CultureInfo.InvariantCulture,
         $"workers={r.WorkerCount}, cloned={r.FilesCloned}, kernel-copied={r.FilesKernelCopied}, streamed={r.FilesStreamed}");
 
-    private static string RunLine(bool warmup, int number, string tool, RunSample s, VerificationResult v, MirrorResult? blit)
+    private static string RunLine(bool warmup, int number, string tool, RunSample s, VerificationResult v, BlitRunSummary? blit)
     {
+        string memory = s.MemoryGrowthBytes is long growth
+            ? string.Create(CultureInfo.InvariantCulture, $"{growth / (double)WorkloadSpec.MiB,7:0.0} MiB growth")
+            : string.Create(CultureInfo.InvariantCulture, $"{(s.PeakMemoryBytes ?? 0) / (double)WorkloadSpec.MiB,7:0.0} MiB peak");
         string head = string.Create(CultureInfo.InvariantCulture,
             $"  {(warmup ? "[warm-up " : "[run ") + number.ToString(CultureInfo.InvariantCulture) + "]",-12} {tool,-8} {s.WallSeconds,8:0.000} s wall, {s.CpuSeconds,7:0.000} s CPU, " +
-            $"{s.PeakMemoryBytes / (double)WorkloadSpec.MiB,7:0.0} MiB peak; ");
+            $"{memory}; ");
         string outcome = s.Verified
             ? string.Create(CultureInfo.InvariantCulture,
                 $"verified ({v.DestinationEntries:N0} entries, {v.DestinationBytes:N0} bytes; {v.FilesSampled} files sampled)")

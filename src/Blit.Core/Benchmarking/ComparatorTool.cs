@@ -38,8 +38,6 @@ public sealed partial class ComparatorTool
     public const string RobocopyName = "robocopy";
     public const string CpName = "cp";
 
-    private static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(20);
-
     private ComparatorTool(string name, string executablePath, IReadOnlyList<string> flags, bool flagsOverridden)
     {
         Name = name;
@@ -251,56 +249,12 @@ public sealed partial class ComparatorTool
     /// </summary>
     public ProcessMeasurement Run(string source, string destination, bool flush, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(ExecutablePath)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-            CreateNoWindow = true,
-        };
+        var psi = new ProcessStartInfo(ExecutablePath);
         foreach (string arg in Arguments(source, destination))
         {
             psi.ArgumentList.Add(arg);
         }
-        var output = new TailText(4096);
-        using var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => output.Add(e.Data);
-        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
-
-        bool unix = !OperatingSystem.IsWindows();
-        (double cpuBefore, long rssBefore) = unix ? ResourceUsage.Rusage(children: true) : (0, 0);
-        var stopwatch = Stopwatch.StartNew();
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var sampler = OperatingSystem.IsLinux() ? new TreePeakSampler(process.Id, SampleInterval) : null;
-        using (cancellationToken.Register(() => Kill(process)))
-        {
-            process.WaitForExit();
-        }
-        if (flush)
-        {
-            ResourceUsage.Sync();
-        }
-        stopwatch.Stop();
-        long sampledPeak = sampler?.Stop() ?? 0;
-        cancellationToken.ThrowIfCancellationRequested();
-
-        double cpu;
-        long peak;
-        if (unix)
-        {
-            (double cpuAfter, long rssAfter) = ResourceUsage.Rusage(children: true);
-            cpu = cpuAfter - cpuBefore;
-            peak = sampledPeak > 0 ? sampledPeak : Math.Max(0, rssAfter > rssBefore ? rssAfter : 0);
-        }
-        else
-        {
-            cpu = SafeFigure(() => process.TotalProcessorTime.TotalSeconds);
-            peak = (long)SafeFigure(() => process.PeakWorkingSet64);
-        }
-        return new ProcessMeasurement(process.ExitCode, stopwatch.Elapsed.TotalSeconds, Math.Max(0, cpu), peak, output.ToString());
+        return ProcessMeter.Run(psi, flush, cancellationToken);
     }
 
     /// <summary>What an exit code means, for the log and failure notes.</summary>
@@ -352,7 +306,7 @@ public sealed partial class ComparatorTool
         return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
     }
 
-    private static void Kill(Process process)
+    internal static void Kill(Process process)
     {
         try
         {
@@ -361,18 +315,6 @@ public sealed partial class ComparatorTool
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {
             // Already gone.
-        }
-    }
-
-    private static double SafeFigure(Func<double> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
-        {
-            return 0;
         }
     }
 
@@ -386,41 +328,10 @@ public sealed partial class ComparatorTool
     private static string WithSlash(string path) =>
         path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith('/') ? path : path + "/";
 
-    private static string Quote(string arg) =>
+    internal static string Quote(string arg) =>
         arg.Length > 0 && !arg.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '$' or '`' or '\\' or '*' or '?')
             ? arg
             : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    /// <summary>Keeps the last lines of a process's output (thread-safe: both streams write here).</summary>
-    private sealed class TailText(int limit)
-    {
-        private readonly StringBuilder _text = new();
-        private readonly object _lock = new();
-
-        public void Add(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-            lock (_lock)
-            {
-                _text.Append(line).Append('\n');
-                if (_text.Length > limit)
-                {
-                    _text.Remove(0, _text.Length - limit);
-                }
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (_lock)
-            {
-                return _text.ToString().TrimEnd();
-            }
-        }
-    }
 }
 
 /// <summary>
@@ -435,6 +346,14 @@ internal sealed class TreePeakSampler
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _stop = new();
     private readonly bool _childrenFiles;
+
+    /// <summary>The first samples come this often, so a process that lives a few milliseconds is still seen at its peak.</summary>
+    public static readonly TimeSpan FastInterval = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>How long the fast sampling lasts before <see cref="_interval"/> takes over.</summary>
+    public static readonly TimeSpan FastPhase = TimeSpan.FromMilliseconds(100);
+
+    private readonly Stopwatch _age = Stopwatch.StartNew();
 
     public TreePeakSampler(int rootPid, TimeSpan interval)
     {
@@ -460,7 +379,7 @@ internal sealed class TreePeakSampler
         {
             Sample();
         }
-        while (!_stop.Wait(_interval));
+        while (!_stop.Wait(_age.Elapsed < FastPhase ? FastInterval : _interval));
     }
 
     private void Sample()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Blit.Benchmarking;
@@ -11,6 +12,35 @@ public enum Workload
     Mixed,
     Incremental,
     NoOp,
+
+    /// <summary>A tree of a few entries (an empty file, a small file, a nested directory, a symlink): per-run overhead decides.</summary>
+    Tiny,
+}
+
+/// <summary>How Blit is started for each run.</summary>
+public enum BenchmarkMode
+{
+    /// <summary>In the measuring process (a warm pwsh that has run Blit before), around the engine call.</summary>
+    Warm,
+
+    /// <summary>
+    /// A fresh pwsh per run that imports the module and runs Invoke-BlitMirror, timed as a whole process, as a
+    /// cron job or a one-shot runbook starts it. Not to be confused with a cold page cache (-DropCaches).
+    /// </summary>
+    Cold,
+}
+
+/// <summary>Which memory figure a measurement's memory check uses.</summary>
+public enum MemoryFigure
+{
+    /// <summary>The peak of the tool's whole process (tree), sampled from outside: comparators, and Blit in cold mode.</summary>
+    ProcessPeak,
+
+    /// <summary>
+    /// Warm Blit: how much the measuring process's own peak grew during the engine call. Not a process peak and
+    /// never comparable with one (the process also holds PowerShell and everything loaded before).
+    /// </summary>
+    InProcessGrowth,
 }
 
 /// <summary>One timed run of one tool.</summary>
@@ -20,8 +50,13 @@ public sealed class RunSample
     public required int Run { get; init; }
     public required double WallSeconds { get; init; }
     public required double CpuSeconds { get; init; }
-    /// <summary>Peak memory of the tool for this run, in bytes (for Blit: growth of this process's peak working set).</summary>
-    public required long PeakMemoryBytes { get; init; }
+    /// <summary>
+    /// Peak memory of the tool's whole process (tree) for this run, in bytes, sampled from outside; null when the run
+    /// had no process of its own (warm Blit: see <see cref="MemoryGrowthBytes"/>).
+    /// </summary>
+    public long? PeakMemoryBytes { get; init; }
+    /// <summary>Warm Blit only: growth of the measuring process's peak memory during the engine call, in bytes; else null.</summary>
+    public long? MemoryGrowthBytes { get; init; }
     /// <summary>The destination matched the source after the run.</summary>
     public required bool Verified { get; init; }
     /// <summary>Why verification failed (or the tool's failure), else null.</summary>
@@ -61,14 +96,18 @@ public sealed class WorkloadMeasurement
     /// <summary>The command as run (for blit: the engine call and its options).</summary>
     public required string Command { get; init; }
     public required bool IsComparator { get; init; }
+    /// <summary>How Blit was started (a comparator's runs are fresh processes in both modes; its mode pairs it with Blit's).</summary>
+    public BenchmarkMode Mode { get; init; }
     public required int WarmupRuns { get; init; }
     public required IReadOnlyList<RunSample> Samples { get; init; }
     public required double MedianSeconds { get; init; }
     public required double MinSeconds { get; init; }
     public required double MaxSeconds { get; init; }
     public required double MedianCpuSeconds { get; init; }
-    /// <summary>Largest peak memory over the measured runs.</summary>
-    public required long PeakMemoryBytes { get; init; }
+    /// <summary>Largest whole-process peak over the measured runs; null when none had a process of its own (warm Blit).</summary>
+    public long? PeakMemoryBytes { get; init; }
+    /// <summary>Warm Blit: the largest in-process peak growth over the measured runs; null otherwise.</summary>
+    public long? MemoryGrowthBytes { get; init; }
     /// <summary>TotalBytes / median seconds, in MiB/s.</summary>
     public required double MiBPerSecond { get; init; }
     /// <summary>FileCount / median seconds.</summary>
@@ -87,12 +126,24 @@ public sealed class WorkloadMeasurement
     public IReadOnlyList<string> Options { get; init; } = [];
 
     public bool Verified => FailedRuns == 0 && Samples.Count > 0;
+
+    /// <summary>The memory figure this measurement is checked by (against baselines of the same tool and mode only).</summary>
+    [JsonIgnore]
+    public MemoryFigure MemoryFigure => !IsComparator && Mode == BenchmarkMode.Warm ? MemoryFigure.InProcessGrowth : MemoryFigure.ProcessPeak;
+
+    /// <summary>The value of <see cref="MemoryFigure"/>: <see cref="MemoryGrowthBytes"/> or <see cref="PeakMemoryBytes"/>.</summary>
+    [JsonIgnore]
+    public long? MemoryBytes => MemoryFigure == MemoryFigure.InProcessGrowth ? MemoryGrowthBytes : PeakMemoryBytes;
 }
 
 /// <summary>The machine-readable results.json written beside each bench.log.</summary>
 public sealed class ResultsFile
 {
-    public const int CurrentSchema = 1;
+    /// <summary>
+    /// 2: Blit's memory split into a whole-process peak and an in-process growth, and a mode per measurement.
+    /// Schema 1 files are read as warm runs whose Blit "peakMemoryBytes" was the in-process growth.
+    /// </summary>
+    public const int CurrentSchema = 2;
     public const string Kind = "blit-benchmark-results";
 
     [JsonPropertyName("kind")]
@@ -122,7 +173,9 @@ public sealed class ResultsFile
         ResultsFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<ResultsFile>(File.ReadAllText(path), JsonOptions);
+            JsonNode? node = JsonNode.Parse(File.ReadAllText(path));
+            UpgradeSchema1(node);
+            file = node.Deserialize<ResultsFile>(JsonOptions);
         }
         catch (JsonException ex)
         {
@@ -140,5 +193,37 @@ public sealed class ResultsFile
                 $"'{path}' uses results schema {file.Schema}; this Blit reads up to {CurrentSchema}.", path);
         }
         return file;
+    }
+
+    /// <summary>Schema 1 stored warm Blit's in-process growth as "peakMemoryBytes": moved to "memoryGrowthBytes".</summary>
+    private static void UpgradeSchema1(JsonNode? node)
+    {
+        if (node is not JsonObject root || root["schema"] is not JsonValue schema || !schema.TryGetValue(out int version) || version != 1
+            || root["measurements"] is not JsonArray measurements)
+        {
+            return;
+        }
+        foreach (JsonObject m in measurements.OfType<JsonObject>())
+        {
+            if (m["isComparator"] is JsonValue c && c.TryGetValue(out bool isComparator) && !isComparator)
+            {
+                MoveGrowth(m);
+                if (m["samples"] is JsonArray samples)
+                {
+                    foreach (JsonObject sample in samples.OfType<JsonObject>())
+                    {
+                        MoveGrowth(sample);
+                    }
+                }
+            }
+        }
+
+        static void MoveGrowth(JsonObject o)
+        {
+            if (o.Remove("peakMemoryBytes", out JsonNode? value))
+            {
+                o["memoryGrowthBytes"] = value;
+            }
+        }
     }
 }

@@ -26,15 +26,16 @@ internal static unsafe partial class ResourceUsage
 
     public static string SelfMethod => OperatingSystem.IsLinux()
         ? "wall: Stopwatch around the engine call; CPU: getrusage(RUSAGE_SELF) user+system delta (this whole process); " +
-          "peak memory: VmHWM in /proc/self/status after the call minus VmRSS when the peak was reset through " +
-          "/proc/self/clear_refs (\"5\") just before it; a full GC runs before each call, outside the timed window"
-        : "wall: Stopwatch around the engine call; CPU: process TotalProcessorTime delta; peak memory: growth of " +
-          "Process.PeakWorkingSet64 during the call (0 when an earlier peak was higher)";
+          "memory: in-process growth only (\"growth MiB\"), not a process peak: VmHWM in /proc/self/status after the call minus " +
+          "VmRSS when the peak was reset through /proc/self/clear_refs (\"5\") just before it; a full GC runs before each " +
+          "call, outside the timed window"
+        : "wall: Stopwatch around the engine call; CPU: process TotalProcessorTime delta; memory: in-process growth only " +
+          "(\"growth MiB\"), not a process peak: growth of Process.PeakWorkingSet64 during the call (0 when an earlier peak was higher)";
 
     public static string ChildMethod => OperatingSystem.IsLinux()
         ? "wall: Stopwatch from process start to exit; CPU: getrusage(RUSAGE_CHILDREN) user+system delta around the " +
-          "child (its process tree, as reaped); peak memory: the sum over the tree's processes of their VmHWM, " +
-          "sampled from /proc every 20 ms (children found through /proc/<pid>/task/*/children, or the parent field of " +
+          "child (its process tree, as reaped); peak memory (\"peak MiB\"): the sum over the tree's processes of their VmHWM, " +
+          "sampled from /proc every 2 ms for the first 100 ms, then every 20 ms (children found through /proc/<pid>/task/*/children, or the parent field of " +
           "every /proc/<pid>/stat where the kernel lacks that file), or the " +
           "RUSAGE_CHILDREN ru_maxrss growth when the process ended before a sample"
         : IsUnix

@@ -49,6 +49,8 @@ public static class Statistics
             MaxSeconds = Max(basis.Select(s => s.WallSeconds)),
             MedianCpuSeconds = Median(basis.Select(s => s.CpuSeconds)),
             PeakMemoryBytes = samples.Max(s => s.PeakMemoryBytes),
+            MemoryGrowthBytes = samples.Max(s => s.MemoryGrowthBytes),
+            Mode = context.Mode,
             MiBPerSecond = Rate(context.TotalBytes / (double)WorkloadSpec.MiB, median),
             FilesPerSecond = Rate(context.FileCount, median),
             FailedRuns = samples.Count - good.Count,
@@ -84,6 +86,7 @@ public sealed record MeasurementContext
     public required string Tool { get; init; }
     public required string Command { get; init; }
     public required bool IsComparator { get; init; }
+    public BenchmarkMode Mode { get; init; }
     public required int WarmupRuns { get; init; }
     public string? PlannerNotes { get; init; }
     public required DateTimeOffset Timestamp { get; init; }

@@ -18,7 +18,7 @@ public sealed record VerificationResult(
 
 /// <summary>
 /// Checks that a destination matches its source after a run: the same entries (path and
-/// type), the same total and per-file sizes, file mtimes within <see cref="MtimeTolerance"/>,
+/// type), the same total and per-file sizes, file mtimes within <see cref="MtimeTolerance"/>, the same symlink targets,
 /// and the same content for a sample of files (changed files first, then seeded picks; large
 /// files by blocks). A fast wrong run must be a failure, not a record.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class TreeVerifier
 
     /// <summary>How this verifier checks, for the log.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"every entry's path and type, every file's size and mtime (within {MtimeTolerance.TotalSeconds:0.#} s), total bytes; " +
+        $"every entry's path and type, every symlink's target, every file's size and mtime (within {MtimeTolerance.TotalSeconds:0.#} s), total bytes; " +
         $"content of {SampleFiles} files per run (changed files first, then seeded picks), files over " +
         $"{WholeFileLimit >> 20} MiB by first, last and {RandomBlocks} seeded {BlockBytes >> 20} MiB blocks");
 
@@ -60,6 +60,7 @@ public sealed class TreeVerifier
         var wrongType = new List<string>();
         var wrongSize = new List<string>();
         var wrongTime = new List<string>();
+        var wrongTarget = new List<string>();
         foreach ((string path, Entry s) in src)
         {
             if (!dst.TryGetValue(path, out Entry d))
@@ -69,6 +70,10 @@ public sealed class TreeVerifier
             else if (d.Kind != s.Kind)
             {
                 wrongType.Add(path);
+            }
+            else if (s.Kind == EntryType.Symlink && !string.Equals(s.Target, d.Target, StringComparison.Ordinal))
+            {
+                wrongTarget.Add(path);
             }
             else if (s.Kind == EntryType.File)
             {
@@ -90,6 +95,7 @@ public sealed class TreeVerifier
         Describe(problems, wrongType, "of another type");
         Describe(problems, wrongSize, "of another size");
         Describe(problems, wrongTime, "with another mtime");
+        Describe(problems, wrongTarget, "with another symlink target");
         if (problems.Length == 0 && srcBytes != dstBytes)
         {
             problems.Append(CultureInfo.InvariantCulture, $"total bytes differ: source {srcBytes:N0}, destination {dstBytes:N0}; ");
@@ -243,7 +249,7 @@ public sealed class TreeVerifier
         Symlink,
     }
 
-    private readonly record struct Entry(EntryType Kind, long Length, DateTime LastWriteTimeUtc);
+    private readonly record struct Entry(EntryType Kind, long Length, DateTime LastWriteTimeUtc, string? Target = null);
 
     /// <summary>Every entry below <paramref name="root"/> by relative path ('/'-separated); symlinks are not followed.</summary>
     private static Dictionary<string, Entry> Walk(string root, CancellationToken cancellationToken)
@@ -276,7 +282,9 @@ public sealed class TreeVerifier
         foreach ((string path, Entry entry) in walk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            map[path] = entry;
+            map[path] = entry.Kind == EntryType.Symlink
+                ? entry with { Target = new FileInfo(Path.Combine(prefix, path)).LinkTarget }
+                : entry;
         }
         return map;
     }

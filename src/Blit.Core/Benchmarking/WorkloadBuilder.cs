@@ -23,6 +23,12 @@ public sealed class WorkloadBuilder
     public static readonly DateTime ChangeTime = new(2025, 2, 1, 0, 0, 0, DateTimeKind.Utc);
 
     public const string LargeFileName = "large.bin";
+
+    /// <summary>Tiny: the entries of its tree (WorkloadSpec.TinyEntries of them).</summary>
+    public const string TinyEmptyFile = "empty";
+    public const string TinyNestedDirectory = "nested/inner";
+    public const string TinySmallFile = TinyNestedDirectory + "/small.bin";
+    public const string TinySymlink = "link";
     private const int ChunkBytes = 1 << 20;
 
     private readonly GeneratedFile[] _base;
@@ -32,6 +38,7 @@ public sealed class WorkloadBuilder
     private readonly GeneratedFile[] _added;
     private readonly string[] _directories;
     private readonly string[] _changedDirectories;
+    private readonly (string Path, string Target)[] _symlinks = [];
 
     public WorkloadBuilder(WorkloadSpec spec)
     {
@@ -55,6 +62,14 @@ public sealed class WorkloadBuilder
         {
             files.Add(new GeneratedFile($"{_directories[i / perDir]}/f{i.ToString("D7", CultureInfo.InvariantCulture)}.bin",
                 SmallSize(ref rng, spec), rng.Next(), BaseTime.AddSeconds(rng.Below(365 * 86400))));
+        }
+        if (spec.Workload == Workload.Tiny)
+        {
+            // A few entries of every kind a mirror handles, so per-run overhead decides, not bytes.
+            _directories = ["nested", TinyNestedDirectory];
+            files.Add(new GeneratedFile(TinyEmptyFile, 0, rng.Next(), BaseTime.AddSeconds(rng.Below(365 * 86400))));
+            files.Add(new GeneratedFile(TinySmallFile, WorkloadSpec.TinySmallFileBytes, rng.Next(), BaseTime.AddSeconds(rng.Below(365 * 86400))));
+            _symlinks = [(TinySymlink, TinySmallFile)];
         }
         _base = [.. files];
 
@@ -120,7 +135,10 @@ public sealed class WorkloadBuilder
         }
     }
 
-    /// <summary>Directories below the root (one level).</summary>
+    /// <summary>Symlinks of the tree (Tiny's one): relative path and target.</summary>
+    public IReadOnlyList<(string Path, string Target)> Symlinks => _symlinks;
+
+    /// <summary>Directories below the root (one level; Tiny's are nested).</summary>
     public IReadOnlyList<string> Directories => _directories;
 
     /// <summary>Incremental: the files the change appends to (as they are after it).</summary>
@@ -168,6 +186,10 @@ public sealed class WorkloadBuilder
                 WriteFile(root, f, cancellationToken);
             }
         });
+        foreach ((string path, string target) in _symlinks)
+        {
+            File.CreateSymbolicLink(Path.Combine(root, path), target);
+        }
         SetDirectoryTimes(root, _directories, BaseTime);
         Directory.SetLastWriteTimeUtc(root, BaseTime);
     }

@@ -48,6 +48,21 @@ public sealed record WorkloadSpec
     /// <summary>Seed of every random choice (sizes, contents, mtimes, which files change).</summary>
     public int Seed { get; init; } = DefaultSeed;
 
+    /// <summary>Measured runs for this workload; null: the benchmark's (-Runs). Tiny needs many to be stable at ms scale.</summary>
+    public int? Runs { get; init; }
+
+    /// <summary>Warm-up runs for this workload; null: the benchmark's (-Warmup).</summary>
+    public int? Warmup { get; init; }
+
+    /// <summary>Tiny: the entries of its tree (an empty file, a small file, two nested directories, a symlink).</summary>
+    public const int TinyEntries = 5;
+
+    /// <summary>Tiny: the files of its tree (the empty one and the small one).</summary>
+    public const int TinyFiles = 2;
+
+    /// <summary>Tiny: the size of its small file.</summary>
+    public const long TinySmallFileBytes = 1 * KiB;
+
     /// <summary>Distinguishes sizes of one workload in logs and baselines, e.g. "1024MiB" or "100000files".</summary>
     public string SizeLabel
     {
@@ -61,13 +76,14 @@ public sealed record WorkloadSpec
                 Workload.Mixed => $"{large}+{files}",
                 Workload.Incremental => string.Create(CultureInfo.InvariantCulture,
                     $"{files}_t{TouchCount}_d{DeleteCount}_a{AddCount}"),
+                Workload.Tiny => TinyEntries.ToString(CultureInfo.InvariantCulture) + "entries",
                 _ => files,
             };
         }
     }
 
     /// <summary>True when the workload copies the whole tree into an empty destination each run.</summary>
-    public bool IsFullCopy => Workload is Workload.LargeFile or Workload.SmallFiles or Workload.Mixed;
+    public bool IsFullCopy => Workload is Workload.LargeFile or Workload.SmallFiles or Workload.Mixed or Workload.Tiny;
 
     /// <summary>The gate's defaults (DESIGN.md §4); LargeFile gives one spec per size.</summary>
     public static IReadOnlyList<WorkloadSpec> Defaults(Workload workload) => workload switch
@@ -93,8 +109,19 @@ public sealed record WorkloadSpec
             AddCount = 1_000,
         }],
         Workload.NoOp => [SmallTree(Workload.NoOp, 100_000)],
+        Workload.Tiny => [new WorkloadSpec { Workload = Workload.Tiny, Runs = 30, Warmup = 3 }],
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
+
+    /// <summary>
+    /// The modes a workload is measured in unless the caller says otherwise: warm for every workload, and cold
+    /// too where start-up is a large part of a run that people start on its own (cron, timers): Tiny, NoOp and
+    /// Incremental. The full copies move enough data that a fresh pwsh's start-up is a small part of them.
+    /// </summary>
+    public static IReadOnlyList<BenchmarkMode> DefaultModes(Workload workload) =>
+        workload is Workload.Tiny or Workload.NoOp or Workload.Incremental
+            ? [BenchmarkMode.Warm, BenchmarkMode.Cold]
+            : [BenchmarkMode.Warm];
 
     /// <summary>Small sizes for smoke tests (-Quick).</summary>
     public static IReadOnlyList<WorkloadSpec> Quick(Workload workload) => workload switch
@@ -116,6 +143,7 @@ public sealed record WorkloadSpec
             AddCount = 20,
         }],
         Workload.NoOp => [SmallTree(Workload.NoOp, 2_000)],
+        Workload.Tiny => [new WorkloadSpec { Workload = Workload.Tiny, Runs = 10, Warmup = 2 }],
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
 
@@ -129,7 +157,8 @@ public sealed record WorkloadSpec
 
     /// <summary>Files in the tree the tools mirror (for Incremental: after the change).</summary>
     public long SourceFileCount => (LargeFileBytes > 0 ? 1 : 0) + FileCount
-        + (Workload == Workload.Incremental ? AddCount - DeleteCount : 0);
+        + (Workload == Workload.Incremental ? AddCount - DeleteCount : 0)
+        + (Workload == Workload.Tiny ? TinyFiles : 0);
 
     /// <summary>Throws <see cref="BlitException"/> (InvalidArgument) for impossible or absurd figures.</summary>
     public void Validate()
@@ -140,7 +169,7 @@ public sealed record WorkloadSpec
             Fail($"Unknown workload {(int)Workload}.");
         }
         bool needsLarge = Workload is Workload.LargeFile or Workload.Mixed;
-        bool needsSmall = Workload is not Workload.LargeFile;
+        bool needsSmall = Workload is not (Workload.LargeFile or Workload.Tiny);
         if (needsLarge && (LargeFileBytes <= 0 || LargeFileBytes > MaxLargeFileBytes))
         {
             Fail($"The {name}'s large file must be between 1 byte and {MaxLargeFileBytes / MiB:N0} MiB; got {LargeFileBytes:N0} bytes.");
@@ -168,6 +197,14 @@ public sealed record WorkloadSpec
         else if (FileCount != 0)
         {
             Fail($"The {name} has no small files; got a file count of {FileCount:N0}.");
+        }
+        if (Runs is < 1 or > BenchmarkOptions.MaxRuns)
+        {
+            Fail($"The {name}'s runs must be between 1 and {BenchmarkOptions.MaxRuns}; got {Runs}.");
+        }
+        if (Warmup is < 0 or > BenchmarkOptions.MaxWarmup)
+        {
+            Fail($"The {name}'s warm-up runs must be between 0 and {BenchmarkOptions.MaxWarmup}; got {Warmup}.");
         }
         if (TouchCount < 0 || DeleteCount < 0 || AddCount < 0)
         {

@@ -32,10 +32,11 @@ public static class BaselineComparer
             throw new ArgumentException("A measurement is null.", nameof(measurements));
         }
         var decisions = all
-            .GroupBy(m => (m.Workload, m.SizeLabel))
+            .GroupBy(m => (m.Workload, m.SizeLabel, m.Mode))
             .OrderBy(g => g.Key.Workload)
             .ThenBy(g => g.Max(m => m.TotalBytes))
             .ThenBy(g => g.Key.SizeLabel, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Mode)
             .Select(g => Decide([.. g], baselines, options))
             .ToList();
 
@@ -49,7 +50,7 @@ public static class BaselineComparer
         return new GateSummary(decisions, notes, baselines.Folder);
     }
 
-    /// <summary>Decides one workload and size from its measurements (Blit's and the comparator's).</summary>
+    /// <summary>Decides one workload, size and mode from its measurements (Blit's and the comparator's, all of that mode).</summary>
     public static WorkloadDecision Decide(IReadOnlyList<WorkloadMeasurement> group, BaselineStore baselines, GateOptions options)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -58,6 +59,10 @@ public static class BaselineComparer
         if (group.Count == 0)
         {
             throw new ArgumentException("No measurements.", nameof(group));
+        }
+        if (group.Select(m => m.Mode).Distinct().Count() > 1)
+        {
+            throw new ArgumentException("Warm and cold measurements are never decided together.", nameof(group));
         }
 
         var failed = new FailedChecks();
@@ -131,7 +136,8 @@ public static class BaselineComparer
             if (IsValidTime(blit.MedianSeconds) && IsValidTime(comparator.MedianSeconds))
             {
                 ratio = comparator.MedianSeconds / blit.MedianSeconds;
-                string figures = $"{comparatorName} {GateText.Seconds(comparator.MedianSeconds)} / Blit {GateText.Seconds(blit.MedianSeconds)}, medians";
+                string figures = $"{comparatorName} {GateText.Seconds(comparator.MedianSeconds)} / Blit {GateText.Seconds(blit.MedianSeconds)}, medians" +
+                    (blit.Mode == BenchmarkMode.Cold ? "; cold: Blit timed as a whole fresh process, start-up included" : string.Empty);
                 if (IsValidTime(blit.MaxSeconds) && IsValidTime(comparator.MinSeconds))
                 {
                     worstCase = comparator.MinSeconds / blit.MaxSeconds;
@@ -170,13 +176,14 @@ public static class BaselineComparer
         {
             baseline = baselines.Find(blit, options.BaselineRuns);
             notes.AddRange(baseline.Notes);
-            if (baseline.PeakMemoryBytes is long baseMemory)
+            string figureName = GateText.Memory(blit.MemoryFigure);
+            if (blit.MemoryBytes is long blitMemory && baseline.MemoryBytes is long baseMemory)
             {
                 double limit = Math.Max(baseMemory * (1 + options.MemoryTolerance), baseMemory + (double)options.MemoryNoiseBytes);
-                memoryChange = baseMemory > 0 ? (blit.PeakMemoryBytes - baseMemory) / (double)baseMemory : null;
+                memoryChange = baseMemory > 0 ? (blitMemory - baseMemory) / (double)baseMemory : null;
                 string figures = FormattableString.Invariant(
-                    $"peak {GateText.Bytes(blit.PeakMemoryBytes)} vs baseline {GateText.Bytes(baseMemory)}{ChangeText(memoryChange)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Bytes(limit)} (+{GateText.Percent(options.MemoryTolerance)}, at least +{GateText.Bytes(options.MemoryNoiseBytes)})");
-                if (blit.PeakMemoryBytes <= limit)
+                    $"{figureName} {GateText.Bytes(blitMemory)} vs baseline {GateText.Bytes(baseMemory)}{ChangeText(memoryChange)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Bytes(limit)} (+{GateText.Percent(options.MemoryTolerance)}, at least +{GateText.Bytes(options.MemoryNoiseBytes)})");
+                if (blitMemory <= limit)
                 {
                     passed.Add("memory: " + figures);
                 }
@@ -184,6 +191,10 @@ public static class BaselineComparer
                 {
                     failed.Add(GateCheck.Memory, "memory regression: " + figures);
                 }
+            }
+            else if (baseline.Runs.Count > 0)
+            {
+                notes.Add($"memory not compared: {(blit.MemoryBytes is null ? "this run" : "the baseline")} has no {figureName} figure");
             }
             if (baseline.CpuSeconds is double baseCpu)
             {
@@ -207,6 +218,7 @@ public static class BaselineComparer
         {
             Workload = any.Workload,
             SizeLabel = any.SizeLabel,
+            Mode = any.Mode,
             TotalBytes = any.TotalBytes,
             FileCount = any.FileCount,
             Decision = failed.Count == 0 ? GateDecision.Go : GateDecision.NoGo,
@@ -230,8 +242,9 @@ public static class BaselineComparer
             ComparatorMaxSeconds = comparator?.MaxSeconds,
             BlitSpread = blit is null ? null : Spread(blit),
             ComparatorSpread = comparator is null ? null : Spread(comparator),
-            BlitPeakMemoryBytes = blit?.PeakMemoryBytes,
-            BaselinePeakMemoryBytes = baseline?.PeakMemoryBytes,
+            MemoryFigure = blit?.MemoryFigure,
+            BlitMemoryBytes = blit?.MemoryBytes,
+            BaselineMemoryBytes = baseline?.MemoryBytes,
             MemoryChange = memoryChange,
             BlitCpuSeconds = blit?.MedianCpuSeconds,
             BaselineCpuSeconds = baseline?.CpuSeconds,

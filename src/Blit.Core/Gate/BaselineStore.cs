@@ -12,8 +12,11 @@ public sealed class Baseline
     /// <summary>The runs used, newest first.</summary>
     public required IReadOnlyList<LoggedMeasurement> Runs { get; init; }
 
-    /// <summary>Median peak memory of <see cref="Runs"/>; null when there are none.</summary>
-    public long? PeakMemoryBytes { get; init; }
+    /// <summary>
+    /// Median memory figure of <see cref="Runs"/> (the figure the current measurement is checked by: a whole-process
+    /// peak, or warm Blit's in-process growth); null when no run has it.
+    /// </summary>
+    public long? MemoryBytes { get; init; }
 
     /// <summary>Median of the runs' median CPU seconds; null when there are none.</summary>
     public double? CpuSeconds { get; init; }
@@ -24,8 +27,8 @@ public sealed class Baseline
 
 /// <summary>
 /// Earlier logged runs (results.json files under a folder, by default ./logs). A run is a
-/// baseline for the current measurement when it is the same workload, size label and tool,
-/// verified, taken strictly earlier, on the same machine (<see cref="MachineIdentity"/>) with the
+/// baseline for the current measurement when it is the same workload, size label, tool and mode
+/// (warm or cold), verified, taken strictly earlier, on the same machine (<see cref="MachineIdentity"/>) with the
 /// same benchmark options, and not from the current measurement's own results file.
 /// </summary>
 public sealed class BaselineStore
@@ -95,7 +98,7 @@ public sealed class BaselineStore
     {
         ArgumentNullException.ThrowIfNull(current);
         string where = Folder is null ? "in the baseline" : $"under '{Folder}'";
-        string what = $"{current.Workload} {current.SizeLabel} by {current.Tool}";
+        string what = $"{current.Workload} {current.SizeLabel}{(current.Mode == BenchmarkMode.Cold ? " (cold)" : string.Empty)} by {current.Tool}";
         var notes = new List<string>();
         if (Folder is not null && !FolderExists)
         {
@@ -108,6 +111,7 @@ public sealed class BaselineStore
                 e.Measurement.Workload == current.Workload
                 && string.Equals(e.Measurement.SizeLabel, current.SizeLabel, StringComparison.Ordinal)
                 && string.Equals(e.Measurement.Tool, current.Tool, StringComparison.OrdinalIgnoreCase)
+                && e.Measurement.Mode == current.Mode
                 && e.Measurement.Timestamp < current.Timestamp
                 && !string.Equals(Path.GetFullPath(e.FilePath), ownFile, StringComparison.Ordinal))
             .ToList();
@@ -164,7 +168,9 @@ public sealed class BaselineStore
         return new Baseline
         {
             Runs = runs,
-            PeakMemoryBytes = (long)Math.Round(Median(runs.Select(r => (double)r.Measurement.PeakMemoryBytes))),
+            MemoryBytes = runs.Any(r => r.Measurement.MemoryBytes is not null)
+                ? (long)Math.Round(Median(runs.Where(r => r.Measurement.MemoryBytes is not null).Select(r => (double)r.Measurement.MemoryBytes!.Value)))
+                : null,
             CpuSeconds = Median(runs.Select(r => r.Measurement.MedianCpuSeconds)),
             Notes = notes,
         };

@@ -17,7 +17,7 @@ public static class GateReport
         var sb = new StringBuilder();
         sb.Append("Platform: ").Append(PlatformText(decision.System)).Append('\n');
         sb.Append(FormattableString.Invariant(
-            $"Workload: {decision.Workload} {decision.SizeLabel} — {GateText.Count(decision.FileCount)} {(decision.FileCount == 1 ? "file" : "files")}, {GateText.Bytes(decision.TotalBytes)} ({decision.WarmupRuns} warmup, {decision.Runs} runs)\n"));
+            $"Workload: {decision.Name} — {GateText.Count(decision.FileCount)} {(decision.FileCount == 1 ? "file" : "files")}, {GateText.Bytes(decision.TotalBytes)} ({decision.WarmupRuns} warmup, {decision.Runs} runs)\n"));
         sb.Append("  ").Append(ToolLine(decision.Blit, "blit mirror")).Append('\n');
         sb.Append("  ").Append(ToolLine(decision.ComparatorMeasurement, decision.Comparator ?? "comparator")).Append('\n');
         if (decision.Blit is not null)
@@ -80,7 +80,7 @@ public static class GateReport
             string ratio = d.Ratio is double r ? GateText.Ratio(r, d.Threshold) : "—";
             string decision = d.IsGo ? "GO" : "**NO-GO**";
             string log = d.LogPath is null ? "—" : $"[{Path.GetFileName(d.LogPath)}]({LinkPath(d.LogPath, relativeTo)})";
-            sb.Append("| ").Append(Escape($"{d.Workload} {d.SizeLabel}"))
+            sb.Append("| ").Append(Escape(d.Name))
               .Append(" | ").Append(Escape(blit))
               .Append(" | ").Append(Escape(comparator))
               .Append(" | ").Append(ratio)
@@ -108,6 +108,10 @@ public static class GateReport
             sb.Append(FormattableString.Invariant(
                 $". Threshold {GateText.Ratio(first.Threshold)}; memory within +{GateText.Percent(first.MemoryTolerance)} and CPU within +{GateText.Percent(first.CpuTolerance)} of the baseline"));
         }
+        if (summary.Decisions.Any(d => d.Mode == BenchmarkMode.Cold))
+        {
+            sb.Append(". Rows marked (cold) time Blit as a fresh pwsh per run, start-up included; the others time it in the measuring pwsh (warm)");
+        }
         sb.Append(".\n\n");
         sb.Append(FormatTable(summary, relativeTo));
         if (summary.Reasons.Count > 0)
@@ -118,7 +122,7 @@ public static class GateReport
                 sb.Append("- ").Append(reason).Append('\n');
             }
         }
-        var notes = summary.Decisions.SelectMany(d => d.Notes.Select(n => $"{d.Workload} {d.SizeLabel}: {n}"))
+        var notes = summary.Decisions.SelectMany(d => d.Notes.Select(n => $"{d.Name}: {n}"))
             .Concat(summary.Notes).ToList();
         if (notes.Count > 0)
         {
@@ -141,7 +145,7 @@ public static class GateReport
         ArgumentNullException.ThrowIfNull(measurement);
         if (!measurement.IsComparator)
         {
-            return "blit mirror";
+            return measurement.Mode == BenchmarkMode.Cold ? "blit mirror (fresh pwsh per run)" : "blit mirror";
         }
         var flags = measurement.Command.Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Skip(1)
@@ -198,9 +202,11 @@ public static class GateReport
 
     private static string ResourceLine(WorkloadDecision d)
     {
-        string memory = "memory: " + GateText.Bytes(d.BlitPeakMemoryBytes ?? 0) + " peak";
+        string memory = d.BlitMemoryBytes is long bytes && d.MemoryFigure is MemoryFigure figure
+            ? "memory: " + GateText.Bytes(bytes) + " " + GateText.Memory(figure)
+            : "memory: not measured";
         string cpu = "CPU: " + GateText.Seconds(d.BlitCpuSeconds ?? 0) + " median";
-        if (d.BaselinePeakMemoryBytes is long baseMemory)
+        if (d.BaselineMemoryBytes is long baseMemory)
         {
             memory += " (baseline " + GateText.Bytes(baseMemory) + (d.MemoryChange is double mc ? ", " + GateText.Change(mc) : string.Empty) + ")";
         }

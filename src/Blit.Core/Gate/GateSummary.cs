@@ -21,7 +21,7 @@ public sealed class GateSummary
         }
         foreach (WorkloadDecision d in Decisions.Where(d => !d.IsGo))
         {
-            reasons.AddRange(d.Reasons.Select(r => $"{d.Workload} {d.SizeLabel}: {r}"));
+            reasons.AddRange(d.Reasons.Select(r => $"{d.Name}: {r}"));
         }
         Reasons = reasons;
         Decision = Decisions.Count > 0 && Decisions.All(d => d.IsGo) ? GateDecision.Go : GateDecision.NoGo;

@@ -54,4 +54,11 @@ public static class GateText
     public static string Percent(double fraction) => string.Format(Inv, "{0:0} %", fraction * 100);
 
     public static string Count(long n) => n.ToString("N0", Inv);
+
+    /// <summary>How a memory figure is named in reasons and reports.</summary>
+    public static string Memory(Benchmarking.MemoryFigure figure) =>
+        figure == Benchmarking.MemoryFigure.InProcessGrowth ? "in-process growth" : "whole-process peak";
+
+    /// <summary>"warm" or "cold".</summary>
+    public static string Mode(Benchmarking.BenchmarkMode mode) => mode.ToString().ToLowerInvariant();
 }

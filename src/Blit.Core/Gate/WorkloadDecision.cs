@@ -48,6 +48,9 @@ public sealed class WorkloadDecision
     /// <summary>The size of the workload, as Measure-BlitWorkload labels it (e.g. "100000files").</summary>
     public required string SizeLabel { get; init; }
 
+    /// <summary>Warm (Blit in the measuring process) or cold (a fresh pwsh per Blit run); decided apart, against baselines of the same mode.</summary>
+    public BenchmarkMode Mode { get; init; }
+
     public required long TotalBytes { get; init; }
 
     public required long FileCount { get; init; }
@@ -115,12 +118,19 @@ public sealed class WorkloadDecision
     /// <summary>The comparator's (max − min) / median.</summary>
     public double? ComparatorSpread { get; init; }
 
-    public long? BlitPeakMemoryBytes { get; init; }
+    /// <summary>
+    /// Which memory figure Blit is checked by: cold, the child pwsh's whole-process peak; warm, the growth of the
+    /// measuring process's peak during the engine call (never a process peak, never compared with the comparator's).
+    /// </summary>
+    public MemoryFigure? MemoryFigure { get; init; }
 
-    /// <summary>Median peak memory of the baseline runs; null without a baseline.</summary>
-    public long? BaselinePeakMemoryBytes { get; init; }
+    /// <summary>Blit's <see cref="MemoryFigure"/>, in bytes.</summary>
+    public long? BlitMemoryBytes { get; init; }
 
-    /// <summary>(Blit − baseline) / baseline peak memory; 0.1 is +10 %.</summary>
+    /// <summary>Median of the baseline runs' same figure; null without a baseline.</summary>
+    public long? BaselineMemoryBytes { get; init; }
+
+    /// <summary>(Blit − baseline) / baseline memory figure; 0.1 is +10 %.</summary>
     public double? MemoryChange { get; init; }
 
     public double? BlitCpuSeconds { get; init; }
@@ -159,6 +169,9 @@ public sealed class WorkloadDecision
     /// <summary>The comparator measurement decided against.</summary>
     public WorkloadMeasurement? ComparatorMeasurement { get; init; }
 
+    /// <summary>How reports name a decision: "NoOp 100000files" (warm), "NoOp 100000files (cold)".</summary>
+    public string Name => Mode == BenchmarkMode.Cold ? $"{Workload} {SizeLabel} (cold)" : $"{Workload} {SizeLabel}";
+
     public override string ToString() =>
-        $"{Workload} {SizeLabel}: {GateText.Label(Decision)}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r, Threshold)})" : string.Empty);
+        $"{Name}: {GateText.Label(Decision)}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r, Threshold)})" : string.Empty);
 }

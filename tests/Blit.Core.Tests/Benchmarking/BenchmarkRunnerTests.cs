@@ -50,6 +50,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
     private BenchmarkOptions Options(params WorkloadSpec[] specs) => new()
     {
         Specs = specs, Root = _root, LogRoot = _logs, Runs = 3, Warmup = 1, Comparator = ComparatorKind.None,
+        Modes = [BenchmarkMode.Warm],
     };
 
     private string ScriptDir(string name, string body) => _temp.WriteScript(name, body);
@@ -63,7 +64,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
         Assert.Equal(("blit", false, 3, 1, 60L), (m.Tool, m.IsComparator, m.Samples.Count, m.WarmupRuns, m.FileCount));
         Assert.True(m.Verified, string.Join("; ", m.Samples.Select(s => s.Failure)));
         Assert.Equal([1, 2, 3], m.Samples.Select(s => s.Run));
-        Assert.All(m.Samples, s => Assert.True(s.WallSeconds > 0 && s.CpuSeconds >= 0 && s.PeakMemoryBytes >= 0));
+        Assert.All(m.Samples, s => Assert.True(s.WallSeconds > 0 && s.CpuSeconds >= 0 && s.MemoryGrowthBytes >= 0 && s.PeakMemoryBytes is null));
         Assert.Contains("workers=", m.PlannerNotes);
         Assert.True(File.Exists(m.LogPath));
         Assert.True(File.Exists(m.ResultsPath));
@@ -80,6 +81,139 @@ public sealed class BenchmarkRunnerTests : IDisposable
         Assert.Contains("Settle: sync(2) before and after each destination is prepared, outside the timed window", log);
         Assert.Contains("Summary SmallFiles 60files", log);
         Assert.Contains("Filesystem: ", log);
+    }
+
+    private static WorkloadSpec Tiny(int runs = 4, int warmup = 1) =>
+        Assert.Single(WorkloadSpec.Defaults(Workload.Tiny)) with { Runs = runs, Warmup = warmup };
+
+    /// <summary>
+    /// A stand-in for the cold pwsh child (xunit has no module to import): a script that mirrors with rsync and prints
+    /// the result line a real child prints, or exits with the code in a file.
+    /// </summary>
+    private BlitProcessCommand FakeChild(string extraRsyncFlag = "--links")
+    {
+        string code = _temp.Combine("child-code");
+        if (!File.Exists(code))
+        {
+            File.WriteAllText(code, "0");
+        }
+        string bin = ScriptDir("blit-child",
+            $"rsync -a --delete {extraRsyncFlag} \"$1/\" \"$2/\" || exit 9\n" +
+            "echo \"blit-result copied=2 updated=0 deleted=0 unchanged=0 symlinks=1 dirs=2 workers=1 cloned=0 kernel-copied=1 streamed=1 errors=0\"\n" +
+            $"exit $(cat '{code}')");
+        string script = Path.Combine(bin, "blit-child");
+        return new BlitProcessCommand(script, (src, dst) => [src, dst], $"{script} SRC DEST");
+    }
+
+    [Fact]
+    public void Tiny_runs_its_own_run_count_alternates_and_verifies_against_rsync()
+    {
+        var rec = new Recorder();
+        BenchmarkOptions options = Options(Tiny(runs: 4, warmup: 2)) with { Comparator = ComparatorKind.Rsync };
+        IReadOnlyList<WorkloadMeasurement> result = new BenchmarkRunner(options, rec).Run();
+        Assert.Equal(["blit", "rsync"], result.Select(m => m.Tool));
+        Assert.All(result, m => Assert.True(m.Verified, string.Join("; ", m.Samples.Select(s => s.Failure))));
+        Assert.All(result, m => Assert.Equal((4, 2, "5entries", 2L), (m.Samples.Count, m.WarmupRuns, m.SizeLabel, m.FileCount)));
+        Assert.Equal(["blit", "rsync", "rsync", "blit", "blit", "rsync", "rsync", "blit", "blit", "rsync", "rsync", "blit"],
+            rec.Runs.Select(r => r.Tool));
+        Assert.All(rec.Runs.Where(r => r.Tool == "blit"), r =>
+            Assert.Equal((2L, 1L), (r.BlitResult!.FilesCopied, r.BlitResult.SymlinksCopied)));
+        Assert.All(rec.Runs, r => Assert.Equal(WorkloadSpec.TinyEntries, r.Verification.DestinationEntries));
+        string log = File.ReadAllText(result[0].LogPath!);
+        Assert.Contains("Workload Tiny 5entries: 2 files, 2 directories, 1 symlink(s)", log);
+        Assert.Contains("Rounds: 2 warm-up + 4 measured per mode", log);
+    }
+
+    [Fact]
+    public void Tiny_with_a_comparator_that_drops_the_symlink_is_reported_as_failed_runs()
+    {
+        BenchmarkOptions options = Options(Tiny(runs: 2)) with { Comparator = ComparatorKind.Rsync, ComparatorArguments = ["-a", "--delete", "--no-links"] };
+        IReadOnlyList<WorkloadMeasurement> result = new BenchmarkRunner(options).Run();
+        WorkloadMeasurement rsync = result.Single(m => m.Tool == "rsync");
+        Assert.Equal((false, 2), (rsync.Verified, rsync.FailedRuns));
+        Assert.All(rsync.Samples, s => Assert.Contains("missing from the destination (link)", s.Failure));
+        Assert.True(result.Single(m => m.Tool == "blit").Verified);
+    }
+
+    [Fact]
+    public void Cold_mode_runs_blit_as_a_child_process_measured_like_the_comparator()
+    {
+        var rec = new Recorder();
+        BenchmarkOptions options = Options(Tiny(runs: 3)) with
+        {
+            Comparator = ComparatorKind.Rsync, Modes = [BenchmarkMode.Warm, BenchmarkMode.Cold], BlitProcess = FakeChild(),
+        };
+        IReadOnlyList<WorkloadMeasurement> result = new BenchmarkRunner(options, rec).Run();
+
+        Assert.Equal(["blit/Warm", "rsync/Warm", "blit/Cold", "rsync/Cold"], result.Select(m => $"{m.Tool}/{m.Mode}"));
+        Assert.All(result, m => Assert.True(m.Verified, string.Join("; ", m.Samples.Select(s => s.Failure))));
+        WorkloadMeasurement warm = result[0], cold = result[2];
+        Assert.Equal((null, MemoryFigure.InProcessGrowth), (warm.PeakMemoryBytes, warm.MemoryFigure));
+        Assert.NotNull(warm.MemoryGrowthBytes);
+        Assert.Equal((null, MemoryFigure.ProcessPeak), (cold.MemoryGrowthBytes, cold.MemoryFigure));
+        Assert.True(cold.PeakMemoryBytes > 0, "the child's whole-process peak is sampled as the comparator's is");
+        Assert.All(cold.Samples, s => Assert.True(s.PeakMemoryBytes > 0 && s.MemoryGrowthBytes is null));
+        Assert.Contains("blit-child", cold.Command);
+        Assert.Equal("workers=1, cloned=0, kernel-copied=1, streamed=1", cold.PlannerNotes);
+
+        var coldRuns = rec.Runs.Where(r => r.Mode == BenchmarkMode.Cold && r.Tool == "blit").ToList();
+        Assert.Equal(4, coldRuns.Count);
+        Assert.All(coldRuns, r => Assert.Equal((null, 2L), (r.BlitResult, r.Blit!.FilesCopied)));
+        Assert.Equal(["blit", "rsync", "rsync", "blit", "blit", "rsync", "rsync", "blit"],
+            rec.Runs.Where(r => r.Mode == BenchmarkMode.Cold).Select(r => r.Tool));
+
+        string log = File.ReadAllText(cold.LogPath!);
+        Assert.Contains("Blit (cold): a fresh process per run", log);
+        Assert.Contains("timing: the whole child process, start to exit", log);
+        Assert.Contains("Summary Tiny 5entries, Cold", log);
+        Assert.Contains("Summary Tiny 5entries, Warm", log);
+        Assert.Contains("growth MiB", log);
+        Assert.Contains("rsync median / blit median (Cold) = ", log);
+        Assert.Equal(4, ResultsFile.Load(cold.ResultsPath!).Measurements.Count);
+    }
+
+    [Fact]
+    public void A_cold_child_that_fails_or_prints_no_result_is_a_failed_run()
+    {
+        File.WriteAllText(_temp.Combine("child-code"), "1");
+        BenchmarkOptions options = Options(Tiny(runs: 2)) with { Modes = [BenchmarkMode.Cold], BlitProcess = FakeChild() };
+        WorkloadMeasurement failed = Assert.Single(new BenchmarkRunner(options).Run());
+        Assert.Equal((false, 2), (failed.Verified, failed.FailedRuns));
+        Assert.All(failed.Samples, s => Assert.StartsWith("blit (cold) exit code 1; output: blit-result copied=2", s.Failure));
+
+        var silent = new BlitProcessCommand("/bin/sh", (src, dst) => ["-c", $"rsync -a --delete '{src}/' '{dst}/'"], "sh");
+        WorkloadMeasurement mute = Assert.Single(new BenchmarkRunner(options with { BlitProcess = silent }).Run());
+        Assert.False(mute.Verified);
+        Assert.All(mute.Samples, s => Assert.Equal("blit (cold) printed no blit-result line", s.Failure));
+    }
+
+    [Fact]
+    public void A_broken_cold_destination_is_a_failed_run()
+    {
+        BenchmarkOptions options = Options(Tiny(runs: 2)) with { Modes = [BenchmarkMode.Cold], BlitProcess = FakeChild("--no-links") };
+        WorkloadMeasurement m = Assert.Single(new BenchmarkRunner(options).Run());
+        Assert.Equal((false, 2), (m.Verified, m.FailedRuns));
+        Assert.All(m.Samples, s => Assert.Contains("verification failed: 1 entry missing from the destination (link)", s.Failure));
+    }
+
+    [Fact]
+    public void Cold_mode_without_a_child_command_is_InvalidArgument_before_anything_is_created()
+    {
+        BlitException ex = Assert.Throws<BlitException>(() =>
+            new BenchmarkRunner(Options(Small(Workload.NoOp)) with { Modes = null }).Run());
+        Assert.Equal(BlitErrorCode.InvalidArgument, ex.Code);
+        Assert.Contains("cold", ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void The_result_line_of_a_cold_child_is_parsed_and_a_partial_one_refused()
+    {
+        BlitRunSummary? r = BlitRunSummary.Parse(
+            "WARNING: x\nblit-result copied=3 updated=1 deleted=2 unchanged=4 symlinks=1 dirs=2 workers=5 cloned=0 kernel-copied=3 streamed=0 errors=0\n");
+        Assert.Equal(new BlitRunSummary(3, 1, 2, 4, 1, 2, 5, 0, 3, 0, 0), r);
+        Assert.Null(BlitRunSummary.Parse("blit-result copied=3 updated=1"));
+        Assert.Null(BlitRunSummary.Parse("no line"));
     }
 
     [Fact]

@@ -38,6 +38,20 @@ public sealed class TreeVerifierTests : IDisposable
     }
 
     [Fact]
+    public void A_symlink_with_another_target_fails()
+    {
+        File.CreateSymbolicLink(Path.Combine(_src, "link"), "d00000/f0000001.bin");
+        File.CreateSymbolicLink(Path.Combine(_dst, "link"), "d00000/f0000002.bin");
+        VerificationResult r = _verifier.Verify(_src, _dst, 1);
+        Assert.False(r.Matches);
+        Assert.Contains("1 entry with another symlink target (link)", r.Failure);
+
+        File.Delete(Path.Combine(_dst, "link"));
+        File.CreateSymbolicLink(Path.Combine(_dst, "link"), "d00000/f0000001.bin");
+        Assert.True(_verifier.Verify(_src, _dst, 1).Matches);
+    }
+
+    [Fact]
     public void A_missing_file_fails()
     {
         File.Delete(AnyFile(_dst));

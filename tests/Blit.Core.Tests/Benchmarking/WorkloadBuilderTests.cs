@@ -28,6 +28,38 @@ public sealed class WorkloadBuilderTests : IDisposable
     };
 
     [Fact]
+    public void Tiny_builds_an_empty_file_a_small_file_nested_directories_and_a_symlink()
+    {
+        var spec = Assert.Single(WorkloadSpec.Defaults(Workload.Tiny));
+        var builder = new WorkloadBuilder(spec);
+        string root = _temp.Combine("tiny");
+        builder.BuildSource(root);
+
+        Assert.Equal(0, new FileInfo(Path.Combine(root, WorkloadBuilder.TinyEmptyFile)).Length);
+        Assert.Equal(WorkloadSpec.TinySmallFileBytes, new FileInfo(Path.Combine(root, WorkloadBuilder.TinySmallFile)).Length);
+        Assert.True(Directory.Exists(Path.Combine(root, WorkloadBuilder.TinyNestedDirectory)));
+        var link = new FileInfo(Path.Combine(root, WorkloadBuilder.TinySymlink));
+        Assert.Equal(WorkloadBuilder.TinySmallFile, link.LinkTarget);
+        Assert.Equal(WorkloadSpec.TinyEntries, Directory.GetFileSystemEntries(root, "*", SearchOption.AllDirectories).Length);
+        Assert.Equal((WorkloadSpec.TinyFiles, WorkloadSpec.TinySmallFileBytes), (builder.SourceFileCount, builder.SourceBytes));
+        Assert.Equal(builder.SourceFileCount, spec.SourceFileCount);
+        Assert.Equal($"{WorkloadSpec.TinyEntries}entries", spec.SizeLabel);
+        Assert.True(spec.IsFullCopy);
+    }
+
+    [Fact]
+    public void Tiny_takes_many_runs_and_is_measured_warm_and_cold_by_default()
+    {
+        WorkloadSpec gate = Assert.Single(WorkloadSpec.Defaults(Workload.Tiny));
+        WorkloadSpec quick = Assert.Single(WorkloadSpec.Quick(Workload.Tiny));
+        Assert.True(gate.Runs > 5 * 5 && gate.Warmup > 1, "the gate's Tiny needs many runs to be stable at ms scale");
+        Assert.True(quick.Runs > 3 && quick.Warmup >= 1);
+        Assert.Equal([BenchmarkMode.Warm, BenchmarkMode.Cold], WorkloadSpec.DefaultModes(Workload.Tiny));
+        Assert.Equal([BenchmarkMode.Warm, BenchmarkMode.Cold], WorkloadSpec.DefaultModes(Workload.NoOp));
+        Assert.Equal([BenchmarkMode.Warm], WorkloadSpec.DefaultModes(Workload.SmallFiles));
+    }
+
+    [Fact]
     public void The_same_seed_builds_the_same_tree()
     {
         new WorkloadBuilder(Small()).BuildSource(_temp.Combine("a"));

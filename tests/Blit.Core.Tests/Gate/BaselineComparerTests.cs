@@ -222,8 +222,8 @@ public class BaselineComparerTests
         WorkloadDecision d = WithBaseline(BlitRun(0.5, memory: 126L << 20), ThreeEarlierRuns());
         Assert.False(d.IsGo);
         string reason = Assert.Single(d.Reasons);
-        Assert.Equal("memory regression: peak 126.0 MiB vs baseline 100.0 MiB (+26.0 %) from 3 earlier run(s); allowed up to 125.0 MiB (+25 %, at least +8.0 MiB)", reason);
-        Assert.Equal(100L << 20, d.BaselinePeakMemoryBytes);
+        Assert.Equal("memory regression: in-process growth 126.0 MiB vs baseline 100.0 MiB (+26.0 %) from 3 earlier run(s); allowed up to 125.0 MiB (+25 %, at least +8.0 MiB)", reason);
+        Assert.Equal(100L << 20, d.BaselineMemoryBytes);
         Assert.Equal(0.26, d.MemoryChange!.Value, 9);
         Assert.Equal(3, d.BaselineRuns);
         Assert.Equal(3, d.BaselineFiles.Count);
@@ -234,7 +234,7 @@ public class BaselineComparerTests
     {
         WorkloadDecision d = WithBaseline(BlitRun(0.5, memory: 125L << 20), ThreeEarlierRuns());
         Assert.True(d.IsGo);
-        Assert.Contains(d.Reasons, r => r.StartsWith("memory: peak 125.0 MiB vs baseline 100.0 MiB (+25.0 %)", StringComparison.Ordinal));
+        Assert.Contains(d.Reasons, r => r.StartsWith("memory: in-process growth 125.0 MiB vs baseline 100.0 MiB (+25.0 %)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -298,7 +298,7 @@ public class BaselineComparerTests
             BlitRun(0.5, memory: 900L << 20, at: Now.AddDays(-2)),     // an outlier, e.g. a regression that was logged
             BlitRun(0.5, memory: 100L << 20, at: Now.AddDays(-1)));
         WorkloadDecision d = WithBaseline(BlitRun(0.5, memory: 120L << 20), store);
-        Assert.Equal(100L << 20, d.BaselinePeakMemoryBytes);
+        Assert.Equal(100L << 20, d.BaselineMemoryBytes);
         Assert.True(d.IsGo);
     }
 
@@ -311,7 +311,7 @@ public class BaselineComparerTests
             BlitRun(0.5, memory: 100L << 20, at: Now.AddDays(-1)));
         WorkloadDecision d = WithBaseline(BlitRun(0.5), store, new GateOptions { BaselineRuns = 2 });
         Assert.Equal(2, d.BaselineRuns);
-        Assert.Equal(100L << 20, d.BaselinePeakMemoryBytes);
+        Assert.Equal(100L << 20, d.BaselineMemoryBytes);
     }
 
     [Fact]
@@ -336,11 +336,45 @@ public class BaselineComparerTests
     }
 
     [Fact]
+    public void Warm_and_cold_are_decided_apart_each_against_its_own_comparator_runs()
+    {
+        GateSummary s = BaselineComparer.Compare([
+            BlitRun(0.010, workload: Workload.Tiny, size: "5entries"),
+            RsyncRun(0.020, workload: Workload.Tiny, size: "5entries"),
+            BlitRun(0.800, workload: Workload.Tiny, size: "5entries", mode: BenchmarkMode.Cold),
+            RsyncRun(0.021, workload: Workload.Tiny, size: "5entries", mode: BenchmarkMode.Cold),
+        ]);
+        Assert.Equal(2, s.Decisions.Count);
+        WorkloadDecision warm = s.Decisions[0], cold = s.Decisions[1];
+        Assert.Equal((BenchmarkMode.Warm, GateDecision.Go), (warm.Mode, warm.Decision));
+        Assert.Equal((BenchmarkMode.Cold, GateDecision.NoGo), (cold.Mode, cold.Decision));
+        Assert.Equal(0.021 / 0.800, cold.Ratio!.Value, 9);
+        Assert.Equal("Tiny 5entries (cold)", cold.Name);
+        Assert.Contains(s.Reasons, r => r.StartsWith("Tiny 5entries (cold): speed: ratio 0.03 < threshold 0.95", StringComparison.Ordinal)
+            && r.Contains("cold: Blit timed as a whole fresh process", StringComparison.Ordinal));
+        Assert.Equal((MemoryFigure.InProcessGrowth, MemoryFigure.ProcessPeak), (warm.MemoryFigure!.Value, cold.MemoryFigure!.Value));
+    }
+
+    [Fact]
+    public void A_cold_run_is_never_the_baseline_of_a_warm_one_nor_the_other_way()
+    {
+        BaselineStore store = Store(
+            BlitRun(0.5, memory: 300L << 20, at: Now.AddDays(-2), mode: BenchmarkMode.Cold),
+            BlitRun(0.5, memory: 10L << 20, at: Now.AddDays(-1)));
+        WorkloadDecision warm = WithBaseline(BlitRun(0.5, memory: 12L << 20), store);
+        Assert.Equal((1, (long?)(10L << 20)), (warm.BaselineRuns, warm.BaselineMemoryBytes));
+        WorkloadDecision cold = BaselineComparer.Compare([BlitRun(0.5, memory: 310L << 20, mode: BenchmarkMode.Cold),
+            RsyncRun(1.0, mode: BenchmarkMode.Cold)], store).Decisions.Single();
+        Assert.Equal((1, (long?)(300L << 20)), (cold.BaselineRuns, cold.BaselineMemoryBytes));
+        Assert.Contains(cold.Reasons, r => r.StartsWith("memory: whole-process peak 310.0 MiB vs baseline 300.0 MiB", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void No_baseline_is_said_so_and_is_not_a_failure()
     {
         WorkloadDecision d = WithBaseline(BlitRun(0.5, memory: 5L << 30, cpu: 100), Store());
         Assert.True(d.IsGo);
-        Assert.Null(d.BaselinePeakMemoryBytes);
+        Assert.Null(d.BaselineMemoryBytes);
         Assert.Null(d.BaselineCpuSeconds);
         Assert.Contains(d.Notes, n => n == "no baseline: no earlier verified run of SmallFiles 1000files by blit on this machine under '/logs'; memory and CPU were not compared");
     }

@@ -45,7 +45,9 @@ public sealed class BaselineStoreTests : IDisposable
         Assert.Equal(0.4, m.MinSeconds);
         Assert.Equal(0.7, m.MaxSeconds);
         Assert.Equal(0.75, m.MedianCpuSeconds);
-        Assert.Equal(123_456_789, m.PeakMemoryBytes);
+        Assert.Equal(123_456_789, m.MemoryGrowthBytes);
+        Assert.Null(m.PeakMemoryBytes);
+        Assert.Equal(BenchmarkMode.Warm, m.Mode);
         Assert.Equal(original.MiBPerSecond, m.MiBPerSecond);
         Assert.Equal(original.FilesPerSecond, m.FilesPerSecond);
         Assert.Equal(1, m.FailedRuns);
@@ -69,11 +71,39 @@ public sealed class BaselineStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_schema_1_file_reads_warm_Blit_peak_as_the_in_process_growth_it_was()
+    {
+        string path = Save("old", BlitRun(0.5, memory: 42L << 20), RsyncRun(1.0));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        json["schema"] = 1;
+        foreach (var m in json["measurements"]!.AsArray().Select(n => n!.AsObject()))
+        {
+            m.Remove("mode");
+            foreach (var o in m["samples"]!.AsArray().Select(n => n!.AsObject()).Append(m))
+            {
+                // Schema 1 had one figure, "peakMemoryBytes", for every tool.
+                long figure = (long?)o["memoryGrowthBytes"] ?? (long)o["peakMemoryBytes"]!;
+                o.Remove("memoryGrowthBytes");
+                o["peakMemoryBytes"] = figure;
+            }
+        }
+        File.WriteAllText(path, json.ToJsonString());
+
+        IReadOnlyList<LoggedMeasurement> loaded = GateResults.Load(path);
+        WorkloadMeasurement blit = loaded[0].Measurement, rsync = loaded[1].Measurement;
+        Assert.Equal((BenchmarkMode.Warm, (long?)null, (long?)(42L << 20)), (blit.Mode, blit.PeakMemoryBytes, blit.MemoryGrowthBytes));
+        Assert.All(blit.Samples, x => Assert.Equal((null, 42L << 20), (x.PeakMemoryBytes, x.MemoryGrowthBytes)));
+        Assert.Equal(MemoryFigure.InProcessGrowth, blit.MemoryFigure);
+        Assert.Equal((20L << 20, (long?)null), (rsync.PeakMemoryBytes, rsync.MemoryGrowthBytes));
+        Assert.Equal(MemoryFigure.ProcessPeak, rsync.MemoryFigure);
+    }
+
+    [Fact]
     public void Results_json_is_written_with_the_kind_and_schema_the_loader_checks()
     {
         string text = File.ReadAllText(Save("a", BlitRun(0.5)));
         Assert.Contains("\"kind\": \"blit-benchmark-results\"", text, StringComparison.Ordinal);
-        Assert.Contains("\"schema\": 1", text, StringComparison.Ordinal);
+        Assert.Contains("\"schema\": 2", text, StringComparison.Ordinal);
         Assert.Contains("\"workload\": \"SmallFiles\"", text, StringComparison.Ordinal);
     }
 

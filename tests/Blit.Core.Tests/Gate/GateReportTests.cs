@@ -21,7 +21,7 @@ public class GateReportTests
         Assert.Equal("Workload: SmallFiles 1000files — 1,000 files, 5.0 MiB (1 warmup, 5 runs)", lines[1]);
         Assert.Equal("  blit mirror: 0.500 s median (10.0 MiB/s, 2,000 files/s); runs 0.450–0.600 s", lines[2]);
         Assert.Equal("  rsync -a --delete: 1.090 s median (4.6 MiB/s, 917 files/s); runs 1.000–1.200 s", lines[3]);
-        Assert.Equal("  memory: 100.0 MiB peak; CPU: 1.000 s median; no baseline", lines[4]);
+        Assert.Equal("  memory: 100.0 MiB in-process growth; CPU: 1.000 s median; no baseline", lines[4]);
         Assert.Equal("Decision: GO (blit 218 % of rsync throughput)", lines[5]);
         Assert.StartsWith("  note: no baseline", lines[6], StringComparison.Ordinal);
         Assert.Equal("Logs: logs/linux/bench_smallfiles_20251128T120000Z/bench.log", lines[7]);
@@ -48,10 +48,10 @@ public class GateReportTests
         BaselineStore store = Store(BlitRun(0.5, memory: 100L << 20, cpu: 1.0, at: Now.AddDays(-1)));
         GateSummary s = BaselineComparer.Compare([BlitRun(1.0, memory: 150L << 20, cpu: 1.1), RsyncRun(0.9)], store);
         string text = GateReport.FormatDecision(Assert.Single(s.Decisions));
-        Assert.Contains("\n  memory: 150.0 MiB peak (baseline 100.0 MiB, +50.0 %); CPU: 1.100 s median (baseline 1.000 s, +10.0 %); baseline of 1 earlier run(s)\n", text, StringComparison.Ordinal);
+        Assert.Contains("\n  memory: 150.0 MiB in-process growth (baseline 100.0 MiB, +50.0 %); CPU: 1.100 s median (baseline 1.000 s, +10.0 %); baseline of 1 earlier run(s)\n", text, StringComparison.Ordinal);
         Assert.Contains("\nDecision: NO-GO (blit 90 % of rsync throughput)\n", text, StringComparison.Ordinal);
         Assert.Contains("\n  - speed: ratio 0.90 < threshold 0.95", text, StringComparison.Ordinal);
-        Assert.Contains("\n  - memory regression: peak 150.0 MiB", text, StringComparison.Ordinal);
+        Assert.Contains("\n  - memory regression: in-process growth 150.0 MiB", text, StringComparison.Ordinal);
     }
 
     [Fact]

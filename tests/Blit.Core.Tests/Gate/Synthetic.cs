@@ -28,8 +28,10 @@ internal static class Synthetic
         long memory = 100L << 20, double cpu = 1.0, Workload workload = Workload.SmallFiles, string size = "1000files",
         long bytes = 5L << 20, long files = 1000, DateTimeOffset? at = null, SystemInfo? system = null,
         int failed = 0, string? resultsPath = null, string? logPath = null, int runs = 5,
-        IReadOnlyList<string>? options = null, string? command = null)
+        IReadOnlyList<string>? options = null, string? command = null, BenchmarkMode mode = BenchmarkMode.Warm)
     {
+        // Warm Blit's figure is its in-process growth; every other measurement's is a whole-process peak.
+        bool growth = tool == "blit" && mode == BenchmarkMode.Warm;
         double lo = min ?? median * 0.95, hi = max ?? median * 1.05;
         var samples = new List<RunSample>();
         for (int i = 0; i < runs; i++)
@@ -40,7 +42,8 @@ internal static class Synthetic
                 Run = i + 1,
                 WallSeconds = wall,
                 CpuSeconds = cpu,
-                PeakMemoryBytes = memory,
+                PeakMemoryBytes = growth ? null : memory,
+                MemoryGrowthBytes = growth ? memory : null,
                 Verified = i >= failed,
                 Failure = i < failed ? "destination has 999 files, source 1000" : null,
             });
@@ -61,7 +64,9 @@ internal static class Synthetic
             MinSeconds = lo,
             MaxSeconds = hi,
             MedianCpuSeconds = cpu,
-            PeakMemoryBytes = memory,
+            PeakMemoryBytes = growth ? null : memory,
+            MemoryGrowthBytes = growth ? memory : null,
+            Mode = mode,
             MiBPerSecond = bytes / (double)(1 << 20) / median,
             FilesPerSecond = files / median,
             FailedRuns = failed,
@@ -76,14 +81,15 @@ internal static class Synthetic
 
     public static WorkloadMeasurement BlitRun(double median, long memory = 100L << 20, double cpu = 1.0, DateTimeOffset? at = null,
         SystemInfo? system = null, string? resultsPath = null, Workload workload = Workload.SmallFiles, string size = "1000files",
-        int failed = 0, IReadOnlyList<string>? options = null) =>
+        int failed = 0, IReadOnlyList<string>? options = null, BenchmarkMode mode = BenchmarkMode.Warm) =>
         Run("blit", median, memory: memory, cpu: cpu, at: at, system: system, resultsPath: resultsPath, workload: workload,
-            size: size, failed: failed, options: options);
+            size: size, failed: failed, options: options, mode: mode);
 
     public static WorkloadMeasurement RsyncRun(double median, DateTimeOffset? at = null, SystemInfo? system = null,
-        string? resultsPath = null, Workload workload = Workload.SmallFiles, string size = "1000files", int failed = 0) =>
+        string? resultsPath = null, Workload workload = Workload.SmallFiles, string size = "1000files", int failed = 0,
+        BenchmarkMode mode = BenchmarkMode.Warm) =>
         Run("rsync", median, at: at, system: system, resultsPath: resultsPath, workload: workload, size: size, failed: failed,
-            cpu: 2.0, memory: 20L << 20);
+            cpu: 2.0, memory: 20L << 20, mode: mode);
 
     /// <summary>Earlier logged Blit runs as a baseline store (each in its own results file).</summary>
     public static BaselineStore Store(params WorkloadMeasurement[] earlier) =>
