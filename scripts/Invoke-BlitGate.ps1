@@ -28,6 +28,8 @@
     Earlier logged runs to compare memory and CPU with (default: -LogPath).
 .PARAMETER Threshold
     Least comparator/Blit median ratio for GO (default 0.95).
+.PARAMETER ColdThreshold
+    Least ratio for GO of the cold measurements (Blit in a fresh pwsh); 0 (default) reports them without gating.
 .PARAMETER MemoryTolerance
     Allowed rise of Blit's peak memory over the baseline, as a fraction (default 0.25).
 .PARAMETER CpuTolerance
@@ -53,6 +55,7 @@ param(
     [string] $LogPath,
     [string] $BaselinePath,
     [double] $Threshold = 0.95,
+    [double] $ColdThreshold = 0,
     [double] $MemoryTolerance = 0.25,
     [double] $CpuTolerance = 0.25,
     [switch] $Devlog,
@@ -95,11 +98,12 @@ try {
     $BaselinePath = if ($BaselinePath) { $BaselinePath } else { $LogPath }
     $DevlogPath = if ($DevlogPath) { $DevlogPath } else { Join-Path $repoRoot 'DEVLOG.md' }
     # Refuse bad rules before measuring for an hour, not after.
-    ([Blit.Gate.GateOptions]@{ Threshold = $Threshold; MemoryTolerance = $MemoryTolerance; CpuTolerance = $CpuTolerance }).Validate()
+    ([Blit.Gate.GateOptions]@{ Threshold = $Threshold; ColdThreshold = $ColdThreshold; MemoryTolerance = $MemoryTolerance; CpuTolerance = $CpuTolerance }).Validate()
     $compare = @{
         Summary         = $true
         BaselinePath    = $BaselinePath
         Threshold       = $Threshold
+        ColdThreshold   = $ColdThreshold
         MemoryTolerance = $MemoryTolerance
         CpuTolerance    = $CpuTolerance
     }

@@ -41,6 +41,10 @@ public sealed class CompareBlitBaselineCommand : PSCmdlet
     [Parameter]
     public double Threshold { get; set; } = GateOptions.DefaultThreshold;
 
+    /// <summary>Least ratio for GO of cold measurements (fresh pwsh per Blit run); 0 reports it without gating.</summary>
+    [Parameter]
+    public double ColdThreshold { get; set; }
+
     /// <summary>Allowed rise of peak memory over the baseline, as a fraction.</summary>
     [Parameter]
     public double MemoryTolerance { get; set; } = GateOptions.DefaultMemoryTolerance;
@@ -55,7 +59,10 @@ public sealed class CompareBlitBaselineCommand : PSCmdlet
 
     protected override void BeginProcessing()
     {
-        _options = new GateOptions { Threshold = Threshold, MemoryTolerance = MemoryTolerance, CpuTolerance = CpuTolerance };
+        _options = new GateOptions
+        {
+            Threshold = Threshold, ColdThreshold = ColdThreshold, MemoryTolerance = MemoryTolerance, CpuTolerance = CpuTolerance,
+        };
         try
         {
             _options.Validate();

@@ -146,20 +146,25 @@ public static class BaselineComparer
                 {
                     bestCase = comparator.MaxSeconds / blit.MinSeconds;
                 }
-                if (ratio.Value >= options.Threshold * (1 - RatioRounding))
+                double threshold = blit.Mode == BenchmarkMode.Cold ? options.ColdThreshold : options.Threshold;
+                if (threshold == 0)
                 {
-                    passed.Add($"speed: ratio {GateText.Ratio(ratio.Value, options.Threshold)} ≥ threshold {GateText.Ratio(options.Threshold)} ({figures})");
-                    if (worstCase < options.Threshold)
+                    passed.Add($"speed (cold): ratio {GateText.Ratio(ratio.Value)}, reported, not gated (ColdThreshold 0) ({figures})");
+                }
+                else if (ratio.Value >= threshold * (1 - RatioRounding))
+                {
+                    passed.Add($"speed: ratio {GateText.Ratio(ratio.Value, threshold)} ≥ threshold {GateText.Ratio(threshold)} ({figures})");
+                    if (worstCase < threshold)
                     {
-                        notes.Add($"borderline: the margin is within the noise ({comparatorName}'s fastest run / Blit's slowest = {GateText.Ratio(worstCase.Value, options.Threshold)} < {GateText.Ratio(options.Threshold)})");
+                        notes.Add($"borderline: the margin is within the noise ({comparatorName}'s fastest run / Blit's slowest = {GateText.Ratio(worstCase.Value, threshold)} < {GateText.Ratio(threshold)})");
                     }
                 }
                 else
                 {
-                    failed.Add(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio.Value, options.Threshold)} < threshold {GateText.Ratio(options.Threshold)} ({figures}): Blit is slower than allowed");
-                    if (bestCase >= options.Threshold)
+                    failed.Add(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio.Value, threshold)} < threshold {GateText.Ratio(threshold)} ({figures}): Blit is slower than allowed");
+                    if (bestCase >= threshold)
                     {
-                        notes.Add($"borderline: within the noise ({comparatorName}'s slowest run / Blit's fastest = {GateText.Ratio(bestCase.Value, options.Threshold)} ≥ {GateText.Ratio(options.Threshold)}); more runs would tell");
+                        notes.Add($"borderline: within the noise ({comparatorName}'s slowest run / Blit's fastest = {GateText.Ratio(bestCase.Value, threshold)} ≥ {GateText.Ratio(threshold)}); more runs would tell");
                     }
                 }
             }

@@ -30,6 +30,14 @@ public sealed class GateOptions
     /// <summary>GO needs comparator median / Blit median ≥ this.</summary>
     public double Threshold { get; init; } = DefaultThreshold;
 
+    /// <summary>
+    /// For cold measurements (Blit in a fresh pwsh, start-up included, against a bare comparator
+    /// process): GO needs the ratio ≥ this; 0 (the default) reports the ratio without gating on
+    /// it, since pwsh's own start-up (0.5 s and more) outweighs a small tree. Memory and CPU are
+    /// still checked against earlier cold runs.
+    /// </summary>
+    public double ColdThreshold { get; init; }
+
     /// <summary>GO needs Blit's peak memory ≤ baseline × (1 + this) (or within the noise allowance).</summary>
     public double MemoryTolerance { get; init; } = DefaultMemoryTolerance;
 
@@ -48,6 +56,10 @@ public sealed class GateOptions
         if (!double.IsFinite(Threshold) || Threshold <= 0 || Threshold > MaxThreshold)
         {
             throw Invalid("Threshold", Threshold, $"a ratio greater than 0 and at most {MaxThreshold} (0.95 = Blit may take up to 1/0.95 of the comparator's time)");
+        }
+        if (!double.IsFinite(ColdThreshold) || ColdThreshold < 0 || ColdThreshold > MaxThreshold)
+        {
+            throw Invalid("ColdThreshold", ColdThreshold, $"a ratio from 0 (report only) to {MaxThreshold}");
         }
         if (!double.IsFinite(MemoryTolerance) || MemoryTolerance < 0 || MemoryTolerance > MaxTolerance)
         {

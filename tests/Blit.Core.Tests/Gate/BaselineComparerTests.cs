@@ -347,12 +347,28 @@ public class BaselineComparerTests
         Assert.Equal(2, s.Decisions.Count);
         WorkloadDecision warm = s.Decisions[0], cold = s.Decisions[1];
         Assert.Equal((BenchmarkMode.Warm, GateDecision.Go), (warm.Mode, warm.Decision));
-        Assert.Equal((BenchmarkMode.Cold, GateDecision.NoGo), (cold.Mode, cold.Decision));
+        // By default the cold ratio is reported, not gated (ColdThreshold 0).
+        Assert.Equal((BenchmarkMode.Cold, GateDecision.Go), (cold.Mode, cold.Decision));
         Assert.Equal(0.021 / 0.800, cold.Ratio!.Value, 9);
         Assert.Equal("Tiny 5entries (cold)", cold.Name);
-        Assert.Contains(s.Reasons, r => r.StartsWith("Tiny 5entries (cold): speed: ratio 0.03 < threshold 0.95", StringComparison.Ordinal)
+        Assert.Contains(cold.Reasons, r => r.StartsWith("speed (cold): ratio 0.03, reported, not gated (ColdThreshold 0)", StringComparison.Ordinal)
             && r.Contains("cold: Blit timed as a whole fresh process", StringComparison.Ordinal));
         Assert.Equal((MemoryFigure.InProcessGrowth, MemoryFigure.ProcessPeak), (warm.MemoryFigure!.Value, cold.MemoryFigure!.Value));
+    }
+
+    [Fact]
+    public void A_cold_threshold_gates_the_cold_ratio_and_leaves_the_warm_one_to_Threshold()
+    {
+        GateSummary s = BaselineComparer.Compare([
+            BlitRun(0.010, workload: Workload.Tiny, size: "5entries"),
+            RsyncRun(0.020, workload: Workload.Tiny, size: "5entries"),
+            BlitRun(0.800, workload: Workload.Tiny, size: "5entries", mode: BenchmarkMode.Cold),
+            RsyncRun(0.021, workload: Workload.Tiny, size: "5entries", mode: BenchmarkMode.Cold),
+        ], options: new GateOptions { ColdThreshold = 1.0 });
+        WorkloadDecision warm = s.Decisions[0], cold = s.Decisions[1];
+        Assert.Equal((GateDecision.Go, GateDecision.NoGo), (warm.Decision, cold.Decision));
+        Assert.Contains(s.Reasons, r => r.StartsWith("Tiny 5entries (cold): speed: ratio 0.03 < threshold 1.00", StringComparison.Ordinal));
+        Assert.False(s.IsGo);
     }
 
     [Fact]
