@@ -56,12 +56,21 @@ public static class MirrorEngine
         }
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
-        var exclude = new ExcludeFilter(options.Exclude);
+        IReadOnlyList<FilterRule> filterRules = MirrorFilters.Rules(options);
+        // The filter's case rule: ordinal, as rsync. To follow the destination's case rule, pass
+        // StringComparison.OrdinalIgnoreCase here for a destination whose names ignore case.
+        var exclude = new ExcludeFilter(filterRules, StringComparison.Ordinal);
+        // --delete-excluded: the rules only hide source entries; the destination keeps nothing back.
+        ExcludeFilter destinationFilter = options.DeleteExcluded ? ExcludeFilter.None : exclude;
         IMirrorFileSystem fs = fileSystem ?? new LinuxFileSystem(options.AllowClone);
         PathRules.Check(fs, options);
 
         string source = options.Source;
         string destination = options.Destination;
+        foreach (BlitError warning in MirrorFilters.Warnings(filterRules, source, destination))
+        {
+            listener?.OnError(warning);
+        }
         FileMeta sourceMeta = fs.StatRoot(source);
         // A missing destination is created only when the plan is executed (-WhatIf touches nothing).
         bool destMissing = !Directory.Exists(destination);
@@ -75,7 +84,7 @@ public static class MirrorEngine
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Scanning);
             int scanWorkers = Math.Max(2, Environment.ProcessorCount);
             var srcScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.SourceUnreadable);
-            var dstScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.DestinationUnreadable);
+            var dstScanner = new TreeScanner(fs, destinationFilter, scanWorkers, BlitErrorCode.DestinationUnreadable);
             ScanResult? dstScan = null;
             Exception? dstFailure = null;
             var dstThread = new Thread(() =>
@@ -121,7 +130,7 @@ public static class MirrorEngine
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Planning);
             var planner = new MirrorPlanner(options.Checksum, fs.CanSetOwner);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
-            var session = new MirrorSession(options, fs, exclude, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
+            var session = new MirrorSession(options, fs, destinationFilter, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
                 listener, progress, stopwatch);
             if (options.Checksum)
             {
