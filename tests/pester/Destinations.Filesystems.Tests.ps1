@@ -147,6 +147,15 @@ Describe 'Mirroring onto <Name>' -Tag 'Destinations' -ForEach $filesystems -Skip
         }
     }
 
+    It 'matches exclude patterns by the destination''s case rule' {
+        Set-Content -LiteralPath "$dst/keep.tmp" 'only in the destination'
+        $r = Invoke-BlitMirror $src $dst -Exclude '*.TMP' -WarningAction SilentlyContinue
+        $r.Errors | Should -Be 0
+        # Where keep.tmp and KEEP.TMP are one name, '*.TMP' protects it; elsewhere it is extraneous.
+        Test-Path -LiteralPath "$dst/keep.tmp" | Should -Be (-not $CaseSensitive)
+        Remove-Item -LiteralPath "$dst/keep.tmp" -ErrorAction SilentlyContinue
+    }
+
     It 'reports two source names that are one name there, and loses nothing' {
         Set-Content -LiteralPath "$src/notes/TODO.txt" 'other'
         $r = Invoke-BlitMirror $src $dst -ErrorVariable collisions -ErrorAction SilentlyContinue -WarningAction SilentlyContinue

@@ -56,7 +56,7 @@ Describe 'Bad input to Invoke-BlitMirror (issue 7.6)' -Tag 'Reliability' {
         @{ Case = 'a source on another provider'; Id = 'InvalidArgument'; Call = { Invoke-BlitMirror -Path 'Env:/' -Destination "$box/dst" } }
         @{ Case = 'a destination on another provider'; Id = 'InvalidArgument'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination 'Variable:/x' } }
         @{ Case = 'a destination on a missing drive'; Id = 'InvalidArgument'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination 'NoSuchDrive:/x' } }
-        @{ Case = 'an empty exclude pattern'; Id = 'InvalidExcludePattern'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -Exclude '' } }
+        @{ Case = 'a missing exclude file'; Id = 'FilterFileUnreadable'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -ExcludeFrom "$box/missing.txt" } }
         @{ Case = 'an exclude pattern naming nothing'; Id = 'InvalidExcludePattern'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -Exclude '/' } }
         @{ Case = 'a negative -ThrottleLimit'; Id = 'ParameterArgumentValidationError'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -ThrottleLimit -1 } }
         @{ Case = 'an absurd -ThrottleLimit'; Id = 'ParameterArgumentValidationError'; Call = { Invoke-BlitMirror -Path "$box/src" -Destination "$box/dst" -ThrottleLimit ([int]::MaxValue) } }

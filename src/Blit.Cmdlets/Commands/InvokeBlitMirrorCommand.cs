@@ -26,10 +26,29 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Destination { get; set; } = string.Empty;
 
-    /// <summary>rsync-style patterns of entries neither copied nor deleted.</summary>
+    /// <summary>rsync exclude patterns: matching entries are neither copied nor deleted.</summary>
     [Parameter]
     [ValidateNotNull]
     public string[] Exclude { get; set; } = [];
+
+    /// <summary>rsync include patterns, tried before the exclude patterns: matching entries are mirrored.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] Include { get; set; } = [];
+
+    /// <summary>Files of exclude rules in rsync's --exclude-from syntax.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] ExcludeFrom { get; set; } = [];
+
+    /// <summary>Files of include rules in rsync's --include-from syntax.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string[] IncludeFrom { get; set; } = [];
+
+    /// <summary>Delete excluded entries from the destination too (rsync --delete-excluded).</summary>
+    [Parameter]
+    public SwitchParameter DeleteExcluded { get; set; }
 
     /// <summary>Compare same-size files by content instead of modification time.</summary>
     [Parameter]
@@ -65,6 +84,10 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 Checksum = Checksum,
                 Force = Force,
                 Exclude = Exclude,
+                Include = Include,
+                ExcludeFrom = [.. ExcludeFrom.Select(f => PathResolution.ResolveNew(this, f, "exclude file"))],
+                IncludeFrom = [.. IncludeFrom.Select(f => PathResolution.ResolveNew(this, f, "include file"))],
+                DeleteExcluded = DeleteExcluded,
                 ThrottleLimit = ThrottleLimit,
                 EmitItems = PassThru,
                 ModifyWindow = MyInvocation.BoundParameters.ContainsKey(nameof(ModifyWindow))

@@ -27,6 +27,7 @@ internal static class ErrorMapping
             BlitErrorCode.SourceUnreadable or BlitErrorCode.DestinationUnreadable => ErrorCategory.ReadError,
             BlitErrorCode.SourceChanged => ErrorCategory.InvalidData,
             BlitErrorCode.InvalidResultsFile => ErrorCategory.InvalidData,
+            BlitErrorCode.FilterFileUnreadable => ErrorCategory.ReadError,
             BlitErrorCode.DiskFull => ErrorCategory.QuotaExceeded,
             BlitErrorCode.MetadataFailed or BlitErrorCode.MetadataNotKept => ErrorCategory.MetadataError,
             BlitErrorCode.NameCollision => ErrorCategory.ResourceExists,

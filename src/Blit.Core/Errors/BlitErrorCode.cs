@@ -27,6 +27,8 @@ public enum BlitErrorCode
     BenchmarkRootNotFound,
     /// <summary>The benchmark root cannot hold the workspace (not a directory, not writable, too little space).</summary>
     BenchmarkRootUnusable,
+    /// <summary>An -ExcludeFrom or -IncludeFrom file cannot be read.</summary>
+    FilterFileUnreadable,
 
     // Per-entry problems: the run goes on (non-terminating in the cmdlets).
     SourceUnreadable,
@@ -43,6 +45,8 @@ public enum BlitErrorCode
     SpecialFileSkipped,
     DeletionSkipped,
     DirectoryNotEmpty,
+    /// <summary>A filter pattern that almost certainly does not say what was meant (a full path, a backslash, edge spaces).</summary>
+    SuspectFilterPattern,
 
     // What the destination filesystem cannot hold or tell apart (said once per run, or per entry).
     /// <summary>Error: two source names are one name on the destination (a.txt and A.txt on a

@@ -772,12 +772,13 @@ internal sealed class MirrorExecutor
 
     /// <summary>
     /// Deletes the directory <paramref name="name"/> and everything in it, read live (never
-    /// following symlinks). Excluded entries inside are kept, and so is the directory then.
+    /// following symlinks). Excluded entries inside are kept, and so is the directory then (and
+    /// every directory above them: false is returned).
     /// </summary>
-    private void DeleteTree(DirHandle parent, string parentPath, string name, bool count = true)
+    private bool DeleteTree(DirHandle parent, string parentPath, string name, bool count = true)
     {
         string relative = parentPath.Length == 0 ? name : parentPath + "/" + name;
-        bool kept = false;
+        bool kept = false, keptBelow = false;
         using (DirHandle dir = _fs.OpenDirectory(parent, name))
         {
             bool madeWritable = false;
@@ -791,7 +792,7 @@ internal sealed class MirrorExecutor
                 }
                 if (entry.Kind == EntryKind.Directory)
                 {
-                    DeleteTree(dir, relative, entry.Name, count);
+                    keptBelow |= !DeleteTree(dir, relative, entry.Name, count);
                     continue;
                 }
                 try
@@ -814,7 +815,11 @@ internal sealed class MirrorExecutor
         {
             Report(BlitErrorCode.DirectoryNotEmpty,
                 $"Kept directory '{relative}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
-            return;
+            return false;
+        }
+        if (keptBelow)
+        {
+            return false; // reported where the excluded entries are
         }
         try
         {
@@ -829,6 +834,7 @@ internal sealed class MirrorExecutor
         {
             Interlocked.Increment(ref _counters.DirectoriesDeleted);
         }
+        return true;
     }
 
     // ---- Phase 4: directory metadata, bottom-up ----------------------------------------------

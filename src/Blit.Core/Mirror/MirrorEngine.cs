@@ -141,12 +141,16 @@ public static class MirrorEngine
         }
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
-        var exclude = new ExcludeFilter(options.Exclude);
+        IReadOnlyList<FilterRule> filterRules = MirrorFilters.Rules(options);
         IMirrorFileSystem fs = fileSystem ?? new LinuxFileSystem(options.AllowClone);
         PathRules.Check(fs, options);
 
         string source = options.Source;
         string destination = options.Destination;
+        foreach (BlitError warning in MirrorFilters.Warnings(filterRules, source, destination))
+        {
+            listener?.OnError(warning);
+        }
         FileMeta sourceMeta = fs.StatRoot(source);
         // A missing destination is created only when the plan is executed (-WhatIf touches nothing).
         bool destMissing = !Directory.Exists(destination);
@@ -160,11 +164,17 @@ public static class MirrorEngine
             FileSystemCapabilities capabilities = ProbeDestination(fs, dstRoot, destination);
             fs.UseDestination(capabilities);
             var rules = new DestinationRules(capabilities, WindowNs(options.ModifyWindow), fs.CanSetOwner);
+            // Patterns match names as the destination does: where 'a.TMP' and 'a.tmp' are one name
+            // there, '*.tmp' keeps both out (and protects both), as rsync does on such a filesystem.
+            var exclude = new ExcludeFilter(filterRules,
+                capabilities.CaseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+            // --delete-excluded: the rules only hide source entries; the destination keeps nothing back.
+            ExcludeFilter destinationFilter = options.DeleteExcluded ? ExcludeFilter.None : exclude;
             FileMeta? destMeta = destMissing ? null : fs.StatRoot(destination);
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Scanning);
             int scanWorkers = Math.Max(2, Environment.ProcessorCount);
             var srcScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.SourceUnreadable, BlitErrorCode.SourceVanished);
-            var dstScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.DestinationUnreadable, BlitErrorCode.DestinationUnreadable);
+            var dstScanner = new TreeScanner(fs, destinationFilter, scanWorkers, BlitErrorCode.DestinationUnreadable, BlitErrorCode.DestinationUnreadable);
             ScanResult? dstScan = null;
             Exception? dstFailure = null;
             var dstThread = new Thread(() =>
@@ -212,7 +222,7 @@ public static class MirrorEngine
                 : ProbeMounts(fs, dstRoot, dstScan.Root, WindowNs(options.ModifyWindow));
             var planner = new MirrorPlanner(options.Checksum, rules, mountRules);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
-            var session = new MirrorSession(options, fs, exclude, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
+            var session = new MirrorSession(options, fs, destinationFilter, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
                 listener, progress, stopwatch, rules, mountRules);
             if (options.Checksum)
             {

@@ -13,8 +13,23 @@ public sealed class MirrorOptions
     /// <summary>Pass the safety refusals: empty source over a non-empty destination, root or home as destination.</summary>
     public bool Force { get; init; }
 
-    /// <summary>rsync-style exclude patterns: matching entries are neither copied nor deleted.</summary>
+    /// <summary>rsync exclude patterns (<c>--exclude</c>): matching entries are neither copied nor deleted.</summary>
     public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>rsync include patterns (<c>--include</c>): matching entries are mirrored even if a later rule excludes them.</summary>
+    public IReadOnlyList<string> Include { get; init; } = [];
+
+    /// <summary>Files of exclude rules in rsync's <c>--exclude-from</c> syntax (full paths).</summary>
+    public IReadOnlyList<string> ExcludeFrom { get; init; } = [];
+
+    /// <summary>Files of include rules in rsync's <c>--include-from</c> syntax (full paths).</summary>
+    public IReadOnlyList<string> IncludeFrom { get; init; } = [];
+
+    /// <summary>
+    /// rsync's <c>--delete-excluded</c>: the rules only keep source entries out; on the
+    /// destination nothing is protected, so excluded entries there are deleted.
+    /// </summary>
+    public bool DeleteExcluded { get; init; }
 
     /// <summary>Worker threads for copying; 0 lets the planner choose.</summary>
     public int ThrottleLimit { get; init; }

@@ -1,120 +1,251 @@
+using System.Buffers;
 using System.Text;
-using System.Text.RegularExpressions;
 using Blit.Errors;
 
 namespace Blit.Scanning;
 
 /// <summary>
-/// rsync-style exclude patterns. A pattern without '/' matches an entry's name at any depth;
-/// with a '/' (or '**') it matches the end of the relative path, or the whole path when it
-/// starts with '/'. A trailing '/' matches directories only. '*' stops at '/', '**' does not,
-/// '?' is one character, [...] a class. An excluded entry is neither copied nor deleted.
+/// rsync's include/exclude rules, matched as rsync matches them (man rsync, "INCLUDE/EXCLUDE
+/// PATTERN RULES"; exclude.c's rule_matches). The first rule that matches an entry decides;
+/// no match means included. Paths are relative to the mirror's root, '/'-separated.
+/// <list type="bullet">
+/// <item>A trailing '/' matches directories only.</item>
+/// <item>A pattern with no '/' (other than a trailing one) and no '**' matches the last name of the path.</item>
+/// <item>A leading '/' anchors the pattern at the root; it matches the whole path.</item>
+/// <item>Otherwise a pattern with '/' matches the path's last as many names as it has; one with
+/// '**' (and no leading '**') is tried at the start and after every '/'; a leading '**' matches
+/// from the root (an implied leading '/' lets <c>**/x</c> match a top-level <c>x</c>).</item>
+/// <item><c>dir/***</c> matches <c>dir</c> itself and everything in it.</item>
+/// <item>Wildcards (<see cref="WildMatch"/>) only when the pattern has '*', '?' or '['; otherwise
+/// the pattern is literal, backslashes included.</item>
+/// </list>
+/// An excluded directory is not descended into, so nothing below it is copied or deleted,
+/// whatever later rules say (rsync's traversal does the same).
 /// </summary>
 public sealed class ExcludeFilter
 {
-    private readonly Rule[] _rules;
+    /// <summary>No rules: every entry is included.</summary>
+    public static ExcludeFilter None { get; } = new((IEnumerable<FilterRule>)[]);
 
-    private sealed record Rule(Regex Regex, bool DirectoryOnly, bool MatchPath);
+    private readonly CompiledRule[] _rules;
+    private readonly bool _ignoreCase;
 
-    public ExcludeFilter(IEnumerable<string>? patterns)
+    /// <summary>Exclude patterns, each read as an rsync <c>--exclude</c> argument (so <c>"+ p"</c> is an include).</summary>
+    public ExcludeFilter(IEnumerable<string>? excludePatterns)
+        : this((excludePatterns ?? []).Select(p => FilterRule.Parse(p, FilterAction.Exclude)).OfType<FilterRule>())
     {
-        var rules = new List<Rule>();
-        foreach (string raw in patterns ?? [])
-        {
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                throw new BlitException(BlitErrorCode.InvalidExcludePattern, "An exclude pattern is empty.");
-            }
-            string p = raw;
-            bool dirOnly = p.EndsWith('/');
-            if (dirOnly)
-            {
-                p = p.TrimEnd('/');
-            }
-            bool anchored = p.StartsWith('/');
-            if (anchored)
-            {
-                p = p.TrimStart('/');
-            }
-            if (p.Length == 0)
-            {
-                throw new BlitException(BlitErrorCode.InvalidExcludePattern, $"The exclude pattern '{raw}' names nothing.");
-            }
-            bool matchPath = anchored || p.Contains('/', StringComparison.Ordinal) || p.Contains("**", StringComparison.Ordinal);
-            string body = GlobToRegex(p, raw);
-            string regex = !matchPath ? "^" + body + "$" : anchored ? "^" + body + "$" : "(^|/)" + body + "$";
-            rules.Add(new Rule(new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Singleline), dirOnly, matchPath));
-        }
-        _rules = [.. rules];
     }
+
+    /// <summary>
+    /// The rules in the order they are tried. <paramref name="comparison"/> is the case rule:
+    /// <see cref="StringComparison.Ordinal"/> is rsync's (and today's) behaviour;
+    /// <see cref="StringComparison.OrdinalIgnoreCase"/> folds path and pattern to lower case
+    /// first, for a destination whose names ignore case.
+    /// </summary>
+    public ExcludeFilter(IEnumerable<FilterRule> rules, StringComparison comparison = StringComparison.Ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        if (comparison is not (StringComparison.Ordinal or StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentOutOfRangeException(nameof(comparison), comparison, "Filters compare names ordinally, with or without case.");
+        }
+        _ignoreCase = comparison == StringComparison.OrdinalIgnoreCase;
+        var compiled = new List<CompiledRule>();
+        var kept = new List<FilterRule>();
+        foreach (FilterRule rule in rules)
+        {
+            if (rule.Action == FilterAction.Clear)
+            {
+                compiled.Clear();
+                kept.Clear();
+                continue;
+            }
+            compiled.Add(Compile(rule, _ignoreCase));
+            kept.Add(rule);
+        }
+        _rules = [.. compiled];
+        Rules = kept;
+    }
+
+    /// <summary>The rules in effect, in order (after any '!' cleared the ones before it).</summary>
+    public IReadOnlyList<FilterRule> Rules { get; }
 
     public bool IsEmpty => _rules.Length == 0;
 
-    /// <summary>True when the entry at <paramref name="relativePath"/> (named <paramref name="name"/>) is excluded.</summary>
+    /// <summary>
+    /// True when the entry at <paramref name="relativePath"/> is excluded: the first rule that
+    /// matches it is an exclude. <paramref name="name"/> is its last component (kept for callers
+    /// that have it at hand; the path decides).
+    /// </summary>
     public bool IsExcluded(string relativePath, string name, bool isDirectory)
     {
-        foreach (Rule rule in _rules)
+        ArgumentNullException.ThrowIfNull(relativePath);
+        if (_rules.Length == 0)
         {
-            if (rule.DirectoryOnly && !isDirectory)
+            return false;
+        }
+        string path = _ignoreCase ? relativePath.ToLowerInvariant() : relativePath;
+        int max = Encoding.UTF8.GetMaxByteCount(path.Length) + 2;
+        byte[]? rented = null;
+        Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(path, buffer[1..]);
+            return Decide(buffer[..(length + 2)], isDirectory);
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                continue;
+                ArrayPool<byte>.Shared.Return(rented);
             }
-            if (rule.Regex.IsMatch(rule.MatchPath ? relativePath : name))
+        }
+    }
+
+    /// <summary>
+    /// The same for a path held as bytes (a Linux name need not be UTF-8). With an
+    /// ignore-case rule only ASCII letters fold here, as in rsync's iwildmatch.
+    /// </summary>
+    public bool IsExcluded(ReadOnlySpan<byte> relativePath, bool isDirectory)
+    {
+        if (_rules.Length == 0)
+        {
+            return false;
+        }
+        int max = relativePath.Length + 2;
+        byte[]? rented = null;
+        Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        try
+        {
+            relativePath.CopyTo(buffer[1..]);
+            if (_ignoreCase)
             {
-                return true;
+                foreach (ref byte b in buffer.Slice(1, relativePath.Length))
+                {
+                    if (b is >= (byte)'A' and <= (byte)'Z')
+                    {
+                        b = (byte)(b + 32);
+                    }
+                }
+            }
+            return Decide(buffer[..(relativePath.Length + 2)], isDirectory);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary><paramref name="framed"/> is the path with one spare byte before and after it, for the implied '/'s.</summary>
+    private bool Decide(Span<byte> framed, bool isDirectory)
+    {
+        framed[0] = (byte)'/';
+        framed[^1] = (byte)'/';
+        ReadOnlySpan<byte> path = framed[1..^1];
+        if (path.Length > 0 && path[0] == '/')
+        {
+            path = path[1..];
+        }
+        if (path.Length == 0)
+        {
+            return false; // the root itself is never filtered
+        }
+        foreach (CompiledRule rule in _rules)
+        {
+            if (rule.Matches(framed, path, isDirectory))
+            {
+                return rule.Action == FilterAction.Exclude;
             }
         }
         return false;
     }
 
-    private static string GlobToRegex(string glob, string raw)
+    private static CompiledRule Compile(FilterRule rule, bool ignoreCase)
     {
-        var sb = new StringBuilder();
-        for (int i = 0; i < glob.Length; i++)
+        string raw = rule.Pattern;
+        if (string.IsNullOrEmpty(raw))
         {
-            char c = glob[i];
-            switch (c)
-            {
-                case '*':
-                    if (i + 1 < glob.Length && glob[i + 1] == '*')
-                    {
-                        sb.Append(".*");
-                        i++;
-                    }
-                    else
-                    {
-                        sb.Append("[^/]*");
-                    }
-                    break;
-                case '?':
-                    sb.Append("[^/]");
-                    break;
-                case '[':
-                    int end = glob.IndexOf(']', i + 2);
-                    if (end < 0)
-                    {
-                        throw new BlitException(BlitErrorCode.InvalidExcludePattern,
-                            $"The exclude pattern '{raw}' has an unclosed '['.");
-                    }
-                    string cls = glob[(i + 1)..end];
-                    bool negate = cls.StartsWith('!') || cls.StartsWith('^');
-                    if (negate)
-                    {
-                        cls = cls[1..];
-                    }
-                    sb.Append('[').Append(negate ? "^" : string.Empty)
-                      .Append(cls.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("[", "\\[", StringComparison.Ordinal))
-                      .Append(']');
-                    i = end;
-                    break;
-                case '\\' when i + 1 < glob.Length:
-                    sb.Append(Regex.Escape(glob[++i].ToString()));
-                    break;
-                default:
-                    sb.Append(Regex.Escape(c.ToString()));
-                    break;
-            }
+            throw new BlitException(BlitErrorCode.InvalidExcludePattern, "A filter pattern is empty.");
         }
-        return sb.ToString();
+        byte[] pattern = Encoding.UTF8.GetBytes(ignoreCase ? raw.ToLowerInvariant() : raw);
+        bool directoryOnly = false;
+        if (pattern.Length > 1 && pattern[^1] == '/')
+        {
+            pattern = pattern[..^1];
+            directoryOnly = true;
+        }
+        int slashes = pattern.AsSpan().Count((byte)'/');
+        bool anchored = pattern[0] == '/';
+        if (anchored && pattern.Length == 1)
+        {
+            throw new BlitException(BlitErrorCode.InvalidExcludePattern,
+                $"The filter pattern '{raw}' names nothing: a leading '/' stands for the source root, which is never filtered.");
+        }
+        bool wild = pattern.AsSpan().IndexOfAny("*?["u8) >= 0;
+        int starStar = wild ? pattern.AsSpan().IndexOf("**"u8) : -1;
+        bool anyDepth = starStar >= 0;
+        bool starStarPrefix = starStar == 0;
+        bool dirAndContents = anyDepth && pattern.AsSpan().EndsWith("***"u8);
+        if (wild && WildMatch.Defect(pattern) is string defect)
+        {
+            throw new BlitException(BlitErrorCode.InvalidExcludePattern,
+                $"The filter pattern '{raw}' can never match: {defect}.");
+        }
+        int where = !anchored && slashes > 0 && !anyDepth ? slashes + 1
+            : !anchored && anyDepth && !starStarPrefix ? -1
+            : 0;
+        return new CompiledRule(rule.Action, anchored ? pattern[1..] : pattern, directoryOnly, wild, anchored,
+            lastNameOnly: slashes == 0 && !anyDepth, slashPrefix: starStarPrefix, slashSuffix: dirAndContents, where);
+    }
+
+    private sealed class CompiledRule(FilterAction action, byte[] pattern, bool directoryOnly, bool wild, bool anchored,
+        bool lastNameOnly, bool slashPrefix, bool slashSuffix, int where)
+    {
+        public FilterAction Action { get; } = action;
+
+        /// <param name="framed">The path with a '/' before and after it.</param>
+        /// <param name="path">The path alone (a slice of <paramref name="framed"/>).</param>
+        public bool Matches(ReadOnlySpan<byte> framed, ReadOnlySpan<byte> path, bool isDirectory)
+        {
+            if (directoryOnly && !isDirectory)
+            {
+                return false;
+            }
+            ReadOnlySpan<byte> text = path;
+            if (lastNameOnly)
+            {
+                text = text[(text.LastIndexOf((byte)'/') + 1)..];
+            }
+            else
+            {
+                // The frame holds path at [framed.Length - path.Length - 1, framed.Length - 1).
+                int start = framed.Length - path.Length - 1;
+                int end = framed.Length - 1;
+                // A leading '**' may match an implied '/' before the root's names: '**/x' matches 'x'.
+                if (slashPrefix)
+                {
+                    start--;
+                }
+                // 'dir/***' matches the directory 'dir' through an implied '/' after it.
+                if (slashSuffix && isDirectory)
+                {
+                    end++;
+                }
+                text = framed[start..end];
+            }
+            if (wild)
+            {
+                return WildMatch.Matches(pattern, text, where);
+            }
+            if (anchored)
+            {
+                return text.SequenceEqual(pattern);
+            }
+            // A literal: the path's tail, starting at a name.
+            return text.EndsWith(pattern) && (text.Length == pattern.Length || text[text.Length - pattern.Length - 1] == '/');
+        }
     }
 }
