@@ -27,6 +27,8 @@ public enum BlitErrorCode
     BenchmarkRootNotFound,
     /// <summary>The benchmark root cannot hold the workspace (not a directory, not writable, too little space).</summary>
     BenchmarkRootUnusable,
+    /// <summary>A second pipeline input names a destination an earlier input of the same pipeline mirrored into.</summary>
+    DestinationReused,
 
     // Per-entry problems: the run goes on (non-terminating in the cmdlets).
     SourceUnreadable,
@@ -43,4 +45,6 @@ public enum BlitErrorCode
     SpecialFileSkipped,
     DeletionSkipped,
     DirectoryNotEmpty,
+    /// <summary>A transient error (network filesystem) on one entry; the operation is tried again (-RetryCount).</summary>
+    TransientErrorRetried,
 }

@@ -52,4 +52,7 @@ public sealed class NativeIOException : IOException
     public bool IsPermissionDenied => Errno is Platform.LinuxNative.EACCES or Platform.LinuxNative.EPERM;
 
     public bool IsDiskFull => Errno is Platform.LinuxNative.ENOSPC or Platform.LinuxNative.EDQUOT;
+
+    /// <summary>A fault that may pass (a network filesystem's stale handle, I/O error or timeout); the platform decides.</summary>
+    public bool IsTransient => Platform.LinuxNative.IsTransient(Errno);
 }

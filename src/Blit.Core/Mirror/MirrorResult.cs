@@ -33,6 +33,10 @@ public sealed class MirrorResult
     public required long FilesCloned { get; init; }
     public required long FilesKernelCopied { get; init; }
     public required long FilesStreamed { get; init; }
+    /// <summary>True when deletions were not requested (-NoDelete): extraneous destination entries were kept.</summary>
+    public bool NoDelete { get; init; }
+    /// <summary>Operations tried again after a transient error (-RetryCount).</summary>
+    public long Retries { get; init; }
 
     /// <summary>Bytes copied per second of the whole run.</summary>
     public double BytesPerSecond => Duration.TotalSeconds > 0 ? BytesCopied / Duration.TotalSeconds : 0;
@@ -42,3 +46,23 @@ public sealed class MirrorResult
 
 /// <summary>One action of a mirror, planned (-WhatIf) or done (-PassThru).</summary>
 public sealed record MirrorItem(MirrorAction Action, string RelativePath, string DestinationPath, EntryKind Kind, long Length);
+
+/// <summary>Why an entry was left alone (reported with -Verbose and in the log).</summary>
+public enum SkipReason
+{
+    /// <summary>Same size and modification time in both trees (with -Checksum: same content), metadata too.</summary>
+    Unchanged,
+    /// <summary>Matched an exclude pattern in the source: not copied.</summary>
+    Excluded,
+    /// <summary>Matched an exclude pattern in the destination only: not deleted.</summary>
+    ExcludedInDestination,
+    /// <summary>Not in the source, kept because deletions were not requested (-NoDelete).</summary>
+    NotDeleted,
+    /// <summary>Not in the source, kept because the source could not be read completely.</summary>
+    SourceIncomplete,
+    /// <summary>The user answered No to -Confirm.</summary>
+    Declined,
+}
+
+/// <summary>An entry the mirror left alone, and why.</summary>
+public sealed record MirrorSkip(SkipReason Reason, string RelativePath, string DestinationPath, EntryKind Kind);

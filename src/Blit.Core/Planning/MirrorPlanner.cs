@@ -11,11 +11,13 @@ internal sealed partial class MirrorPlanner
 {
     private readonly bool _checksum;
     private readonly bool _compareOwner;
+    private readonly bool _recordUnchanged;
 
-    public MirrorPlanner(bool checksum, bool compareOwner)
+    public MirrorPlanner(bool checksum, bool compareOwner, bool recordUnchanged = false)
     {
         _checksum = checksum;
         _compareOwner = compareOwner;
+        _recordUnchanged = recordUnchanged;
     }
 
     /// <summary>Names Blit gives its temp files and staged directories: <c>.~blit-PID-SEQ.tmp</c>.</summary>
@@ -24,7 +26,7 @@ internal sealed partial class MirrorPlanner
 
     public MirrorPlan Plan(DirListing source, FileMeta sourceRoot, DirListing? dest, FileMeta? destRoot)
     {
-        var plan = new MirrorPlan();
+        var plan = new MirrorPlan { Unchanged = _recordUnchanged ? [] : null };
         var root = new DirOp
         {
             RelativePath = string.Empty,
@@ -108,6 +110,10 @@ internal sealed partial class MirrorPlanner
                         {
                             plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d));
                         }
+                        else
+                        {
+                            plan.Unchanged?.Add((source.ChildPath(s.Name), EntryKind.Symlink));
+                        }
                     }
                     else
                     {
@@ -190,6 +196,7 @@ internal sealed partial class MirrorPlanner
         else
         {
             plan.UnchangedFiles++;
+            plan.Unchanged?.Add((dirOp.RelativePath.Length == 0 ? s.Name : dirOp.RelativePath + "/" + s.Name, EntryKind.File));
         }
     }
 

@@ -66,6 +66,10 @@ internal sealed class RecordingListener : IMirrorListener
 
     public void OnItem(MirrorItem item) => Items.Enqueue(item);
 
+    public ConcurrentQueue<MirrorSkip> Skips { get; } = new();
+
+    public void OnSkip(MirrorSkip skip) => Skips.Enqueue(skip);
+
     public IEnumerable<BlitError> NonWarnings => Errors.Where(e => !e.IsWarning);
 
     public string Describe() => string.Join("\n", Errors.Select(e => $"{e.Code} {e.Path}: {e.Message}"));
