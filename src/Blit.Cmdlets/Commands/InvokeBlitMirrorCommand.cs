@@ -309,7 +309,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet, IDisposable
 
     /// <summary>
     /// Runs engine work through the pump. If the pipeline thread fails first (a write throws
-    /// PipelineStoppedException while stopping, or anything else), the engine is cancelled and
+    /// PipelineStoppedException while stopping, or anything else), the running engine is cancelled and
     /// awaited before the exception goes on: it must not outlive the cmdlet, or its temp files
     /// stay behind when the process exits and the session's directory handles close under it.
     /// </summary>
@@ -321,14 +321,19 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet, IDisposable
         }
         catch
         {
-            _cancel.Cancel();
-            try
+            // Only an engine still running is cancelled: one that failed by itself (a missing
+            // source) must leave the token alone, or every later pipeline input would be cancelled.
+            if (!work.IsCompleted)
             {
-                work.Wait();
-            }
-            catch (AggregateException)
-            {
-                // The engine's own outcome (cancelled or failed) matters less than the first error.
+                _cancel.Cancel();
+                try
+                {
+                    work.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // The engine's own outcome (cancelled or failed) matters less than the first error.
+                }
             }
             if (work.IsCompletedSuccessfully && work.Result is IDisposable finished)
             {
