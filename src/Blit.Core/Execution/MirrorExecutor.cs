@@ -543,7 +543,7 @@ internal sealed class MirrorExecutor
     /// <summary>
     /// Copy progress as it happens, for the progress bar. The result's BytesCopied counts only
     /// what arrived: the bytes of one copy (on its worker thread) are added when it succeeds and
-    /// taken back from the bar when it fails (see <see cref="RunOne"/>).
+    /// taken back from the bar when it fails (see <see cref="Apply"/>).
     /// </summary>
     private sealed class ByteProgress(MirrorCounters counters, MirrorProgress progress) : IProgress<long>
     {
