@@ -155,3 +155,25 @@ Describe 'README: results read well and export cleanly' {
         $bench | ForEach-Object { $_.MedianSeconds | Should -Match '^\d+(\.\d+)?(E-?\d+)?$'; $_.MiBPerSecond | Should -Match '^\d+(\.\d+)?(E-?\d+)?$' }
     }
 }
+
+Describe 'README: log and dry-run workflow' {
+    It 'runs as written: the dry run is data, the copy keeps extras, the log has both runs' {
+        $dir = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'workflow')
+        New-TestTree -Root (Join-Path $dir 'photos') -Files @{ 'a.jpg' = 'alpha'; 'trip/b.jpg' = 'beta' }
+        New-TestTree -Root (Join-Path $dir 'backup/photos') -Files @{ 'old.jpg' = 'gone from the source' }
+        $code = Get-ReadmeBlock -After '## Log and dry-run workflow'
+        Push-Location $dir
+        try {
+            $ProgressPreference = 'SilentlyContinue'
+            $output = & ([scriptblock]::Create("`$ErrorActionPreference = 'Stop'`n$code")) 4>$null | Out-String
+        }
+        finally { Pop-Location }
+        $output | Should -Match 'old\.jpg'                       # the dry run lists the deletion
+        Test-Path (Join-Path $dir 'backup/photos/old.jpg') | Should -BeFalse   # the final mirror deleted it
+        $log = Join-Path $dir 'photos.log'
+        (Select-String -LiteralPath $log -Pattern '^Mode        : NoDelete').Count | Should -Be 1
+        (Select-String -LiteralPath $log -Pattern '^Mode        : Mirror').Count | Should -Be 1
+        (Select-String -LiteralPath $log -Pattern '  Delete +File .*old\.jpg$').Count | Should -Be 1
+        (Select-String -LiteralPath $log -Pattern '^Result      : Success$').Count | Should -Be 2
+    }
+}

@@ -63,13 +63,16 @@ Describe 'Names (issue 7.5)' -Tag 'Reliability' {
         $dst = Join-Path $scratch "--delete dst`nwith newline"
         $null = [IO.Directory]::CreateDirectory($src)
         [IO.File]::WriteAllText("$src/a.txt", 'a')
-        $r = Invoke-BlitMirror -Path $src -Destination $dst
+        # [src] is a wildcard to -Path (issue 15.5): such a name is given with -LiteralPath.
+        { Invoke-BlitMirror -Path $src -Destination $dst -ErrorAction Stop } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.InvokeBlitMirrorCommand'
+        $r = Invoke-BlitMirror -LiteralPath $src -Destination $dst
         $r.Source | Should -BeExactly $src
         $r.Destination | Should -BeExactly $dst
         [IO.File]::ReadAllText("$dst/a.txt") | Should -Be 'a'
     }
 
-    It 'mirrors photos[1] as written, not photos1 (which a wildcard would match)' {
+    It 'mirrors photos[1] as written with -LiteralPath, and never photos1 (which the wildcard matches)' {
         $right = Join-Path $scratch 'photos[1]'
         $decoy = Join-Path $scratch 'photos1'
         $dst = Join-Path $scratch 'backup'
@@ -80,7 +83,15 @@ Describe 'Names (issue 7.5)' -Tag 'Reliability' {
         $null = [IO.Directory]::CreateDirectory($dst)
         [IO.File]::WriteAllText("$dst/right.txt", 'right directory')
 
-        $r = Invoke-BlitMirror -Path $right -Destination $dst
+        # -Path reads [1] as a wildcard, which matches photos1, while photos[1] exists too: refused,
+        # not guessed (issue 15.5), and nothing is touched.
+        $err = $null
+        try { Invoke-BlitMirror -Path $right -Destination $dst -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -Be 'InvalidArgument,Blit.Cmdlets.Commands.InvokeBlitMirrorCommand'
+        "$err" | Should -Match 'LiteralPath'
+        Test-Path -LiteralPath "$dst/right.txt" | Should -BeTrue
+
+        $r = Invoke-BlitMirror -LiteralPath $right -Destination $dst
         $r.Source | Should -BeExactly $right
         $r.FilesDeleted | Should -Be 0
         Test-Path -LiteralPath "$dst/right.txt" | Should -BeTrue

@@ -27,6 +27,9 @@ BeforeAll {
     [IO.File]::AppendAllText((Join-Path $src 'a.txt'), ' and more')
     $second = @(Invoke-BlitMirror $src $dst -PassThru)
     $whatIf = Invoke-BlitMirror $src (Join-Path $TestDrive 'dst-whatif') -WhatIf
+    # Results of runs without -PassThru: a -PassThru result carries an extra type name (tested in 'Views in use').
+    $plain = Invoke-BlitMirror $src (Join-Path $TestDrive 'dst-plain')
+    $plainAgain = Invoke-BlitMirror $src (Join-Path $TestDrive 'dst-plain') -NoDelete
 
     $bench = @{ Quick = $true; Runs = 1; Warmup = 0; Root = (New-Item -ItemType Directory -Force (Join-Path $TestDrive 'bench')).FullName
                 LogPath = (Join-Path $TestDrive 'logs'); WarningAction = 'SilentlyContinue' }
@@ -39,7 +42,7 @@ BeforeAll {
     $summary = $measurements | Compare-BlitBaseline -BaselinePath $bench.LogPath -Summary -WarningAction SilentlyContinue
 
     $script:Samples = @{
-        'Blit.Mirror.MirrorResult'              = @($first[-1], $second[-1], $whatIf)
+        'Blit.Mirror.MirrorResult'              = @($plain, $plainAgain, $whatIf)
         'Blit.Mirror.MirrorItem'                = @($first[0..($first.Count - 2)]) + @($second[0..($second.Count - 2)])
         'Blit.Benchmarking.WorkloadMeasurement' = $measurements
         'Blit.Gate.WorkloadDecision'            = $decisions
@@ -178,7 +181,8 @@ Describe 'Views in use' {
         [xml] $xml = Get-Content -Raw -LiteralPath $formatFile
         $selected = @($xml.Configuration.ViewDefinitions.View.ViewSelectedBy.TypeName | Sort-Object -Unique)
         $selected | Should -Not -BeNullOrEmpty
-        foreach ($t in $selected) { $t | Should -BeIn $declared }
+        # 'Type#Tag' names a view for some objects of a declared type (the -PassThru result).
+        foreach ($t in $selected) { ($t -replace '#.*$', '') | Should -BeIn $declared }
     }
 
     It 'shows a mirror result as its list by default, and as a table with Format-Table' {
@@ -188,12 +192,37 @@ Describe 'Views in use' {
         $text = Remove-Ansi (Format-Text $Samples['Blit.Mirror.MirrorResult'] -As Table)
         $text | Should -Match '(?m)^Source\s+Destination\s+Copied\s+Updated\s+Deleted\s+Bytes\s+Duration\s+Throughput\s+Errors'
         $text | Should -Match '\(WhatIf\)'
+        $text | Should -Match '\(NoDelete\)'
+        Remove-Ansi ($plainAgain | Out-String -Width 200) | Should -Match '(?m)^Deleted\s+: none requested \(-NoDelete\)$'
     }
 
-    It 'keeps -PassThru output readable: the items table, then the result''s short list' {
-        $text = Remove-Ansi ($Samples['Blit.Mirror.MirrorItem'][0..1] + $Samples['Blit.Mirror.MirrorResult'][0] | Out-String -Width 200)
+    It 'shows -PassThru output as the items table, then the result as its own list view' {
+        # As the console shows it: the cmdlet's output, items then result, formatted in one go.
+        $text = Remove-Ansi ($first | Out-String -Width 200)
         $text | Should -Match '(?m)^Action\s+Kind\s+Size\s+RelativePath'
-        $text | Should -Match '(?m)^FilesCopied\s+: 5$'
+        $text | Should -Match '(?m)^CopyFile\s+File\s+\d+[.,]\d KiB sub/photo.bin'
+        $text | Should -Match '(?m)^Copied\s+: 5 new, 0 updated, 0 symlinks, 0 unchanged$'
+        $text | Should -Match '(?m)^Throughput\s+: \d+[.,]\d MiB/s$'
+        $text | Should -Match '(?m)^Duration\s+: \d[.,]\d{3} s$'
+        # Not the fallback: raw property names and figures.
+        $text | Should -Not -Match '(?m)^(FilesCopied|BytesCopied)\s+:'
+        $first[-1].psobject.TypeNames[0] | Should -Be 'Blit.Mirror.MirrorResult#PassThru'
+        $first[-1] | Should -BeOfType ([Blit.Mirror.MirrorResult])
+    }
+
+    It 'gives the -PassThru result the same list as a plain result, item for item' {
+        $views = Get-FormatData -TypeName 'Blit.Mirror.MirrorResult', 'Blit.Mirror.MirrorResult#PassThru' | ForEach-Object FormatViewDefinition |
+            Where-Object { $_.Control -is [System.Management.Automation.ListControl] }
+        $lists = @($views | ForEach-Object { ($_.Control.Entries[0].Items | ForEach-Object { "$($_.Label)=$($_.DisplayEntry.Value)" }) -join "`n" })
+        $lists.Count | Should -Be 2
+        $lists[1] | Should -BeExactly $lists[0]
+        ($views | Where-Object Name -eq 'Blit.Mirror.MirrorResult#PassThru').Control.OutOfBand | Should -BeTrue
+        ($views | Where-Object Name -eq 'Blit.Mirror.MirrorResult').Control.OutOfBand | Should -BeFalse -Because 'a plain result must format as a table row with Format-Table'
+    }
+
+    It 'shows a plain result after a table of other objects as a short property list' {
+        $text = Remove-Ansi (@((Get-Item $src), $Samples['Blit.Mirror.MirrorResult'][0]) | Out-String -Width 200)
+        $text | Should -Match '(?m)^FilesCopied\s+: 4$'
         $text | Should -Not -Match 'ScanDuration|FilesKernelCopied'
     }
 

@@ -9,17 +9,38 @@ namespace Blit.Cmdlets.Commands;
 /// <summary>
 /// <para type="synopsis">Mirrors a directory tree: the destination ends up matching the source exactly.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "BlitMirror", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Invoke, "BlitMirror", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+    DefaultParameterSetName = PathSet)]
 [OutputType(typeof(MirrorResult), typeof(MirrorItem))]
-public sealed class InvokeBlitMirrorCommand : PSCmdlet
+public sealed class InvokeBlitMirrorCommand : PSCmdlet, IDisposable
 {
-    private readonly CancellationTokenSource _cancel = new();
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
 
-    /// <summary>The source directory whose contents are mirrored.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "PSPath", "Source")]
+    /// <summary>
+    /// Added to the result of a -PassThru run: its view is out of band, so the result shows as its
+    /// own list after the MirrorItem table instead of as a bare property list (Blit.format.ps1xml).
+    /// </summary>
+    public const string PassThruResultTypeName = "Blit.Mirror.MirrorResult#PassThru";
+
+    private readonly CancellationTokenSource _cancel = new();
+    /// <summary>Destinations mirrored into by this pipeline so far, with their source.</summary>
+    private readonly Dictionary<string, string> _destinations = new(StringComparer.Ordinal);
+    private MirrorLog? _log;
+    private bool _verbose;
+
+    /// <summary>The source directory whose contents are mirrored (wildcards expanded).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+    [Alias("Source")]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string Path { get; set; } = string.Empty;
+
+    /// <summary>The source directory, as written: no wildcards. Binds PSPath from Get-Item and Get-ChildItem.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string LiteralPath { get; set; } = string.Empty;
 
     /// <summary>The directory that is made to match the source (created if missing).</summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -59,11 +80,11 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
     [ValidateRange(0.0, 86400.0)]
     public double ModifyWindow { get; set; }
 
-    /// <summary>Allow an empty source over a non-empty destination, and a root or home destination.</summary>
+    /// <summary>Allow an empty source over a non-empty destination, a root or home destination, and one destination for several inputs.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Emit one record per action taken, before the result.</summary>
+    /// <summary>Emit one record per action taken (with -WhatIf: planned), before the result.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -72,15 +93,114 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
     [ValidateRange(0, 256)]
     public int ThrottleLimit { get; set; }
 
+    /// <summary>Copy only: delete nothing from the destination (rsync without --delete, robocopy /E).</summary>
+    [Parameter]
+    public SwitchParameter NoDelete { get; set; }
+
+    /// <summary>A text log: a header, one line per action and error, and a summary for each mirror.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LogPath { get; set; }
+
+    /// <summary>Add to the -LogPath file instead of replacing it.</summary>
+    [Parameter]
+    public SwitchParameter Append { get; set; }
+
+    /// <summary>Times one entry is tried again after a transient error.</summary>
+    [Parameter]
+    [ValidateRange(0, 1000)]
+    public int RetryCount { get; set; }
+
+    /// <summary>Seconds to wait before each retry.</summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public int RetryDelay { get; set; } = 5;
+
+    protected override void BeginProcessing()
+    {
+        _verbose = MyInvocation.BoundParameters.TryGetValue("Verbose", out object? v)
+            ? v is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(v)
+            : GetVariableValue("VerbosePreference") is ActionPreference pref
+              && pref is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
+        if (LogPath is null)
+        {
+            return;
+        }
+        try
+        {
+            _log = MirrorLog.Open(PathResolution.ResolveNew(this, LogPath, "log path"), Append);
+        }
+        catch (BlitException ex)
+        {
+            ThrowTerminatingError(ErrorMapping.ToRecord(ex));
+        }
+    }
+
+    protected override void EndProcessing() => _log?.Dispose();
+
+    public void Dispose()
+    {
+        _log?.Dispose();
+        _cancel.Dispose();
+    }
+
+    private string SourceText => ParameterSetName == LiteralPathSet ? LiteralPath : Path;
+
+    /// <summary>
+    /// A mirror that cannot start. With pipeline input it is this input's non-terminating error and
+    /// the next input runs; called with arguments alone there is nothing else to run, and it stays
+    /// terminating, so try/catch around one mirror catches it.
+    /// </summary>
+    private void FailInput(ErrorRecord record, bool headerWritten)
+    {
+        _log?.Failure(SourceText, Destination, record, headerWritten);
+        if (MyInvocation.ExpectingInput)
+        {
+            WriteError(record);
+        }
+        else
+        {
+            ThrowTerminatingError(record);
+        }
+    }
+
+    /// <summary>The options this mirror was given, as a command line would show them (for the log header).</summary>
+    private string OptionsText()
+    {
+        var parts = new List<string>();
+        foreach (KeyValuePair<string, object> p in MyInvocation.BoundParameters)
+        {
+            // This cmdlet's own parameters, and -Verbose (it puts the skips in the log); not the other common ones.
+            if ((p.Key != "Verbose" && GetType().GetProperty(p.Key) is null)
+                || p.Key is "Path" or "LiteralPath" or "Destination" or "LogPath" or "Append")
+            {
+                continue;
+            }
+            parts.Add(p.Value switch
+            {
+                SwitchParameter sw => sw.IsPresent ? $"-{p.Key}" : $"-{p.Key}:$false",
+                string[] list => $"-{p.Key} " + string.Join(",", list.Select(x => "'" + x.Replace("'", "''", StringComparison.Ordinal) + "'")),
+                string text => $"-{p.Key} '{text.Replace("'", "''", StringComparison.Ordinal)}'",
+                _ => $"-{p.Key} {Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)}",
+            });
+        }
+        return string.Join(" ", parts);
+    }
+
     protected override void ProcessRecord()
     {
         MirrorOptions options;
         try
         {
+            string source = ParameterSetName == LiteralPathSet
+                ? PathResolution.ResolveLiteral(this, LiteralPath, "source")
+                : PathResolution.ResolveExisting(this, Path, "source");
+            string destination = PathResolution.ResolveNew(this, Destination, "destination");
+            CheckDestinationReuse(source, destination);
             options = new MirrorOptions
             {
-                Source = PathResolution.ResolveExisting(this, Path, "source"),
-                Destination = PathResolution.ResolveNew(this, Destination, "destination"),
+                Source = source,
+                Destination = destination,
                 Checksum = Checksum,
                 Force = Force,
                 Exclude = Exclude,
@@ -89,19 +209,29 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 IncludeFrom = [.. IncludeFrom.Select(f => PathResolution.ResolveNew(this, f, "include file"))],
                 DeleteExcluded = DeleteExcluded,
                 ThrottleLimit = ThrottleLimit,
-                EmitItems = PassThru,
+                NoDelete = NoDelete,
+                RetryCount = RetryCount,
+                RetryDelay = TimeSpan.FromSeconds(RetryDelay),
+                EmitItems = PassThru || _verbose || _log is not null,
+                ReportSkips = _verbose,
                 ModifyWindow = MyInvocation.BoundParameters.ContainsKey(nameof(ModifyWindow))
                     ? TimeSpan.FromSeconds(ModifyWindow) : null,
             };
         }
         catch (BlitException ex)
         {
-            ThrowTerminatingError(ErrorMapping.ToRecord(ex));
+            FailInput(ErrorMapping.ToRecord(ex), headerWritten: false);
             return;
         }
 
+        bool whatIf = IsSwitchOn("WhatIf", "WhatIfPreference");
+        _log?.Header(options.Source, options.Destination, options.NoDelete, whatIf, OptionsText());
+        if (_verbose)
+        {
+            WriteVerbose(MirrorText.Start(options));
+        }
         using var pump = new PipelinePump();
-        var listener = new PumpListener(pump);
+        var listener = new CmdletListener(pump, PassThru, _verbose, _log);
         var progress = new MirrorProgress();
         var reporter = new ProgressReporter(this, 1, $"Mirroring {options.Source} to {options.Destination}");
         try
@@ -114,14 +244,15 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
             }
             catch (BlitException ex)
             {
-                ThrowTerminatingError(ErrorMapping.ToRecord(ex));
+                FailInput(ErrorMapping.ToRecord(ex), headerWritten: true);
                 return;
             }
             catch (IOException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, nameof(BlitErrorCode.SourceUnreadable), ErrorCategory.ReadError, options.Source));
+                FailInput(new ErrorRecord(ex, nameof(BlitErrorCode.SourceUnreadable), ErrorCategory.ReadError, options.Source), headerWritten: true);
                 return;
             }
+            _destinations[DestinationKey(options.Destination)] = options.Source;
             using (session)
             {
                 WriteVerbose($"Destination filesystem: {session.DestinationFileSystem}.");
@@ -129,29 +260,44 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
                 {
                     WriteVerbose($"Filesystem mounted at '{mountPoint}' in the destination: {mounted}.");
                 }
-                if (!Approve(session, out bool whatIf))
+                if (_verbose)
                 {
-                    if (whatIf)
-                    {
-                        WriteObject(session.WhatIfResult());
-                    }
-                    return;
+                    MirrorResult plan = session.Preview();
+                    WriteVerbose(MirrorText.Scanned(session, plan));
+                    WriteVerbose(MirrorText.Plan(plan));
                 }
                 MirrorResult result;
-                try
+                if (!Approve(session, whatIf, listener))
                 {
-                    result = RunEngine(pump, Task.Run(() => session.Execute(_cancel.Token)),
-                        () => ShowProgress(reporter, progress));
+                    if (!whatIf)
+                    {
+                        return;
+                    }
+                    // The skips the plan reports go through the pump: let it write them.
+                    result = RunEngine(pump, Task.Run(session.WhatIfResult), () => { });
                 }
-                catch (BlitException ex)
+                else
                 {
-                    // Setup errors raised at execution (DestinationUnusable: the destination is created
-                    // only then) keep their stable id too.
-                    ThrowTerminatingError(ErrorMapping.ToRecord(ex));
-                    return;
+                    try
+                    {
+                        result = RunEngine(pump, Task.Run(() => session.Execute(_cancel.Token)),
+                            () => ShowProgress(reporter, progress));
+                    }
+                    catch (BlitException ex)
+                    {
+                        // Setup errors raised at execution (DestinationUnusable: the destination is created
+                        // only then) keep their stable id too.
+                        FailInput(ErrorMapping.ToRecord(ex), headerWritten: true);
+                        return;
+                    }
+                    ShowProgress(reporter, progress, final: true);
                 }
-                ShowProgress(reporter, progress, final: true);
-                WriteObject(result);
+                _log?.Summary(result);
+                if (_verbose)
+                {
+                    WriteVerbose(MirrorText.Done(result));
+                }
+                WriteResult(result);
             }
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
@@ -164,9 +310,42 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
         }
     }
 
+    private void WriteResult(MirrorResult result)
+    {
+        if (!PassThru)
+        {
+            WriteObject(result);
+            return;
+        }
+        var tagged = new PSObject(result);
+        tagged.TypeNames.Insert(0, PassThruResultTypeName);
+        WriteObject(tagged);
+    }
+
+    private static string DestinationKey(string destination) => System.IO.Path.TrimEndingDirectorySeparator(destination);
+
+    /// <summary>
+    /// Refuses a second input into a destination an earlier input of this pipeline mirrored into:
+    /// each mirror deletes what the previous one copied, and only the last source would remain
+    /// (Get-ChildItem -Directory | Invoke-BlitMirror -Destination X). -NoDelete merges sources on
+    /// purpose, and -Force insists.
+    /// </summary>
+    private void CheckDestinationReuse(string source, string destination)
+    {
+        if (NoDelete || Force || !_destinations.TryGetValue(DestinationKey(destination), out string? earlier))
+        {
+            return;
+        }
+        throw new BlitException(BlitErrorCode.DestinationReused,
+            $"The destination '{destination}' already received a mirror of '{earlier}' in this pipeline: mirroring '{source}' " +
+            "into it too would delete what that mirror copied. Give each input its own destination " +
+            "(-Destination { Join-Path <root> $_.Name }), use -NoDelete to merge sources into one destination, or -Force.",
+            destination);
+    }
+
     /// <summary>
     /// Runs engine work through the pump. If the pipeline thread fails first (a write throws
-    /// PipelineStoppedException while stopping, or anything else), the engine is cancelled and
+    /// PipelineStoppedException while stopping, or anything else), the running engine is cancelled and
     /// awaited before the exception goes on: it must not outlive the cmdlet, or its temp files
     /// stay behind when the process exits and the session's directory handles close under it.
     /// </summary>
@@ -178,14 +357,19 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
         }
         catch
         {
-            _cancel.Cancel();
-            try
+            // Only an engine still running is cancelled: one that failed by itself (a missing
+            // source) must leave the token alone, or every later pipeline input would be cancelled.
+            if (!work.IsCompleted)
             {
-                work.Wait();
-            }
-            catch (AggregateException)
-            {
-                // The engine's own outcome (cancelled or failed) matters less than the first error.
+                _cancel.Cancel();
+                try
+                {
+                    work.Wait();
+                }
+                catch (AggregateException)
+                {
+                    // The engine's own outcome (cancelled or failed) matters less than the first error.
+                }
             }
             if (work.IsCompletedSuccessfully && work.Result is IDisposable finished)
             {
@@ -197,12 +381,12 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
 
     /// <summary>
     /// -WhatIf and -Confirm go through ShouldProcess for every planned action; otherwise no
-    /// per-action call is made (there would be nothing to ask). Returns false when nothing
-    /// should be executed.
+    /// per-action call is made (there would be nothing to ask). With -WhatIf each planned action
+    /// is also reported as the item a run would write (-PassThru, the log). Returns false when
+    /// nothing should be executed.
     /// </summary>
-    private bool Approve(MirrorSession session, out bool whatIf)
+    private bool Approve(MirrorSession session, bool whatIf, CmdletListener listener)
     {
-        whatIf = IsSwitchOn("WhatIf", "WhatIfPreference");
         bool confirm = IsSwitchOn("Confirm", null)
             || (!MyInvocation.BoundParameters.ContainsKey("Confirm")
                 && GetVariableValue("ConfirmPreference") is ConfirmImpact pref && pref != ConfirmImpact.None
@@ -213,9 +397,14 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
         }
         foreach (PlannedAction action in session.GetPlannedActions())
         {
-            if (!ShouldProcess(action.DestinationPath, action.Action.ToString()))
+            // Under -WhatIf ShouldProcess says no to everything: that is not the user declining.
+            if (!ShouldProcess(action.DestinationPath, action.Action.ToString()) && !whatIf)
             {
                 action.Decline();
+            }
+            if (whatIf)
+            {
+                listener.Planned(this, action.ToItem());
             }
         }
         return !whatIf;
@@ -267,11 +456,15 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
 
     protected override void StopProcessing() => _cancel.Cancel();
 
-    /// <summary>Queues engine reports to the pipeline thread.</summary>
-    private sealed class PumpListener(PipelinePump pump) : IMirrorListener
+    /// <summary>
+    /// Where the engine's reports go: the log (written at once, from any thread), and the
+    /// pipeline thread through the pump for errors, warnings, -Verbose lines and -PassThru items.
+    /// </summary>
+    private sealed class CmdletListener(PipelinePump pump, bool passThru, bool verbose, MirrorLog? log) : IMirrorListener
     {
         public void OnError(BlitError error)
         {
+            log?.Error(error);
             if (error.IsWarning)
             {
                 pump.Post(c => c.WriteWarning(error.Message));
@@ -282,6 +475,38 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet
             }
         }
 
-        public void OnItem(MirrorItem item) => pump.Post(c => c.WriteObject(item));
+        public void OnItem(MirrorItem item)
+        {
+            log?.Item(item);
+            if (verbose)
+            {
+                string line = MirrorText.Item(item);
+                pump.Post(c => c.WriteVerbose(line));
+            }
+            if (passThru)
+            {
+                pump.Post(c => c.WriteObject(item));
+            }
+        }
+
+        public void OnSkip(MirrorSkip skip)
+        {
+            log?.Skip(skip);
+            if (verbose)
+            {
+                string line = MirrorText.Skip(skip);
+                pump.Post(c => c.WriteVerbose(line));
+            }
+        }
+
+        /// <summary>A planned action under -WhatIf, on the pipeline thread: the item a run would write.</summary>
+        public void Planned(Cmdlet cmdlet, MirrorItem item)
+        {
+            log?.Item(item);
+            if (passThru)
+            {
+                cmdlet.WriteObject(item);
+            }
+        }
     }
 }

@@ -20,7 +20,7 @@ internal static class ErrorMapping
             BlitErrorCode.SameOrNestedPath or BlitErrorCode.InvalidExcludePattern or BlitErrorCode.InvalidArgument
                 => ErrorCategory.InvalidArgument,
             BlitErrorCode.EmptySourceRefused or BlitErrorCode.DestinationIsRootRefused or BlitErrorCode.DestinationIsHomeRefused
-                => ErrorCategory.InvalidOperation,
+                or BlitErrorCode.DestinationReused => ErrorCategory.InvalidOperation,
             BlitErrorCode.PlatformNotSupported => ErrorCategory.NotImplemented,
             BlitErrorCode.DestinationUnusable or BlitErrorCode.CopyFailed or BlitErrorCode.CreateFailed
                 or BlitErrorCode.DeleteFailed => ErrorCategory.WriteError,

@@ -29,6 +29,8 @@ public enum BlitErrorCode
     BenchmarkRootUnusable,
     /// <summary>An -ExcludeFrom or -IncludeFrom file cannot be read.</summary>
     FilterFileUnreadable,
+    /// <summary>A second pipeline input names a destination an earlier input of the same pipeline mirrored into.</summary>
+    DestinationReused,
 
     // Per-entry problems: the run goes on (non-terminating in the cmdlets).
     SourceUnreadable,
@@ -56,4 +58,6 @@ public enum BlitErrorCode
     SymlinksNotSupported,
     /// <summary>Warning: permission bits, owners or mtimes the destination filesystem does not keep (with the count).</summary>
     MetadataNotKept,
+    /// <summary>A transient error (network filesystem) on one entry; the operation is tried again (-RetryCount).</summary>
+    TransientErrorRetried,
 }

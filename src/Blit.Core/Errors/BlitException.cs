@@ -55,4 +55,7 @@ public sealed class NativeIOException : IOException
 
     /// <summary>The entry is not there (any more).</summary>
     public bool IsNotFound => Errno == Platform.LinuxNative.ENOENT;
+
+    /// <summary>A fault that may pass (a network filesystem's stale handle, I/O error or timeout); the platform decides.</summary>
+    public bool IsTransient => Platform.LinuxNative.IsTransient(Errno);
 }

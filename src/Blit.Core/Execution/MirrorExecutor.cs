@@ -43,11 +43,13 @@ internal sealed class MirrorExecutor
     private readonly MirrorProgress _progress;
     private readonly string _destinationRoot;
     private readonly ByteProgress _byteProgress;
+    private readonly TransientRetry? _retry;
     private volatile bool _writeFailed;
 
     public MirrorExecutor(IMirrorFileSystem fs, ExcludeFilter exclude, IMirrorListener? listener, bool emitItems,
-        MirrorCounters counters, MirrorProgress progress, string destinationRoot)
+        MirrorCounters counters, MirrorProgress progress, string destinationRoot, TransientRetry? retry = null)
     {
+        _retry = retry;
         _fs = fs;
         _exclude = exclude;
         _listener = listener;
@@ -555,17 +557,36 @@ internal sealed class MirrorExecutor
         }
     }
 
+    /// <summary>
+    /// Copy progress as it happens, for the progress bar. The result's BytesCopied counts only
+    /// what arrived: the bytes of one copy (on its worker thread) are added when it succeeds and
+    /// taken back from the bar when it fails (see <see cref="Apply"/>).
+    /// </summary>
     private sealed class ByteProgress(MirrorCounters counters, MirrorProgress progress) : IProgress<long>
     {
+        [ThreadStatic]
+        private static long t_entryBytes;
+
         public void Report(long value)
         {
-            Interlocked.Add(ref counters.BytesCopied, value);
+            t_entryBytes += value;
             Interlocked.Add(ref progress.BytesDoneField, value);
+        }
+
+        public static void Begin() => t_entryBytes = 0;
+
+        public void Arrived() => Interlocked.Add(ref counters.BytesCopied, t_entryBytes);
+
+        public void Lost()
+        {
+            Interlocked.Add(ref progress.BytesDoneField, -t_entryBytes);
+            t_entryBytes = 0;
         }
     }
 
-    private void RunOne(EntryOp op, DirHandle? src, DirHandle dst, CancellationToken cancellationToken)
+    private void Apply(EntryOp op, DirHandle? src, DirHandle dst, CancellationToken cancellationToken)
     {
+        ByteProgress.Begin();
         try
         {
             if (op.DestName is not null)
@@ -589,6 +610,28 @@ internal sealed class MirrorExecutor
                     _fs.SetMetadata(dst, op.Name, op.Source);
                     Interlocked.Increment(ref _counters.MetadataUpdated);
                     break;
+            }
+        }
+        catch
+        {
+            _byteProgress.Lost();
+            throw;
+        }
+        _byteProgress.Arrived();
+    }
+
+    private void RunOne(EntryOp op, DirHandle? src, DirHandle dst, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_retry is null)
+            {
+                Apply(op, src, dst, cancellationToken);
+            }
+            else
+            {
+                _retry.Run((this, op, src, dst, cancellationToken), static s => s.Item1.Apply(s.op, s.src, s.dst, s.cancellationToken),
+                    Combine(_destinationRoot, op.RelativePath), cancellationToken);
             }
             Emit(op);
         }

@@ -11,6 +11,11 @@ public interface IMirrorListener
     void OnError(BlitError error);
 
     void OnItem(MirrorItem item);
+
+    /// <summary>An entry left alone, with the reason; only with <see cref="MirrorOptions.ReportSkips"/>.</summary>
+    void OnSkip(MirrorSkip skip)
+    {
+    }
 }
 
 /// <summary>Live counters, read by whoever shows progress (atomic reads; never blocks the engine).</summary>

@@ -139,6 +139,11 @@ public static class MirrorEngine
             throw new BlitException(BlitErrorCode.InvalidArgument,
                 $"ThrottleLimit must be between 0 (automatic) and 256; got {options.ThrottleLimit}.");
         }
+        if (options.RetryCount < 0 || options.RetryDelay < TimeSpan.Zero)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument,
+                $"RetryCount and RetryDelay must not be negative; got {options.RetryCount} and {options.RetryDelay}.");
+        }
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
         IReadOnlyList<FilterRule> filterRules = MirrorFilters.Rules(options);
@@ -210,7 +215,8 @@ public static class MirrorEngine
                 listener?.OnError(e);
             }
 
-            if (!options.Force && srcScan.Root.Entries.Length == 0 && dstScan.Root.Entries.Length > 0)
+            // With -NoDelete an empty source deletes nothing: there is nothing to refuse.
+            if (!options.Force && !options.NoDelete && srcScan.Root.Entries.Length == 0 && dstScan.Root.Entries.Length > 0)
             {
                 throw new BlitException(BlitErrorCode.EmptySourceRefused,
                     $"The source '{source}' is empty and the destination '{destination}' is not: mirroring would delete " +
@@ -220,7 +226,7 @@ public static class MirrorEngine
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Planning);
             Dictionary<string, DestinationRules> mountRules = dstRoot is null ? []
                 : ProbeMounts(fs, dstRoot, dstScan.Root, WindowNs(options.ModifyWindow));
-            var planner = new MirrorPlanner(options.Checksum, rules, mountRules);
+            var planner = new MirrorPlanner(options.Checksum, rules, mountRules, recordUnchanged: options.ReportSkips);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
             var session = new MirrorSession(options, fs, destinationFilter, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
                 listener, progress, stopwatch, rules, mountRules);

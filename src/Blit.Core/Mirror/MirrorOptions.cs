@@ -45,4 +45,19 @@ public sealed class MirrorOptions
 
     /// <summary>Try reflink clones for file data (default on).</summary>
     public bool AllowClone { get; init; } = true;
+
+    /// <summary>
+    /// Copy only (rsync without --delete, robocopy /E): extraneous destination entries are kept.
+    /// An entry the source has as another type is still replaced; Blit's own stale temp files are still removed.
+    /// </summary>
+    public bool NoDelete { get; init; }
+
+    /// <summary>How many times one entry's copy, link or metadata update is tried again after a transient error.</summary>
+    public int RetryCount { get; init; }
+
+    /// <summary>The pause before each retry.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Report every entry left alone, with the reason, to <see cref="IMirrorListener.OnSkip"/> (costs a record per entry).</summary>
+    public bool ReportSkips { get; init; }
 }

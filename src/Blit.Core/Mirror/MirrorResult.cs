@@ -35,6 +35,10 @@ public sealed class MirrorResult
     public required long FilesCloned { get; init; }
     public required long FilesKernelCopied { get; init; }
     public required long FilesStreamed { get; init; }
+    /// <summary>True when deletions were not requested (-NoDelete): extraneous destination entries were kept.</summary>
+    public bool NoDelete { get; init; }
+    /// <summary>Operations tried again after a transient error (-RetryCount).</summary>
+    public long Retries { get; init; }
 
     /// <summary>What the destination filesystem keeps, as measured at the start of the run.</summary>
     public required FileSystemCapabilities DestinationFileSystem { get; init; }
@@ -55,3 +59,23 @@ public sealed class MirrorResult
 
 /// <summary>One action of a mirror, planned (-WhatIf) or done (-PassThru).</summary>
 public sealed record MirrorItem(MirrorAction Action, string RelativePath, string DestinationPath, EntryKind Kind, long Length);
+
+/// <summary>Why an entry was left alone (reported with -Verbose and in the log).</summary>
+public enum SkipReason
+{
+    /// <summary>Same size and modification time in both trees (with -Checksum: same content), metadata too.</summary>
+    Unchanged,
+    /// <summary>Matched an exclude pattern in the source: not copied.</summary>
+    Excluded,
+    /// <summary>Matched an exclude pattern in the destination only: not deleted.</summary>
+    ExcludedInDestination,
+    /// <summary>Not in the source, kept because deletions were not requested (-NoDelete).</summary>
+    NotDeleted,
+    /// <summary>Not in the source, kept because the source could not be read completely.</summary>
+    SourceIncomplete,
+    /// <summary>The user answered No to -Confirm.</summary>
+    Declined,
+}
+
+/// <summary>An entry the mirror left alone, and why.</summary>
+public sealed record MirrorSkip(SkipReason Reason, string RelativePath, string DestinationPath, EntryKind Kind);

@@ -53,6 +53,7 @@ public sealed class MirrorSession : IDisposable
     private readonly TimeSpan _scanDuration;
     private long _compareErrors;
     private readonly DestinationRules _rules;
+    private bool _skipsReported;
 
     internal MirrorSession(MirrorOptions options, IMirrorFileSystem fs, ExcludeFilter exclude, MirrorPlanner planner,
         MirrorPlan plan, ScanResult source, ScanResult dest, DirHandle srcRoot, DirHandle? dstRoot,
@@ -127,6 +128,14 @@ public sealed class MirrorSession : IDisposable
 
     internal MirrorPlan Plan => _plan;
 
+    /// <summary>Files, directories (its root included) and symlinks found in the destination.</summary>
+    public long DestinationFilesScanned => _dest.Counts.Files;
+    public long DestinationDirectoriesScanned => _dest.Counts.Directories + (_dstRoot is null ? 0 : 1);
+    public long DestinationSymlinksScanned => _dest.Counts.Symlinks;
+
+    /// <summary>Whether an extraneous entry is to be deleted: never with -NoDelete, and only after a complete scan (Blit's stale temps always).</summary>
+    private bool Deletes(DeleteOp del) => del.IsStaleTemp || (_source.Complete && !_options.NoDelete);
+
     internal static int ChooseWorkers(int throttleLimit, MirrorPlan plan)
     {
         if (throttleLimit > 0)
@@ -168,8 +177,9 @@ public sealed class MirrorSession : IDisposable
                 list.Add(new PlannedAction(MirrorAction.CreateDirectory, d.RelativePath,
                     MirrorExecutor.Combine(dest, d.RelativePath), EntryKind.Directory, 0, () => d.Declined = true));
             }
-            else if (d.MetadataDiffers && d.Parent is not null)
+            else if (d.MetadataDiffers && (d.Parent is not null || _dstRoot is not null))
             {
+                // The destination root too, when it exists: a run reports its metadata update as well.
                 list.Add(new PlannedAction(MirrorAction.UpdateMetadata, d.RelativePath,
                     MirrorExecutor.Combine(dest, d.RelativePath), EntryKind.Directory, 0, () => d.MetadataDeclined = true));
             }
@@ -182,7 +192,7 @@ public sealed class MirrorSession : IDisposable
         }
         foreach (DeleteOp del in _plan.Deletions)
         {
-            if (_source.Complete || del.IsStaleTemp)
+            if (Deletes(del))
             {
                 list.Add(new PlannedAction(MirrorAction.Delete, del.RelativePath, MirrorExecutor.Combine(dest, del.RelativePath),
                     del.Kind, 0, () => del.Declined = true));
@@ -227,6 +237,7 @@ public sealed class MirrorSession : IDisposable
             {
                 drop.Add(candidates[i]);
                 _plan.UnchangedFiles++;
+                _plan.Unchanged?.Add((candidates[i].RelativePath, EntryKind.File));
             }
         }
         _plan.Entries.RemoveAll(drop.Contains);
@@ -241,15 +252,20 @@ public sealed class MirrorSession : IDisposable
             CreateDestinationRoot();
             counters.DirectoriesCreated = 1;
         }
-        var executor = new MirrorExecutor(_fs, _exclude, _listener, _options.EmitItems, counters, _progress, _options.Destination);
-        if (!_source.Complete && _plan.Deletions.Count > 0)
+        ReportSkips();
+        TransientRetry? retry = _options.RetryCount > 0
+            ? new TransientRetry(_options.RetryCount, _options.RetryDelay, _listener, counters)
+            : null;
+        var executor = new MirrorExecutor(_fs, _exclude, _listener, _options.EmitItems, counters, _progress, _options.Destination,
+            retry);
+        if (!_source.Complete && !_options.NoDelete && _plan.Deletions.Count > 0)
         {
             _listener?.OnError(new BlitError(BlitErrorCode.DeletionSkipped,
                 "The source could not be read completely, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
-        executor.Execute(_plan, _srcRoot, _dstRoot!, _source.Complete, WorkerCount, cancellationToken);
-        if (executor.WriteFailed && _plan.Deletions.Count > 0)
+        executor.Execute(_plan, _srcRoot, _dstRoot!, _source.Complete && !_options.NoDelete, WorkerCount, cancellationToken);
+        if (executor.WriteFailed && !_options.NoDelete && _plan.Deletions.Count > 0)
         {
             _listener?.OnError(new BlitError(BlitErrorCode.DeletionSkipped,
                 "A write failed for lack of space, so nothing was deleted from the destination.",
@@ -258,7 +274,7 @@ public sealed class MirrorSession : IDisposable
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Done);
         ReportMetadataNotKept(counters);
         return BuildResult(counters, whatIf: false,
-            deletionSkipped: (!_source.Complete || executor.WriteFailed) && _plan.Deletions.Any(d => !d.IsStaleTemp));
+            deletionSkipped: !_options.NoDelete && (!_source.Complete || executor.WriteFailed) && _plan.Deletions.Any(d => !d.IsStaleTemp));
     }
 
     /// <summary>What the destination dropped, said once per run with the count (not an error per entry).</summary>
@@ -294,8 +310,18 @@ public sealed class MirrorSession : IDisposable
         _plan.Directories[0].Created = true;
     }
 
-    /// <summary>The result -WhatIf reports: what would be done, nothing touched.</summary>
+    /// <summary>The result -WhatIf reports: what would be done, nothing touched. Reports the skips (once), as a run does.</summary>
     public MirrorResult WhatIfResult()
+    {
+        ReportSkips();
+        return Preview();
+    }
+
+    /// <summary>
+    /// The counts of the plan as it stands (what a run would do if nothing failed), without
+    /// reporting anything: for a summary before the run.
+    /// </summary>
+    public MirrorResult Preview()
     {
         var c = new MirrorCounters { DirectoriesCreated = _dstRoot is null ? 1 : 0 };
         foreach (DirOp d in _plan.Directories)
@@ -321,7 +347,7 @@ public sealed class MirrorSession : IDisposable
         }
         foreach (DeleteOp del in _plan.Deletions)
         {
-            if (_source.Complete || del.IsStaleTemp)
+            if (Deletes(del) && !del.Declined)
             {
                 if (del.Kind == EntryKind.Directory)
                 {
@@ -333,7 +359,66 @@ public sealed class MirrorSession : IDisposable
                 }
             }
         }
-        return BuildResult(c, whatIf: true, deletionSkipped: !_source.Complete && _plan.Deletions.Count > 0);
+        return BuildResult(c, whatIf: true, deletionSkipped: !_options.NoDelete && !_source.Complete && _plan.Deletions.Count > 0);
+    }
+
+    /// <summary>
+    /// With <see cref="MirrorOptions.ReportSkips"/>: every entry the mirror leaves alone, and why,
+    /// to the listener, once (after -Confirm, so declined actions are included).
+    /// </summary>
+    private void ReportSkips()
+    {
+        if (!_options.ReportSkips || _listener is null || _skipsReported)
+        {
+            return;
+        }
+        _skipsReported = true;
+        string dest = _options.Destination;
+        void Skip(SkipReason reason, string path, EntryKind kind) =>
+            _listener.OnSkip(new MirrorSkip(reason, path, MirrorExecutor.Combine(dest, path), kind));
+
+        foreach ((string path, EntryKind kind) in _plan.Unchanged ?? [])
+        {
+            Skip(SkipReason.Unchanged, path, kind);
+        }
+        var excludedInSource = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((string path, EntryKind kind) in _source.Counts.Excluded)
+        {
+            excludedInSource.Add(path);
+            Skip(SkipReason.Excluded, path, kind);
+        }
+        foreach ((string path, EntryKind kind) in _dest.Counts.Excluded)
+        {
+            if (!excludedInSource.Contains(path))
+            {
+                Skip(SkipReason.ExcludedInDestination, path, kind);
+            }
+        }
+        foreach (DeleteOp del in _plan.Deletions)
+        {
+            if (del.Declined)
+            {
+                Skip(SkipReason.Declined, del.RelativePath, del.Kind);
+            }
+            else if (!Deletes(del))
+            {
+                Skip(_options.NoDelete ? SkipReason.NotDeleted : SkipReason.SourceIncomplete, del.RelativePath, del.Kind);
+            }
+        }
+        foreach (DirOp d in _plan.Directories)
+        {
+            if (d.Declined || d.MetadataDeclined)
+            {
+                Skip(SkipReason.Declined, d.RelativePath, EntryKind.Directory);
+            }
+        }
+        foreach (EntryOp e in _plan.Entries)
+        {
+            if (e.Declined)
+            {
+                Skip(SkipReason.Declined, e.RelativePath, e.Source.Kind);
+            }
+        }
     }
 
     /// <summary>Counts a directory to delete with everything in it (as scanned).</summary>
@@ -386,6 +471,8 @@ public sealed class MirrorSession : IDisposable
         EntriesRenamed = c.Renamed,
         SymlinksSkipped = _plan.SymlinksSkipped,
         MetadataNotKept = MetadataNotKept(c),
+        NoDelete = _options.NoDelete,
+        Retries = c.Retries,
     };
 
     /// <summary>Entries written whose modes (or, as root, owners) the destination drops.</summary>

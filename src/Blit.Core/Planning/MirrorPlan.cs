@@ -145,4 +145,7 @@ internal sealed class MirrorPlan
     public List<string> SpecialPaths { get; } = [];
 
     public long UnchangedFiles { get; set; }
+
+    /// <summary>Unchanged files and symlinks by path, kept only when skips are reported (-Verbose).</summary>
+    public List<(string Path, EntryKind Kind)>? Unchanged { get; set; }
 }

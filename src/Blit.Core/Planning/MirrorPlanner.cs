@@ -12,20 +12,26 @@ internal sealed partial class MirrorPlanner
     private readonly bool _checksum;
     private readonly DestinationRules _rules;
     private readonly IReadOnlyDictionary<string, DestinationRules>? _mountRules;
+    private readonly bool _recordUnchanged;
 
+    /// <param name="checksum">Compare same-size files by content.</param>
     /// <param name="rules">How the destination compares entries.</param>
     /// <param name="mountRules">Other filesystems mounted inside the destination, by the destination
     /// relative path of their mount point: the subtree below is compared by their rules.</param>
-    public MirrorPlanner(bool checksum, DestinationRules rules, IReadOnlyDictionary<string, DestinationRules>? mountRules = null)
+    /// <param name="recordUnchanged">List the entries left alone (for -Verbose skip reasons).</param>
+    public MirrorPlanner(bool checksum, DestinationRules rules, IReadOnlyDictionary<string, DestinationRules>? mountRules = null,
+        bool recordUnchanged = false)
     {
         _checksum = checksum;
         _rules = rules;
         _mountRules = mountRules;
+        _recordUnchanged = recordUnchanged;
     }
 
     /// <summary>Exact names and mtimes, owners compared when <paramref name="compareOwner"/> (tests, native filesystems).</summary>
-    public MirrorPlanner(bool checksum, bool compareOwner)
-        : this(checksum, new DestinationRules(FileSystemCapabilities.Assumed("native", compareOwner), null, compareOwner))
+    public MirrorPlanner(bool checksum, bool compareOwner, bool recordUnchanged = false)
+        : this(checksum, new DestinationRules(FileSystemCapabilities.Assumed("native", compareOwner), null, compareOwner),
+            recordUnchanged: recordUnchanged)
     {
     }
 
@@ -35,7 +41,7 @@ internal sealed partial class MirrorPlanner
 
     public MirrorPlan Plan(DirListing source, FileMeta sourceRoot, DirListing? dest, FileMeta? destRoot)
     {
-        var plan = new MirrorPlan();
+        var plan = new MirrorPlan { Unchanged = _recordUnchanged ? [] : null };
         var root = new DirOp
         {
             RelativePath = string.Empty,
@@ -241,6 +247,10 @@ internal sealed partial class MirrorPlanner
                         {
                             plan.Entries.Add(NewOp(MirrorAction.Rename, dirOp, s, destKind, d, destName));
                         }
+                        else
+                        {
+                            plan.Unchanged?.Add((source.ChildPath(s.Name), EntryKind.Symlink));
+                        }
                     }
                     else
                     {
@@ -322,6 +332,7 @@ internal sealed partial class MirrorPlanner
         else
         {
             plan.UnchangedFiles++;
+            plan.Unchanged?.Add((dirOp.RelativePath.Length == 0 ? s.Name : dirOp.RelativePath + "/" + s.Name, EntryKind.File));
         }
     }
 

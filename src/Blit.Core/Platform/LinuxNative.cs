@@ -16,6 +16,14 @@ internal static unsafe partial class LinuxNative
         EXDEV = 18, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENOSPC = 28, EROFS = 30,
         ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, EOPNOTSUPP = 95, EDQUOT = 122;
 
+    // errno values that a network filesystem (NFS, SMB, sshfs) returns for a passing fault: a
+    // server restart (ESTALE), a dropped connection (EIO), a timeout. The same call may succeed
+    // a moment later, so the executor retries them when asked to (-RetryCount).
+    public const int EIO = 5, ETIMEDOUT = 110, ESTALE = 116;
+
+    /// <summary>True for errors worth retrying after a pause (see <see cref="EIO"/>).</summary>
+    public static bool IsTransient(int errno) => errno is EIO or ETIMEDOUT or ESTALE;
+
     public const int AT_FDCWD = -100;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_REMOVEDIR = 0x200;

@@ -36,6 +36,8 @@ internal sealed class ScanCounts
     public long Specials;
     public long Bytes;
     public long Vanished;
+    /// <summary>Entries left out by the exclude patterns (an excluded directory once, not its contents).</summary>
+    public readonly ConcurrentQueue<(string Path, EntryKind Kind)> Excluded = new();
 }
 
 /// <summary>
@@ -213,8 +215,8 @@ internal sealed class TreeScanner
 
         if (!_exclude.IsEmpty)
         {
-            entries = Array.FindAll(entries, e => !_exclude.IsExcluded(
-                work.RelativePath.Length == 0 ? e.Name : work.RelativePath + "/" + e.Name, e.Name, e.Kind == EntryKind.Directory));
+            entries = Array.FindAll(entries, e => !Excluded(work.RelativePath.Length == 0 ? e.Name : work.RelativePath + "/" + e.Name,
+                e, counts));
         }
         var listing = new DirListing(work.RelativePath, entries);
         long files = 0, dirs = 0, links = 0, specials = 0, bytes = 0;
@@ -286,5 +288,16 @@ internal sealed class TreeScanner
         Interlocked.Add(ref counts.Specials, specials);
         Interlocked.Add(ref counts.Bytes, bytes);
         return listing;
+    }
+
+    /// <summary>True when <paramref name="entry"/> is excluded; it is then listed in <see cref="ScanCounts.Excluded"/>.</summary>
+    private bool Excluded(string relativePath, in TreeEntry entry, ScanCounts counts)
+    {
+        if (!_exclude.IsExcluded(relativePath, entry.Name, entry.Kind == EntryKind.Directory))
+        {
+            return false;
+        }
+        counts.Excluded.Enqueue((relativePath, entry.Kind));
+        return true;
     }
 }
