@@ -106,7 +106,7 @@ internal sealed class MirrorExecutor
     {
         if (_emitItems)
         {
-            _listener?.OnItem(new MirrorItem(action, relativePath, Combine(_destinationRoot, relativePath), kind, length));
+            _listener?.OnItem(new MirrorItem(action, NameEncoding.Display(relativePath), Combine(_destinationRoot, relativePath), kind, length));
         }
     }
 
@@ -118,8 +118,9 @@ internal sealed class MirrorExecutor
         }
     }
 
-    internal static string Combine(string root, string relative) =>
-        relative.Length == 0 ? root : root.EndsWith('/') ? root + relative : root + "/" + relative;
+    /// <summary>The full path of <paramref name="relative"/> for messages and items (bytes that are not UTF-8 shown as <c>\xNN</c>).</summary>
+    internal static string Combine(string root, string relative) => NameEncoding.Display(
+        relative.Length == 0 ? root : root.EndsWith('/') ? root + relative : root + "/" + relative);
 
     private DirHandle OpenPath(DirHandle root, string relativePath) => OpenPath(_fs, root, relativePath);
 
@@ -512,7 +513,7 @@ internal sealed class MirrorExecutor
             {
                 foreach (EntryOp op in batch.Ops)
                 {
-                    Report(BlitErrorCode.CopyFailed, $"Cannot open the directory of '{op.RelativePath}': {ex.Message}",
+                    Report(BlitErrorCode.CopyFailed, $"Cannot open the directory of '{NameEncoding.Display(op.RelativePath)}': {ex.Message}",
                         Combine(_destinationRoot, op.RelativePath), ex);
                 }
                 return;
@@ -581,8 +582,8 @@ internal sealed class MirrorExecutor
                 _writeFailed = true;
             }
             Report(full ? BlitErrorCode.DiskFull : BlitErrorCode.CopyFailed,
-                full ? $"The destination is full; '{op.RelativePath}' was not written and no deletions will be made: {ex.Message}"
-                     : $"Cannot write '{op.RelativePath}': {ex.Message}",
+                full ? $"The destination is full; '{NameEncoding.Display(op.RelativePath)}' was not written and no deletions will be made: {ex.Message}"
+                     : $"Cannot write '{NameEncoding.Display(op.RelativePath)}': {ex.Message}",
                 destPath, ex);
         }
         finally
@@ -789,7 +790,7 @@ internal sealed class MirrorExecutor
         if (kept)
         {
             Report(BlitErrorCode.DirectoryNotEmpty,
-                $"Kept directory '{relative}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
+                $"Kept directory '{NameEncoding.Display(relative)}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
             return;
         }
         try

@@ -40,5 +40,9 @@ public sealed class MirrorResult
     public bool Success => Errors == 0;
 }
 
-/// <summary>One action of a mirror, planned (-WhatIf) or done (-PassThru).</summary>
+/// <summary>
+/// One action of a mirror, planned (-WhatIf) or done (-PassThru). The paths are text for people and
+/// scripts: a name byte that is not UTF-8 (Linux names are bytes) is shown as <c>\xNN</c>, for example
+/// <c>caf\xE9</c>, while the mirror itself writes the exact bytes.
+/// </summary>
 public sealed record MirrorItem(MirrorAction Action, string RelativePath, string DestinationPath, EntryKind Kind, long Length);

@@ -16,7 +16,7 @@ public sealed class PlannedAction
         Action decline)
     {
         Action = action;
-        RelativePath = relativePath;
+        RelativePath = NameEncoding.Display(relativePath);
         DestinationPath = destinationPath;
         Kind = kind;
         Length = length;
@@ -24,6 +24,7 @@ public sealed class PlannedAction
     }
 
     public MirrorAction Action { get; }
+    /// <summary>As <see cref="MirrorItem.RelativePath"/>: bytes that are not UTF-8 shown as <c>\xNN</c>.</summary>
     public string RelativePath { get; }
     public string DestinationPath { get; }
     public EntryKind Kind { get; }
@@ -85,7 +86,7 @@ public sealed class MirrorSession : IDisposable
         foreach (string special in plan.SpecialPaths)
         {
             listener?.OnError(new BlitError(BlitErrorCode.SpecialFileSkipped,
-                $"Skipped special file (FIFO, socket or device): '{special}'.",
+                $"Skipped special file (FIFO, socket or device): '{NameEncoding.Display(special)}'.",
                 MirrorExecutor.Combine(options.Source, special), IsWarning: true));
         }
     }
@@ -186,7 +187,7 @@ public sealed class MirrorSession : IDisposable
                 keep[i] = true; // cannot compare: copy it (stays UpdateFile)
                 op.CompareContent = false;
                 _listener?.OnError(new BlitError(BlitErrorCode.SourceUnreadable,
-                    $"Cannot compare contents of '{op.RelativePath}': {ex.Message}", MirrorExecutor.Combine(_options.Source, op.RelativePath),
+                    $"Cannot compare contents of '{NameEncoding.Display(op.RelativePath)}': {ex.Message}", MirrorExecutor.Combine(_options.Source, op.RelativePath),
                     Exception: ex));
                 Interlocked.Increment(ref _compareErrors);
             }

@@ -8,7 +8,7 @@ internal sealed class DirHandle : IDisposable
     public DirHandle(int fd, string displayPath)
     {
         _fd = fd;
-        DisplayPath = displayPath;
+        DisplayPath = NameEncoding.Display(displayPath);
     }
 
     public int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(DisplayPath);
@@ -16,10 +16,15 @@ internal sealed class DirHandle : IDisposable
     /// <summary>Group that files created here get (cached by the backend; null until known).</summary>
     public uint? NewFileGid { get; set; }
 
-    /// <summary>Full path, for messages and for backends that work by path.</summary>
+    /// <summary>Full path, for messages: bytes that are not UTF-8 are shown as <c>\xNN</c> (<see cref="NameEncoding.Display"/>).</summary>
     public string DisplayPath { get; }
 
-    public string Child(string name) => DisplayPath.EndsWith('/') ? DisplayPath + name : DisplayPath + "/" + name;
+    /// <summary>The display path of <paramref name="name"/> in this directory, for messages.</summary>
+    public string Child(string name)
+    {
+        name = NameEncoding.Display(name);
+        return DisplayPath.EndsWith('/') ? DisplayPath + name : DisplayPath + "/" + name;
+    }
 
     /// <summary>
     /// Moves this handle's descriptor to a new handle that names the directory

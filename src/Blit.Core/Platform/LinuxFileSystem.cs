@@ -127,23 +127,16 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 {
                     continue;
                 }
-                if (!System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>(namePtr, len)))
-                {
-                    // Decoding turns it into another name, which the copy, delete and metadata calls
-                    // would then miss: the entry would drop out of the mirror silently. Fail loudly.
-                    throw new NativeIOException(EILSEQ,
-                        $"read directory (the name '{Encoding.UTF8.GetString(namePtr, len)}' is not valid UTF-8, which Blit cannot mirror yet)",
-                        dir.DisplayPath);
-                }
                 if (StatxAt(fd, namePtr, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &st) < 0)
                 {
                     if (LastErrno == ENOENT)
                     {
                         continue; // vanished between readdir and stat
                     }
-                    throw Fail("stat", dir.Child(Encoding.UTF8.GetString(namePtr, len)));
+                    throw Fail("stat", dir.Child(NameEncoding.Decode(new ReadOnlySpan<byte>(namePtr, len))));
                 }
-                var entry = new TreeEntry { Name = Encoding.UTF8.GetString(namePtr, len), Meta = ToMeta(st) };
+                // Lossless: a name that is not UTF-8 keeps its bytes (escaped), so every later call finds it.
+                var entry = new TreeEntry { Name = NameEncoding.Decode(new ReadOnlySpan<byte>(namePtr, len)), Meta = ToMeta(st) };
                 if (readLinkTargets && entry.Meta.Kind == EntryKind.Symlink)
                 {
                     string? target = ReadLink(fd, namePtr, dir.Child(entry.Name));
@@ -215,7 +208,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                     }
                     if (n < buf.Length)
                     {
-                        return Encoding.UTF8.GetString(p, (int)n);
+                        return NameEncoding.Decode(new ReadOnlySpan<byte>(p, (int)n)); // target bytes kept exactly
                     }
                 }
                 size = buf.Length * 2;
@@ -504,7 +497,6 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     }
 
     private const int ENOTTY = 25;
-    private const int EILSEQ = 84;
 
     private static BlitException ShrunkException(string srcPath) =>
         new(BlitErrorCode.SourceChanged,

@@ -5,7 +5,8 @@ namespace Blit.Platform;
 /// <summary>
 /// The libc calls the Linux backend uses. Everything works relative to directory file
 /// descriptors (the *at family), so a path is never re-resolved through a symlink that
-/// appeared after the scan, and paths of any total length work.
+/// appeared after the scan, and paths of any total length work. Strings pass as the exact bytes
+/// they stand for (<see cref="NameMarshaller"/>), so names that are not UTF-8 work too.
 /// </summary>
 internal static unsafe partial class LinuxNative
 {
@@ -72,7 +73,7 @@ internal static unsafe partial class LinuxNative
         public long Nsec;
     }
 
-    [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int StatxAt(int dirfd, string path, int flags, uint mask, out Statx buf);
 
     /// <summary>statx on a NUL-terminated name as the kernel gave it (no re-encoding).</summary>
@@ -82,7 +83,7 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "readlinkat", SetLastError = true)]
     public static partial nint ReadLinkAt(int dirfd, byte* path, byte* buf, nint bufsiz);
 
-    [LibraryImport(Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int OpenAt(int dirfd, string path, int flags, uint mode);
 
     [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
@@ -97,44 +98,44 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "closedir", SetLastError = true)]
     public static partial int CloseDir(nint dir);
 
-    [LibraryImport(Libc, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int MkdirAt(int dirfd, string path, uint mode);
 
-    [LibraryImport(Libc, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int UnlinkAt(int dirfd, string path, int flags);
 
-    [LibraryImport(Libc, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int RenameAt(int olddirfd, string oldpath, int newdirfd, string newpath);
 
     /// <summary>renameat with flags (glibc 2.28+); <see cref="RENAME_NOREPLACE"/> fails with EEXIST instead of replacing.</summary>
-    [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int RenameAt2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
 
     public const uint RENAME_NOREPLACE = 1;
 
-    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int LinkAt(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
 
-    [LibraryImport(Libc, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int SymlinkAt(string target, int newdirfd, string linkpath);
 
 
     [LibraryImport(Libc, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int FChmod(int fd, uint mode);
 
-    [LibraryImport(Libc, EntryPoint = "fchmodat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "fchmodat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int FChmodAt(int dirfd, string path, uint mode, int flags);
 
     [LibraryImport(Libc, EntryPoint = "fchown", SetLastError = true)]
     public static partial int FChown(int fd, uint uid, uint gid);
 
-    [LibraryImport(Libc, EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int FChownAt(int dirfd, string path, uint uid, uint gid, int flags);
 
     [LibraryImport(Libc, EntryPoint = "futimens", SetLastError = true)]
     public static partial int FUtimens(int fd, Timespec* times);
 
-    [LibraryImport(Libc, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int UtimensAt(int dirfd, string path, Timespec* times, int flags);
 
     [LibraryImport(Libc, EntryPoint = "copy_file_range", SetLastError = true)]
@@ -166,7 +167,7 @@ internal static unsafe partial class LinuxNative
 
 internal static unsafe partial class LinuxNative
 {
-    [LibraryImport(Libc, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     private static partial nint RealPathNative(string path, nint resolved);
 
     [LibraryImport(Libc, EntryPoint = "free")]
@@ -182,7 +183,7 @@ internal static unsafe partial class LinuxNative
         }
         try
         {
-            return Marshal.PtrToStringUTF8(p);
+            return NameEncoding.FromNative((byte*)p);
         }
         finally
         {

@@ -43,6 +43,15 @@ public sealed class DifferentialTests
             TempTree.Symlink(link, rng.Next(3) switch { 0 => "file1.bin", 1 => "../dangling/target", _ => "/etc/hostname" });
             TempTree.SetMtime(link, 1_400_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
         }
+        // Names and link targets that are not UTF-8 (Linux names are bytes): a file, a directory, a link.
+        for (int i = 0; i < 4; i++)
+        {
+            string dir = dirs[rng.Next(dirs.Count)];
+            long t = 1_450_000_000 + rng.Next(1000);
+            TempTree.Run("bash", "-c", $"cd '{dir}' && printf 'data {i}' > $'bad\\xe9{i}' && mkdir $'bd\\xff{i}' && printf x > $'bd\\xff{i}/in\\xfe' " +
+                $"&& ln -s $'t\\xff{i}' $'bl\\xfe{i}' && touch -h -d @{t} $'bad\\xe9{i}' $'bd\\xff{i}/in\\xfe' $'bd\\xff{i}' $'bl\\xfe{i}'");
+        }
+        TempTree.Run("bash", "-c", $"cd '{root}' && ln -s $'t\\xff' $'bl\\xfe' && touch -h -d @1450000000 $'bl\\xfe'");
         // Directory metadata last, deepest first, so creating entries does not disturb it.
         foreach (string dir in dirs.OrderByDescending(d => d.Length))
         {
@@ -58,6 +67,10 @@ public sealed class DifferentialTests
         foreach (string path in Directory.EnumerateFileSystemEntries(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             string rel = Path.GetRelativePath(source, path);
+            if (rel.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                continue; // a name that is not UTF-8 has no .NET path; its stale forms are made below
+            }
             string target = Path.Combine(dest, rel);
             if (!Directory.Exists(Path.GetDirectoryName(target)))
             {
@@ -94,6 +107,7 @@ public sealed class DifferentialTests
         TempTree.WriteFile(Path.Combine(dest, "readonly-junk"), "ro");
         TempTree.Chmod(Path.Combine(dest, "readonly-junk"), 0x124);
         TempTree.Symlink(Path.Combine(dest, "junk-link"), "/etc");
+        TempTree.Run("bash", "-c", $"cd '{dest}' && ln -s $'t\\xfe' $'bl\\xfe' && printf j > $'junk\\xfa' && mkdir $'junk\\xfb' && printf j > $'junk\\xfb/j\\xfc'");
     }
 
     [Theory]

@@ -142,7 +142,7 @@ internal static class Snapshot
         {
             string childRel = rel.Length == 0 ? e.Name : rel + "/" + e.Name;
             string childFull = Path.Combine(full, e.Name);
-            string? hash = e.Kind == EntryKind.File ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(childFull))) : null;
+            string? hash = e.Kind == EntryKind.File ? HashAt(dir, e.Name) : null;
             into[childRel] = new EntryState(e.Kind, e.Kind == EntryKind.File ? e.Meta.Size : 0, e.Meta.MtimeSec, e.Meta.MtimeNsec,
                 e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash);
             if (e.Kind == EntryKind.Directory)
@@ -151,6 +151,18 @@ internal static class Snapshot
                 Walk(fs, child, childFull, childRel, into);
             }
         }
+    }
+
+    /// <summary>SHA-256 of a file opened by its exact name bytes (a name that is not UTF-8 has no .NET path).</summary>
+    private static string HashAt(DirHandle dir, string name)
+    {
+        int fd = LinuxNative.OpenAt(dir.Fd, name, LinuxNative.O_RDONLY | LinuxNative.O_NOFOLLOW | LinuxNative.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new NativeIOException(LinuxNative.LastErrno, "open", dir.Child(name));
+        }
+        using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
+        return Convert.ToHexString(SHA256.HashData(stream));
     }
 
     /// <summary>Differences between two snapshots, one line each; empty when they match.</summary>
