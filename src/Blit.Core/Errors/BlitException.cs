@@ -52,4 +52,7 @@ public sealed class NativeIOException : IOException
     public bool IsPermissionDenied => Errno is Platform.LinuxNative.EACCES or Platform.LinuxNative.EPERM;
 
     public bool IsDiskFull => Errno is Platform.LinuxNative.ENOSPC or Platform.LinuxNative.EDQUOT;
+
+    /// <summary>The process may not do this here (no privilege, or the filesystem does not allow it).</summary>
+    public bool IsNotPermitted => Errno is Platform.LinuxNative.EPERM or Platform.LinuxNative.EOPNOTSUPP;
 }

@@ -562,6 +562,12 @@ internal sealed class MirrorExecutor
                 case MirrorAction.ReplaceSymlink:
                     LinkOne(op, dst);
                     break;
+                case MirrorAction.CreateSpecial:
+                    if (!SpecialOne(op, dst))
+                    {
+                        return; // not permitted here: counted, warned once per run
+                    }
+                    break;
                 case MirrorAction.UpdateMetadata:
                     _fs.SetMetadata(dst, op.Name, op.Source);
                     Interlocked.Increment(ref _counters.MetadataUpdated);
@@ -664,6 +670,43 @@ internal sealed class MirrorExecutor
             throw;
         }
         Interlocked.Increment(ref _counters.SymlinksCopied);
+    }
+
+    /// <summary>
+    /// Makes a FIFO, socket or device under a temp name, with its metadata, then renames it over
+    /// whatever stale entry has the name (a directory's tree is deleted first). False when the
+    /// destination may not hold it: the stale entry is then left as it is.
+    /// </summary>
+    private bool SpecialOne(EntryOp op, DirHandle dst)
+    {
+        string temp = NewTempName();
+        try
+        {
+            WithWritableRetry(dst, op.Dir, () => _fs.CreateSpecial(dst, temp, op.Source));
+        }
+        catch (NativeIOException ex) when (ex.IsNotPermitted)
+        {
+            Interlocked.Increment(ref _counters.SpecialsSkipped);
+            Interlocked.CompareExchange(ref _counters.FirstSkippedSpecial, Combine(_destinationRoot, op.RelativePath), null);
+            return false;
+        }
+        op.Dir.Touched = true;
+        try
+        {
+            _fs.SetMetadata(dst, temp, op.Source);
+            if (op.DestKind == EntryKind.Directory)
+            {
+                DeleteTree(dst, op.Dir.RelativePath, op.Name);
+            }
+            _fs.Rename(dst, temp, op.Name);
+        }
+        catch
+        {
+            _fs.Remove(dst, temp, isDirectory: false);
+            throw;
+        }
+        Interlocked.Increment(ref _counters.SpecialsCopied);
+        return true;
     }
 
     // ---- Phase 3: deletions ---------------------------------------------------------------

@@ -119,7 +119,7 @@ public static class MirrorEngine
             }
 
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Planning);
-            var planner = new MirrorPlanner(options.Checksum, fs.CanSetOwner);
+            var planner = new MirrorPlanner(options.Checksum, fs.CanSetOwner, fs.CanCreateDevices);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
             var session = new MirrorSession(options, fs, exclude, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
                 listener, progress, stopwatch);

@@ -21,6 +21,9 @@ public sealed class MirrorResult
     public required long DirectoriesCreated { get; init; }
     public required long FilesDeleted { get; init; }
     public required long DirectoriesDeleted { get; init; }
+    /// <summary>FIFOs, sockets and devices created (new, or over a stale entry of another kind).</summary>
+    public required long SpecialFilesCopied { get; init; }
+    /// <summary>Special files the process or the destination may not create (devices without root), left out.</summary>
     public required long SpecialFilesSkipped { get; init; }
     public required long BytesCopied { get; init; }
     public required long Errors { get; init; }

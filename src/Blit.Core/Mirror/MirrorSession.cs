@@ -83,12 +83,23 @@ public sealed class MirrorSession : IDisposable
         }
         Interlocked.Exchange(ref progress.FilesTotalField, files);
         Interlocked.Exchange(ref progress.BytesTotalField, bytes);
-        foreach (string special in plan.SpecialPaths)
+    }
+
+    /// <summary>One warning per run for the special files that could not be created, with their count.</summary>
+    private void ReportSkippedSpecials(MirrorCounters c)
+    {
+        long count = _plan.SpecialsSkipped + c.SpecialsSkipped;
+        if (count == 0)
         {
-            listener?.OnError(new BlitError(BlitErrorCode.SpecialFileSkipped,
-                $"Skipped special file (FIFO, socket or device): '{NameEncoding.Display(special)}'.",
-                MirrorExecutor.Combine(options.Source, special), IsWarning: true));
+            return;
         }
+        string first = _plan.SpecialPaths.Count > 0
+            ? MirrorExecutor.Combine(_options.Source, _plan.SpecialPaths[0])
+            : c.FirstSkippedSpecial!;
+        _listener?.OnError(new BlitError(BlitErrorCode.SpecialFileSkipped,
+            $"{count} special file{(count == 1 ? "" : "s")} (FIFO, socket or device) skipped: not permitted " +
+            $"(devices need root, and some filesystems hold no special files); the first is '{first}'.",
+            first, IsWarning: true));
     }
 
     /// <summary>True when the source scan read every directory (deletions are allowed).</summary>
@@ -227,6 +238,7 @@ public sealed class MirrorSession : IDisposable
                 "A write failed for lack of space, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
+        ReportSkippedSpecials(counters);
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Done);
         return BuildResult(counters, whatIf: false,
             deletionSkipped: (!_source.Complete || executor.WriteFailed) && _plan.Deletions.Any(d => !d.IsStaleTemp));
@@ -271,6 +283,7 @@ public sealed class MirrorSession : IDisposable
                 case MirrorAction.CopyFile: c.FilesCopied++; c.BytesCopied += e.Source.Size; break;
                 case MirrorAction.UpdateFile: c.FilesUpdated++; c.BytesCopied += e.Source.Size; break;
                 case MirrorAction.CreateSymlink or MirrorAction.ReplaceSymlink: c.SymlinksCopied++; break;
+                case MirrorAction.CreateSpecial: c.SpecialsCopied++; break;
                 case MirrorAction.UpdateMetadata: c.MetadataUpdated++; break;
             }
         }
@@ -288,6 +301,7 @@ public sealed class MirrorSession : IDisposable
                 }
             }
         }
+        ReportSkippedSpecials(c);
         return BuildResult(c, whatIf: true, deletionSkipped: !_source.Complete && _plan.Deletions.Count > 0);
     }
 
@@ -325,7 +339,8 @@ public sealed class MirrorSession : IDisposable
         DirectoriesCreated = c.DirectoriesCreated,
         FilesDeleted = c.FilesDeleted,
         DirectoriesDeleted = c.DirectoriesDeleted,
-        SpecialFilesSkipped = _plan.SpecialsSkipped,
+        SpecialFilesCopied = c.SpecialsCopied,
+        SpecialFilesSkipped = _plan.SpecialsSkipped + c.SpecialsSkipped,
         BytesCopied = c.BytesCopied,
         Errors = c.Errors + _source.Errors.Count + _dest.Errors.Count + Interlocked.Read(ref _compareErrors),
         DeletionSkipped = deletionSkipped,

@@ -13,6 +13,8 @@ public enum MirrorAction
     UpdateMetadata,
     Delete,
     SkipSpecial,
+    /// <summary>A FIFO, socket or device made anew (replacing any other entry of that name).</summary>
+    CreateSpecial,
 }
 
 /// <summary>A source directory and what must happen to its destination counterpart.</summary>
@@ -124,6 +126,7 @@ internal sealed class MirrorPlan
 
     public List<DeleteOp> Deletions { get; } = [];
 
+    /// <summary>Special files the process may not create (devices without root), left out of the plan.</summary>
     public long SpecialsSkipped { get; set; }
 
     public List<string> SpecialPaths { get; } = [];

@@ -11,11 +11,13 @@ internal sealed partial class MirrorPlanner
 {
     private readonly bool _checksum;
     private readonly bool _compareOwner;
+    private readonly bool _canCreateDevices;
 
-    public MirrorPlanner(bool checksum, bool compareOwner)
+    public MirrorPlanner(bool checksum, bool compareOwner, bool canCreateDevices)
     {
         _checksum = checksum;
         _compareOwner = compareOwner;
+        _canCreateDevices = canCreateDevices;
     }
 
     /// <summary>Names Blit gives its temp files and staged directories: <c>.~blit-PID-SEQ.tmp</c>.</summary>
@@ -78,8 +80,7 @@ internal sealed partial class MirrorPlanner
             switch (s.Kind)
             {
                 case EntryKind.Special:
-                    plan.SpecialsSkipped++;
-                    plan.SpecialPaths.Add(source.ChildPath(s.Name));
+                    PlanSpecial(plan, dirOp, source, s, destKind, d);
                     break;
 
                 case EntryKind.Directory:
@@ -152,6 +153,26 @@ internal sealed partial class MirrorPlanner
                 PlanDirectory(plan, op, src, dst);
             }
         }
+    }
+
+    private void PlanSpecial(MirrorPlan plan, DirOp dirOp, DirListing source, in TreeEntry s, EntryKind? destKind, in TreeEntry d)
+    {
+        if (s.Meta.IsDevice && !_canCreateDevices)
+        {
+            // As rsync -a without the privilege: skipped, and the destination entry of that name is left alone.
+            plan.SpecialsSkipped++;
+            plan.SpecialPaths.Add(source.ChildPath(s.Name));
+            return;
+        }
+        if (destKind == EntryKind.Special && s.Meta.SameSpecial(d.Meta))
+        {
+            if (MetaDiffers(s.Meta, d.Meta))
+            {
+                plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d));
+            }
+            return;
+        }
+        plan.Entries.Add(NewOp(MirrorAction.CreateSpecial, dirOp, s, destKind, d));
     }
 
     private void PlanFile(MirrorPlan plan, DirOp dirOp, in TreeEntry s, EntryKind? destKind, in TreeEntry d)

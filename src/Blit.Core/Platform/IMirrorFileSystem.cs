@@ -70,6 +70,9 @@ internal interface IMirrorFileSystem
     /// <summary>True when owners can be set (root on Unix).</summary>
     bool CanSetOwner { get; }
 
+    /// <summary>True when character and block devices may be created (root on Linux); FIFOs and sockets are always tried.</summary>
+    bool CanCreateDevices { get; }
+
     DirHandle OpenRoot(string fullPath);
 
     /// <summary>Opens a child directory without following a symlink in its place.</summary>
@@ -105,6 +108,14 @@ internal interface IMirrorFileSystem
     void CreateDirectory(DirHandle parent, string name);
 
     void CreateSymlink(DirHandle dir, string name, string target);
+
+    /// <summary>
+    /// Creates the special file (FIFO, socket or device) <paramref name="meta"/> describes, with its
+    /// permission bits; owner and mtime are set with <see cref="SetMetadata(DirHandle, string, in FileMeta)"/>.
+    /// Throws <see cref="Errors.NativeIOException"/> with <c>IsNotPermitted</c> where the process or the
+    /// filesystem may not create it.
+    /// </summary>
+    void CreateSpecial(DirHandle dir, string name, in FileMeta meta);
 
     void Rename(DirHandle dir, string from, string to);
 

@@ -63,6 +63,9 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 
     public bool CanSetOwner { get; }
 
+    /// <summary>Devices need CAP_MKNOD (root); FIFOs and sockets anyone may create.</summary>
+    public bool CanCreateDevices => _euid == 0;
+
     private static NativeIOException Fail(string op, string path) => new(LastErrno, op, path);
 
     private static NativeIOException Fail(string op, in EntryPath path) => new(LastErrno, op, path.ToString());
@@ -230,7 +233,19 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             S_IFLNK => EntryKind.Symlink,
             _ => EntryKind.Special,
         };
-        return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid);
+        if (kind != EntryKind.Special)
+        {
+            return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid);
+        }
+        SpecialKind special = type switch
+        {
+            S_IFIFO => SpecialKind.Fifo,
+            S_IFSOCK => SpecialKind.Socket,
+            S_IFCHR => SpecialKind.CharDevice,
+            _ => SpecialKind.BlockDevice,
+        };
+        ulong device = special is SpecialKind.CharDevice or SpecialKind.BlockDevice ? MakeDev(st.RdevMajor, st.RdevMinor) : 0;
+        return new FileMeta(kind, 0, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid, special, device);
     }
 
     public FileMeta StatRoot(string fullPath)
@@ -700,6 +715,44 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             throw Fail("create symlink", dir.Child(name));
         }
     }
+
+    public void CreateSpecial(DirHandle dir, string name, in FileMeta meta)
+    {
+        uint type = meta.Special switch
+        {
+            SpecialKind.Fifo => S_IFIFO,
+            SpecialKind.Socket => S_IFSOCK,
+            SpecialKind.CharDevice => S_IFCHR,
+            SpecialKind.BlockDevice => S_IFBLK,
+            _ => throw new ArgumentException($"Not a special file: {meta.Kind}.", nameof(meta)),
+        };
+        uint mode = type | (meta.Permissions & 0x1FF);
+        int rc = -1;
+        bool called = false;
+        if (!_noMknodAt)
+        {
+            try
+            {
+                rc = MknodAt(dir.Fd, name, mode, meta.Device);
+                called = true;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _noMknodAt = true; // glibc before 2.33
+            }
+        }
+        if (!called)
+        {
+            ulong dev = meta.Device;
+            rc = XMknodAt(0, dir.Fd, name, mode, &dev);
+        }
+        if (rc < 0)
+        {
+            throw Fail("create special file", dir.Child(name));
+        }
+    }
+
+    private volatile bool _noMknodAt;
 
     public void Rename(DirHandle dir, string from, string to)
     {

@@ -40,7 +40,8 @@ internal static unsafe partial class LinuxNative
     public const ulong FICLONE = 0x40049409;
     public const long UTIME_OMIT = (1L << 30) - 2;
 
-    public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000;
+    public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000,
+        S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFSOCK = 0xC000;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct StatxTimestamp
@@ -62,6 +63,8 @@ internal static unsafe partial class LinuxNative
         [FieldOffset(40)] public ulong Size;
         [FieldOffset(48)] public ulong Blocks;
         [FieldOffset(112)] public StatxTimestamp Mtime;
+        [FieldOffset(128)] public uint RdevMajor;
+        [FieldOffset(132)] public uint RdevMinor;
         [FieldOffset(136)] public uint DevMajor;
         [FieldOffset(140)] public uint DevMinor;
     }
@@ -119,6 +122,17 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int SymlinkAt(string target, int newdirfd, string linkpath);
 
+
+    [LibraryImport(Libc, EntryPoint = "mknodat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
+    public static partial int MknodAt(int dirfd, string path, uint mode, ulong dev);
+
+    /// <summary>mknodat before glibc 2.33, which exported only this versioned form (version 0 on x86-64 and arm64).</summary>
+    [LibraryImport(Libc, EntryPoint = "__xmknodat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
+    public static partial int XMknodAt(int version, int dirfd, string path, uint mode, ulong* dev);
+
+    /// <summary>glibc's makedev: the dev_t for a major and minor number.</summary>
+    public static ulong MakeDev(uint major, uint minor) =>
+        ((ulong)(major & 0xFFFFF000) << 32) | ((ulong)(major & 0xFFF) << 8) | ((ulong)(minor & 0xFFFFFF00) << 12) | (minor & 0xFF);
 
     [LibraryImport(Libc, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int FChmod(int fd, uint mode);

@@ -52,6 +52,13 @@ public sealed class DifferentialTests
                 $"&& ln -s $'t\\xff{i}' $'bl\\xfe{i}' && touch -h -d @{t} $'bad\\xe9{i}' $'bd\\xff{i}/in\\xfe' $'bd\\xff{i}' $'bl\\xfe{i}'");
         }
         TempTree.Run("bash", "-c", $"cd '{root}' && ln -s $'t\\xff' $'bl\\xfe' && touch -h -d @1450000000 $'bl\\xfe'");
+        for (int i = 0; i < 4; i++)
+        {
+            string fifo = Path.Combine(dirs[rng.Next(dirs.Count)], $"fifo{i}");
+            TempTree.MkFifo(fifo);
+            TempTree.Chmod(fifo, Modes[rng.Next(Modes.Length)]);
+            TempTree.SetMtime(fifo, 1_450_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
+        }
         // Directory metadata last, deepest first, so creating entries does not disturb it.
         foreach (string dir in dirs.OrderByDescending(d => d.Length))
         {
@@ -94,6 +101,10 @@ public sealed class DifferentialTests
                     else if (isLink)
                     {
                         TempTree.Symlink(target, "stale-target");
+                    }
+                    else if (Path.GetFileName(path).StartsWith("fifo", StringComparison.Ordinal))
+                    {
+                        TempTree.MkFifo(target); // the same FIFO, another mode and mtime: a metadata fix
                     }
                     else
                     {
@@ -139,6 +150,6 @@ public sealed class DifferentialTests
 
         // And a second run has nothing left to do.
         MirrorResult again = t.Mirror();
-        Assert.Equal(0, again.FilesCopied + again.FilesUpdated + again.SymlinksCopied + again.MetadataUpdated + again.FilesDeleted);
+        Assert.Equal(0, again.FilesCopied + again.FilesUpdated + again.SymlinksCopied + again.SpecialFilesCopied + again.MetadataUpdated + again.FilesDeleted);
     }
 }

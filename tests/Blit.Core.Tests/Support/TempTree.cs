@@ -117,7 +117,7 @@ internal sealed class TempTree : IDisposable
 
 /// <summary>Everything §2 says must match, for one entry.</summary>
 internal sealed record EntryState(EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid,
-    string? LinkTarget, string? ContentHash);
+    string? LinkTarget, string? ContentHash, string? Special = null);
 
 internal static class Snapshot
 {
@@ -144,7 +144,8 @@ internal static class Snapshot
             string childFull = Path.Combine(full, e.Name);
             string? hash = e.Kind == EntryKind.File ? HashAt(dir, e.Name) : null;
             into[childRel] = new EntryState(e.Kind, e.Kind == EntryKind.File ? e.Meta.Size : 0, e.Meta.MtimeSec, e.Meta.MtimeNsec,
-                e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash);
+                e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash,
+                e.Kind == EntryKind.Special ? $"{e.Meta.Special} {e.Meta.Device:x}" : null);
             if (e.Kind == EntryKind.Directory)
             {
                 using DirHandle child = fs.OpenDirectory(dir, e.Name);
