@@ -19,4 +19,5 @@ internal sealed class MirrorCounters
     public long Cloned;
     public long KernelCopied;
     public long Streamed;
+    public long Sparse;
 }

@@ -637,6 +637,7 @@ internal sealed class MirrorExecutor
             case CopyMethod.Clone: Interlocked.Increment(ref _counters.Cloned); break;
             case CopyMethod.Kernel: Interlocked.Increment(ref _counters.KernelCopied); break;
             case CopyMethod.Stream: Interlocked.Increment(ref _counters.Streamed); break;
+            case CopyMethod.Sparse: Interlocked.Increment(ref _counters.Sparse); break;
         }
 
         // A new file appears under its name complete, or not at all; a replacement is written to

@@ -36,6 +36,8 @@ public sealed class MirrorResult
     public required long FilesCloned { get; init; }
     public required long FilesKernelCopied { get; init; }
     public required long FilesStreamed { get; init; }
+    /// <summary>Files with holes whose data segments alone were copied, so they stay sparse (not counted as kernel-copied or streamed).</summary>
+    public required long FilesSparse { get; init; }
 
     /// <summary>Bytes copied per second of the whole run.</summary>
     public double BytesPerSecond => Duration.TotalSeconds > 0 ? BytesCopied / Duration.TotalSeconds : 0;

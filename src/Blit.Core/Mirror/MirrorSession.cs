@@ -350,6 +350,7 @@ public sealed class MirrorSession : IDisposable
         FilesCloned = c.Cloned,
         FilesKernelCopied = c.KernelCopied,
         FilesStreamed = c.Streamed,
+        FilesSparse = c.Sparse,
     };
 
     public void Dispose()

@@ -59,6 +59,8 @@ public enum CopyMethod
     Stream,
     /// <summary>An empty file: nothing to move.</summary>
     Empty,
+    /// <summary>A file with holes: only its data segments copied (SEEK_DATA/SEEK_HOLE), so it stays sparse.</summary>
+    Sparse,
 }
 
 /// <summary>

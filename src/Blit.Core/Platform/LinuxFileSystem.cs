@@ -235,7 +235,10 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         };
         if (kind != EntryKind.Special)
         {
-            return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid);
+            return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid)
+            {
+                MaybeSparse = kind == EntryKind.File && st.Blocks * 512 < st.Size, // st_blocks counts 512-byte units
+            };
         }
         SpecialKind special = type switch
         {
@@ -439,7 +442,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     private CopyMethod FillNewFile(int inFd, int outFd, in EntryPath src, in FileMeta expected, DirHandle dstDir, string dstName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
-        CopyMethod method = CopyData(inFd, outFd, expected.Size, src, new EntryPath(dstDir, dstName), bytesProgress, cancellationToken);
+        CopyMethod method = CopyData(inFd, outFd, expected, src, new EntryPath(dstDir, dstName), bytesProgress, cancellationToken);
 
         // A file that changed while it was read must not get the old mtime: the next run would skip it.
         FileMeta after = FStat(inFd, src);
@@ -453,9 +456,10 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         return method;
     }
 
-    private CopyMethod CopyData(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
+    private CopyMethod CopyData(int inFd, int outFd, in FileMeta expected, in EntryPath src, in EntryPath dst,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
+        long size = expected.Size;
         if (size == 0)
         {
             return CopyMethod.Empty;
@@ -473,6 +477,75 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
                 _cloneUnsupported = true;
             }
         }
+        // Only a file with fewer blocks than its size needs can have holes: dense files (nearly all)
+        // skip the hole search and keep the one-call path below.
+        if (expected.MaybeSparse && CopySparse(inFd, outFd, size, src, dst, bytesProgress, cancellationToken))
+        {
+            return CopyMethod.Sparse;
+        }
+        return CopyRange(inFd, outFd, size, src, dst, bytesProgress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Copies only the data segments of a file with holes, found with SEEK_DATA/SEEK_HOLE as cp
+    /// does, each at its offset, then sets the full size with ftruncate: the holes stay holes.
+    /// False (nothing written) where the filesystem cannot search for holes.
+    /// </summary>
+    private bool CopySparse(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        long pos = 0;
+        while (pos < size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long data = LSeek(inFd, pos, SEEK_DATA);
+            if (data < 0)
+            {
+                int errno = LastErrno;
+                if (errno == ENXIO)
+                {
+                    break; // a hole from here to the end
+                }
+                if (pos == 0 && errno is EINVAL or EOPNOTSUPP)
+                {
+                    return false;
+                }
+                throw new NativeIOException(errno, "read", src.ToString());
+            }
+            if (data >= size)
+            {
+                break;
+            }
+            long hole = LSeek(inFd, data, SEEK_HOLE);
+            if (hole < 0)
+            {
+                throw Fail("read", src);
+            }
+            long end = Math.Min(hole, size);
+            if (LSeek(inFd, data, SEEK_SET) < 0)
+            {
+                throw Fail("read", src);
+            }
+            if (LSeek(outFd, data, SEEK_SET) < 0)
+            {
+                throw Fail("write", dst);
+            }
+            bytesProgress?.Report(data - pos); // a hole is done as soon as it is skipped, as a clone is
+            CopyRange(inFd, outFd, end - data, src, dst, bytesProgress, cancellationToken);
+            pos = end;
+        }
+        if (FTruncate(outFd, size) < 0)
+        {
+            throw Fail("write", dst);
+        }
+        bytesProgress?.Report(size - pos);
+        return true;
+    }
+
+    /// <summary>Copies <paramref name="size"/> bytes from the current offsets: in the kernel, else through a buffer.</summary>
+    private CopyMethod CopyRange(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
         if (!_kernelCopyUnsupported)
         {
             long done = 0;

@@ -155,6 +155,15 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "copy_file_range", SetLastError = true)]
     public static partial nint CopyFileRange(int fdIn, long* offIn, int fdOut, long* offOut, nint len, uint flags);
 
+    public const int SEEK_SET = 0, SEEK_DATA = 3, SEEK_HOLE = 4;
+    public const int ENXIO = 6;
+
+    [LibraryImport(Libc, EntryPoint = "lseek", SetLastError = true)]
+    public static partial long LSeek(int fd, long offset, int whence);
+
+    [LibraryImport(Libc, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int FTruncate(int fd, long length);
+
     [LibraryImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, ulong request, int arg);
 

@@ -24,11 +24,14 @@ internal enum SpecialKind : byte
 /// The metadata a mirror compares and carries: type, size, mtime to the nanosecond, mode, owner;
 /// for a special entry its kind and device number (the backend's encoding, opaque here).
 /// </summary>
-[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)] // the two bytes share padding: 48 bytes
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)] // the small fields share padding: 48 bytes
 internal readonly record struct FileMeta(
     EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid,
     SpecialKind Special = SpecialKind.None, ulong Device = 0)
 {
+    /// <summary>A file with fewer blocks allocated than its size needs: it may have holes to keep.</summary>
+    public bool MaybeSparse { get; init; }
+
     public bool IsDevice => Special is SpecialKind.CharDevice or SpecialKind.BlockDevice;
 
     /// <summary>Same kind of special entry and, for a device, the same device.</summary>

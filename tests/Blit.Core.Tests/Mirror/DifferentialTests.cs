@@ -36,6 +36,16 @@ public sealed class DifferentialTests
                 TempTree.Chown(path, (uint)rng.Next(1000, 2000), (uint)rng.Next(1000, 2000));
             }
         }
+        string sparse = Path.Combine(dirs[rng.Next(dirs.Count)], "sparse.bin"); // holes: only its data is copied
+        using (var f = new FileStream(sparse, FileMode.Create))
+        {
+            byte[] data = new byte[rng.Next(1, 9000)];
+            rng.NextBytes(data);
+            f.SetLength(8 << 20);
+            f.Position = rng.Next((8 << 20) - data.Length);
+            f.Write(data);
+        }
+        TempTree.SetMtime(sparse, 1_500_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
         for (int i = 0; i < 8; i++)
         {
             string dir = dirs[rng.Next(dirs.Count)];
