@@ -84,7 +84,7 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
     }
 
     // Each scanning thread reads into its own growing buffer and hands out an exact-size sorted
-    // copy: no list regrowth per directory, and the sort moves ints, not 64-byte entries.
+    // copy: no list regrowth per directory, and the sort moves ints, not 72-byte entries.
     [ThreadStatic] private static TreeEntry[]? t_readBuffer;
     [ThreadStatic] private static int[]? t_order;
     private const int KeptBufferEntries = 1 << 14; // at most 1 MiB kept per thread; a huge directory allocates its own
