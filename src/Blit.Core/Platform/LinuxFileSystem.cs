@@ -530,7 +530,10 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
             {
                 throw Fail("write", dst);
             }
-            bytesProgress?.Report(data - pos); // a hole is done as soon as it is skipped, as a clone is
+            if (data > pos)
+            {
+                bytesProgress?.Report(data - pos); // a hole is done as soon as it is skipped, as a clone is
+            }
             CopyRange(inFd, outFd, end - data, src, dst, bytesProgress, cancellationToken);
             pos = end;
         }
@@ -538,7 +541,10 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
         {
             throw Fail("write", dst);
         }
-        bytesProgress?.Report(size - pos);
+        if (size > pos)
+        {
+            bytesProgress?.Report(size - pos);
+        }
         return true;
     }
 

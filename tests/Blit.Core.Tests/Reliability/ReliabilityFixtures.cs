@@ -91,8 +91,8 @@ internal static class Tree
         File.WriteAllBytes(path, content);
     }
 
-    /// <summary>A file of <paramref name="size"/> bytes: random first and last MiB, a hole between (cheap to make).</summary>
-    public static byte[] WriteLarge(string path, long size, int seed)
+    /// <summary>A file of <paramref name="size"/> bytes: random first and last MiB, zeros between (cheap to make; a hole if <paramref name="sparse"/>).</summary>
+    public static byte[] WriteLarge(string path, long size, int seed, bool sparse = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var rnd = new Random(seed);
@@ -100,7 +100,10 @@ internal static class Tree
         var tail = new byte[1 << 20];
         rnd.NextBytes(head);
         rnd.NextBytes(tail);
-        using (var fs = new FileStream(path, FileMode.Create, FileAccess.Write))
+        // The zeros between head and tail are allocated (fallocate), not a hole: a file with holes is
+        // copied by its data alone (issue 13.6), and these files must take their size to copy.
+        using (var fs = new FileStream(path, new FileStreamOptions
+               { Mode = FileMode.Create, Access = FileAccess.Write, PreallocationSize = sparse ? 0 : size }))
         {
             fs.SetLength(size);
             fs.Write(head);

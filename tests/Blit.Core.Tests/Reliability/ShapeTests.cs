@@ -119,7 +119,7 @@ public sealed class ShapeTests
             f.Seek(-1, SeekOrigin.End);
             f.WriteByte(0x5A);
         }
-        Tree.WriteLarge(box.Src("sparse-middle.bin"), 64L << 20, seed: 3);
+        Tree.WriteLarge(box.Src("sparse-middle.bin"), 64L << 20, seed: 3, sparse: true);
         using (var f = new FileStream(box.Src("all-hole.bin"), FileMode.Create))
         {
             f.SetLength(16L << 20);
