@@ -176,12 +176,14 @@ Describe 'Invoke-BlitMirror' {
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
 
-        It 'writes special files as warnings and goes on' {
+        It 'recreates special files as rsync -a does, without warnings' {
             & mkfifo (Join-Path $src 'pipe')
             $r = Invoke-BlitMirror $src $dst -WarningVariable w -WarningAction SilentlyContinue
-            $r.SpecialFilesSkipped | Should -Be 1
-            $w.Count | Should -Be 1
+            $r.SpecialFilesCopied | Should -Be 1
+            $r.SpecialFilesSkipped | Should -Be 0
+            $w.Count | Should -Be 0
             $r.FilesCopied | Should -Be 3
+            & stat -c %F (Join-Path $dst 'pipe') | Should -Be 'fifo'
         }
     }
 }

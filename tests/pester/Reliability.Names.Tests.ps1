@@ -1,7 +1,8 @@
 # Issue 7, item 5, through the cmdlet: names are mirrored byte for byte (NFC and NFD stay distinct),
 # including newlines, backslashes, leading dashes, wildcard characters and 255-byte names, in the
-# tree and as the source and destination paths themselves. (Depth beyond PATH_MAX, non-UTF-8 names,
-# zero-byte and sparse files are in tests/Blit.Core.Tests/Reliability/ShapeTests.cs; 100k entries in a
+# tree and as the source and destination paths themselves. (Depth beyond PATH_MAX, zero-byte and
+# sparse files are in tests/Blit.Core.Tests/Reliability/ShapeTests.cs, non-UTF-8 names in
+# tests/Blit.Core.Tests/Mirror/ByteNameTests.cs; 100k entries in a
 # directory and a 1M-entry tree in Reliability.Scale.Tests.ps1.)
 BeforeAll {
     . "$PSScriptRoot/ReliabilityHelpers.ps1"

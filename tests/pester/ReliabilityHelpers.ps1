@@ -202,14 +202,15 @@ function Compare-TreeState {
 }
 
 function Write-LargeFile {
-    <# A file of $Size bytes: random first and last MiB (seeded; less for small files), a hole between. Cheap to make, slow to copy. #>
+    <# A file of $Size bytes: random first and last MiB (seeded; less for small files), zeros between. Cheap to make, slow to copy:
+       the zeros are allocated (fallocate), not a hole, since Blit copies only the data of a file with holes. #>
     param([Parameter(Mandatory)][string] $Path, [Parameter(Mandatory)][long] $Size, [int] $Seed = 1)
     $rnd = [Random]::new($Seed)
     $chunk = [int][Math]::Min(1MB, [Math]::Floor($Size / 2))
     $head = [byte[]]::new($chunk); $tail = [byte[]]::new($chunk)
     $rnd.NextBytes($head); $rnd.NextBytes($tail)
     $null = New-Item -ItemType Directory -Force -Path (Split-Path $Path -Parent)
-    $fs = [IO.File]::Create($Path)
+    $fs = [IO.FileStream]::new($Path, [IO.FileStreamOptions]@{ Mode = 'Create'; Access = 'Write'; PreallocationSize = $Size })
     try {
         $fs.SetLength($Size)
         $fs.Write($head, 0, $head.Length)

@@ -58,4 +58,7 @@ public sealed class NativeIOException : IOException
 
     /// <summary>A fault that may pass (a network filesystem's stale handle, I/O error or timeout); the platform decides.</summary>
     public bool IsTransient => Platform.LinuxNative.IsTransient(Errno);
+
+    /// <summary>The process may not do this here (no privilege, or the filesystem does not allow it).</summary>
+    public bool IsNotPermitted => Errno is Platform.LinuxNative.EPERM or Platform.LinuxNative.EOPNOTSUPP;
 }

@@ -6,6 +6,10 @@ internal sealed class MirrorCounters
     public long FilesCopied;
     public long FilesUpdated;
     public long SymlinksCopied;
+    public long SpecialsCopied;
+    /// <summary>Special files the destination refused to create (not permitted there); the first one's path.</summary>
+    public long SpecialsSkipped;
+    public string? FirstSkippedSpecial;
     public long MetadataUpdated;
     /// <summary>Entries renamed to the source's name (case or normalization only).</summary>
     public long Renamed;
@@ -18,4 +22,5 @@ internal sealed class MirrorCounters
     public long KernelCopied;
     public long Streamed;
     public long Retries;
+    public long Sparse;
 }

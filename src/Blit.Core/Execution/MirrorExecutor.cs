@@ -118,7 +118,7 @@ internal sealed class MirrorExecutor
     {
         if (_emitItems)
         {
-            _listener?.OnItem(new MirrorItem(action, relativePath, Combine(_destinationRoot, relativePath), kind, length));
+            _listener?.OnItem(new MirrorItem(action, NameEncoding.Display(relativePath), Combine(_destinationRoot, relativePath), kind, length));
         }
     }
 
@@ -130,8 +130,9 @@ internal sealed class MirrorExecutor
         }
     }
 
-    internal static string Combine(string root, string relative) =>
-        relative.Length == 0 ? root : root.EndsWith('/') ? root + relative : root + "/" + relative;
+    /// <summary>The full path of <paramref name="relative"/> for messages and items (bytes that are not UTF-8 shown as <c>\xNN</c>).</summary>
+    internal static string Combine(string root, string relative) => NameEncoding.Display(
+        relative.Length == 0 ? root : root.EndsWith('/') ? root + relative : root + "/" + relative);
 
     private DirHandle OpenPath(DirHandle root, string relativePath) => OpenPath(_fs, root, relativePath);
 
@@ -531,7 +532,7 @@ internal sealed class MirrorExecutor
             {
                 foreach (EntryOp op in batch.Ops)
                 {
-                    Report(BlitErrorCode.CopyFailed, $"Cannot open the directory of '{op.RelativePath}': {ex.Message}",
+                    Report(BlitErrorCode.CopyFailed, $"Cannot open the directory of '{NameEncoding.Display(op.RelativePath)}': {ex.Message}",
                         Combine(_destinationRoot, op.RelativePath), ex);
                 }
                 return;
@@ -606,6 +607,12 @@ internal sealed class MirrorExecutor
                 case MirrorAction.ReplaceSymlink:
                     LinkOne(op, dst);
                     break;
+                case MirrorAction.CreateSpecial:
+                    if (!SpecialOne(op, dst))
+                    {
+                        return; // not permitted here: counted, warned once per run
+                    }
+                    break;
                 case MirrorAction.UpdateMetadata:
                     _fs.SetMetadata(dst, op.Name, op.Source);
                     Interlocked.Increment(ref _counters.MetadataUpdated);
@@ -648,8 +655,8 @@ internal sealed class MirrorExecutor
                 _writeFailed = true;
             }
             Report(full ? BlitErrorCode.DiskFull : BlitErrorCode.CopyFailed,
-                full ? $"The destination is full; '{op.RelativePath}' was not written and no deletions will be made: {ex.Message}"
-                     : $"Cannot write '{op.RelativePath}': {ex.Message}",
+                full ? $"The destination is full; '{NameEncoding.Display(op.RelativePath)}' was not written and no deletions will be made: {ex.Message}"
+                     : $"Cannot write '{NameEncoding.Display(op.RelativePath)}': {ex.Message}",
                 destPath, ex);
         }
         finally
@@ -697,6 +704,7 @@ internal sealed class MirrorExecutor
             case CopyMethod.Clone: Interlocked.Increment(ref _counters.Cloned); break;
             case CopyMethod.Kernel: Interlocked.Increment(ref _counters.KernelCopied); break;
             case CopyMethod.Stream: Interlocked.Increment(ref _counters.Streamed); break;
+            case CopyMethod.Sparse: Interlocked.Increment(ref _counters.Sparse); break;
         }
 
         // A new file appears under its name complete, or not at all; a replacement is written to
@@ -730,6 +738,43 @@ internal sealed class MirrorExecutor
             throw;
         }
         Interlocked.Increment(ref _counters.SymlinksCopied);
+    }
+
+    /// <summary>
+    /// Makes a FIFO, socket or device under a temp name, with its metadata, then renames it over
+    /// whatever stale entry has the name (a directory's tree is deleted first). False when the
+    /// destination may not hold it: the stale entry is then left as it is.
+    /// </summary>
+    private bool SpecialOne(EntryOp op, DirHandle dst)
+    {
+        string temp = NewTempName();
+        try
+        {
+            WithWritableRetry(dst, op.Dir, () => _fs.CreateSpecial(dst, temp, op.Source));
+        }
+        catch (NativeIOException ex) when (ex.IsNotPermitted)
+        {
+            Interlocked.Increment(ref _counters.SpecialsSkipped);
+            Interlocked.CompareExchange(ref _counters.FirstSkippedSpecial, Combine(_destinationRoot, op.RelativePath), null);
+            return false;
+        }
+        op.Dir.Touched = true;
+        try
+        {
+            _fs.SetMetadata(dst, temp, op.Source);
+            if (op.DestKind == EntryKind.Directory)
+            {
+                DeleteTree(dst, op.Dir.RelativePath, op.Name);
+            }
+            _fs.Rename(dst, temp, op.Name);
+        }
+        catch
+        {
+            _fs.Remove(dst, temp, isDirectory: false);
+            throw;
+        }
+        Interlocked.Increment(ref _counters.SpecialsCopied);
+        return true;
     }
 
     // ---- Phase 3: deletions ---------------------------------------------------------------
@@ -857,7 +902,7 @@ internal sealed class MirrorExecutor
         if (kept)
         {
             Report(BlitErrorCode.DirectoryNotEmpty,
-                $"Kept directory '{relative}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
+                $"Kept directory '{NameEncoding.Display(relative)}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
             return false;
         }
         if (keptBelow)

@@ -226,7 +226,8 @@ public static class MirrorEngine
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Planning);
             Dictionary<string, DestinationRules> mountRules = dstRoot is null ? []
                 : ProbeMounts(fs, dstRoot, dstScan.Root, WindowNs(options.ModifyWindow));
-            var planner = new MirrorPlanner(options.Checksum, rules, mountRules, recordUnchanged: options.ReportSkips);
+            var planner = new MirrorPlanner(options.Checksum, rules, mountRules, recordUnchanged: options.ReportSkips,
+                canCreateDevices: fs.CanCreateDevices);
             MirrorPlan plan = planner.Plan(srcScan.Root, sourceMeta, dstScan.Root, destMeta);
             var session = new MirrorSession(options, fs, destinationFilter, planner, plan, srcScan, dstScan, srcRoot, dstRoot,
                 listener, progress, stopwatch, rules, mountRules);

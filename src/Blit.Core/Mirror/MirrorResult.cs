@@ -21,6 +21,9 @@ public sealed class MirrorResult
     public required long DirectoriesCreated { get; init; }
     public required long FilesDeleted { get; init; }
     public required long DirectoriesDeleted { get; init; }
+    /// <summary>FIFOs, sockets and devices created (new, or over a stale entry of another kind).</summary>
+    public required long SpecialFilesCopied { get; init; }
+    /// <summary>Special files the process or the destination may not create (devices without root), left out.</summary>
     public required long SpecialFilesSkipped { get; init; }
     /// <summary>Source directories that vanished while they were scanned: left out, with a warning; deletions still run.</summary>
     public required long EntriesVanished { get; init; }
@@ -35,6 +38,8 @@ public sealed class MirrorResult
     public required long FilesCloned { get; init; }
     public required long FilesKernelCopied { get; init; }
     public required long FilesStreamed { get; init; }
+    /// <summary>Files with holes whose data segments alone were copied, so they stay sparse (not counted as kernel-copied or streamed).</summary>
+    public required long FilesSparse { get; init; }
     /// <summary>True when deletions were not requested (-NoDelete): extraneous destination entries were kept.</summary>
     public bool NoDelete { get; init; }
     /// <summary>Operations tried again after a transient error (-RetryCount).</summary>
@@ -57,7 +62,11 @@ public sealed class MirrorResult
     public bool Success => Errors == 0;
 }
 
-/// <summary>One action of a mirror, planned (-WhatIf) or done (-PassThru).</summary>
+/// <summary>
+/// One action of a mirror, planned (-WhatIf) or done (-PassThru). The paths are text for people and
+/// scripts: a name byte that is not UTF-8 (Linux names are bytes) is shown as <c>\xNN</c>, for example
+/// <c>caf\xE9</c>, while the mirror itself writes the exact bytes.
+/// </summary>
 public sealed record MirrorItem(MirrorAction Action, string RelativePath, string DestinationPath, EntryKind Kind, long Length);
 
 /// <summary>Why an entry was left alone (reported with -Verbose and in the log).</summary>

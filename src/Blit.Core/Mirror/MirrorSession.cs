@@ -16,7 +16,7 @@ public sealed class PlannedAction
         Action decline)
     {
         Action = action;
-        RelativePath = relativePath;
+        RelativePath = NameEncoding.Display(relativePath);
         DestinationPath = destinationPath;
         Kind = kind;
         Length = length;
@@ -24,6 +24,7 @@ public sealed class PlannedAction
     }
 
     public MirrorAction Action { get; }
+    /// <summary>As <see cref="MirrorItem.RelativePath"/>: bytes that are not UTF-8 shown as <c>\xNN</c>.</summary>
     public string RelativePath { get; }
     public string DestinationPath { get; }
     public EntryKind Kind { get; }
@@ -106,12 +107,23 @@ public sealed class MirrorSession : IDisposable
                 $"The destination filesystem ({rules.Capabilities.FileSystemType}) does not keep modification times: files are compared by size only.",
                 options.Destination, IsWarning: true));
         }
-        foreach (string special in plan.SpecialPaths)
+    }
+
+    /// <summary>One warning per run for the special files that could not be created, with their count.</summary>
+    private void ReportSkippedSpecials(MirrorCounters c)
+    {
+        long count = _plan.SpecialsSkipped + c.SpecialsSkipped;
+        if (count == 0)
         {
-            listener?.OnError(new BlitError(BlitErrorCode.SpecialFileSkipped,
-                $"Skipped special file (FIFO, socket or device): '{special}'.",
-                MirrorExecutor.Combine(options.Source, special), IsWarning: true));
+            return;
         }
+        string first = _plan.SpecialPaths.Count > 0
+            ? MirrorExecutor.Combine(_options.Source, _plan.SpecialPaths[0])
+            : c.FirstSkippedSpecial!;
+        _listener?.OnError(new BlitError(BlitErrorCode.SpecialFileSkipped,
+            $"{count} special file{(count == 1 ? "" : "s")} (FIFO, socket or device) skipped: not permitted " +
+            $"(devices need root, and some filesystems hold no special files); the first is '{first}'.",
+            first, IsWarning: true));
     }
 
     /// <summary>What the destination filesystem keeps, as measured before the scan.</summary>
@@ -225,7 +237,7 @@ public sealed class MirrorSession : IDisposable
                 keep[i] = true; // cannot compare: copy it (stays UpdateFile)
                 op.CompareContent = false;
                 _listener?.OnError(new BlitError(BlitErrorCode.SourceUnreadable,
-                    $"Cannot compare contents of '{op.RelativePath}': {ex.Message}", MirrorExecutor.Combine(_options.Source, op.RelativePath),
+                    $"Cannot compare contents of '{NameEncoding.Display(op.RelativePath)}': {ex.Message}", MirrorExecutor.Combine(_options.Source, op.RelativePath),
                     Exception: ex));
                 Interlocked.Increment(ref _compareErrors);
             }
@@ -271,6 +283,7 @@ public sealed class MirrorSession : IDisposable
                 "A write failed for lack of space, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
+        ReportSkippedSpecials(counters);
         Volatile.Write(ref _progress.PhaseField, (int)MirrorPhase.Done);
         ReportMetadataNotKept(counters);
         return BuildResult(counters, whatIf: false,
@@ -314,6 +327,7 @@ public sealed class MirrorSession : IDisposable
     public MirrorResult WhatIfResult()
     {
         ReportSkips();
+        ReportSkippedSpecials(new MirrorCounters());
         return Preview();
     }
 
@@ -326,6 +340,10 @@ public sealed class MirrorSession : IDisposable
         var c = new MirrorCounters { DirectoriesCreated = _dstRoot is null ? 1 : 0 };
         foreach (DirOp d in _plan.Directories)
         {
+            if (d.DestName is not null && !d.NeedsCreate)
+            {
+                c.Renamed++;
+            }
             if (d.Parent is not null && d.NeedsCreate)
             {
                 c.DirectoriesCreated++;
@@ -337,11 +355,16 @@ public sealed class MirrorSession : IDisposable
         }
         foreach (EntryOp e in _plan.Entries)
         {
+            if (e.DestName is not null)
+            {
+                c.Renamed++;
+            }
             switch (e.Action)
             {
                 case MirrorAction.CopyFile: c.FilesCopied++; c.BytesCopied += e.Source.Size; break;
                 case MirrorAction.UpdateFile: c.FilesUpdated++; c.BytesCopied += e.Source.Size; break;
                 case MirrorAction.CreateSymlink or MirrorAction.ReplaceSymlink: c.SymlinksCopied++; break;
+                case MirrorAction.CreateSpecial: c.SpecialsCopied++; break;
                 case MirrorAction.UpdateMetadata: c.MetadataUpdated++; break;
             }
         }
@@ -455,7 +478,8 @@ public sealed class MirrorSession : IDisposable
         DirectoriesCreated = c.DirectoriesCreated,
         FilesDeleted = c.FilesDeleted,
         DirectoriesDeleted = c.DirectoriesDeleted,
-        SpecialFilesSkipped = _plan.SpecialsSkipped,
+        SpecialFilesCopied = c.SpecialsCopied,
+        SpecialFilesSkipped = _plan.SpecialsSkipped + c.SpecialsSkipped,
         EntriesVanished = _source.Counts.Vanished,
         BytesCopied = c.BytesCopied,
         Errors = c.Errors + _source.Errors.Count + _dest.Errors.Count + Interlocked.Read(ref _compareErrors) + _plan.NameCollisions.Count,
@@ -466,6 +490,7 @@ public sealed class MirrorSession : IDisposable
         FilesCloned = c.Cloned,
         FilesKernelCopied = c.KernelCopied,
         FilesStreamed = c.Streamed,
+        FilesSparse = c.Sparse,
         DestinationFileSystem = _rules.Capabilities,
         ModifyWindow = _rules.WindowNs <= 1 ? TimeSpan.Zero : TimeSpan.FromTicks(_rules.WindowNs / 100),
         EntriesRenamed = c.Renamed,

@@ -16,6 +16,8 @@ public enum MirrorAction
     /// <summary>The destination entry's name differs only by the destination's rule (letter case,
     /// Unicode normalization): it is renamed to the source's name, its data kept.</summary>
     Rename,
+    /// <summary>A FIFO, socket or device made anew (replacing any other entry of that name).</summary>
+    CreateSpecial,
 }
 
 /// <summary>A source directory and what must happen to its destination counterpart.</summary>
@@ -134,6 +136,7 @@ internal sealed class MirrorPlan
 
     public List<DeleteOp> Deletions { get; } = [];
 
+    /// <summary>Special files the process may not create (devices without root), left out of the plan.</summary>
     public long SpecialsSkipped { get; set; }
 
     /// <summary>Symlinks not created: the destination filesystem cannot hold them.</summary>

@@ -13,25 +13,28 @@ internal sealed partial class MirrorPlanner
     private readonly DestinationRules _rules;
     private readonly IReadOnlyDictionary<string, DestinationRules>? _mountRules;
     private readonly bool _recordUnchanged;
+    private readonly bool _canCreateDevices;
 
     /// <param name="checksum">Compare same-size files by content.</param>
     /// <param name="rules">How the destination compares entries.</param>
     /// <param name="mountRules">Other filesystems mounted inside the destination, by the destination
     /// relative path of their mount point: the subtree below is compared by their rules.</param>
     /// <param name="recordUnchanged">List the entries left alone (for -Verbose skip reasons).</param>
+    /// <param name="canCreateDevices">Devices can be made (root): else they are skipped, as rsync -a does.</param>
     public MirrorPlanner(bool checksum, DestinationRules rules, IReadOnlyDictionary<string, DestinationRules>? mountRules = null,
-        bool recordUnchanged = false)
+        bool recordUnchanged = false, bool canCreateDevices = true)
     {
         _checksum = checksum;
         _rules = rules;
         _mountRules = mountRules;
         _recordUnchanged = recordUnchanged;
+        _canCreateDevices = canCreateDevices;
     }
 
     /// <summary>Exact names and mtimes, owners compared when <paramref name="compareOwner"/> (tests, native filesystems).</summary>
-    public MirrorPlanner(bool checksum, bool compareOwner, bool recordUnchanged = false)
+    public MirrorPlanner(bool checksum, bool compareOwner, bool canCreateDevices = true, bool recordUnchanged = false)
         : this(checksum, new DestinationRules(FileSystemCapabilities.Assumed("native", compareOwner), null, compareOwner),
-            recordUnchanged: recordUnchanged)
+            recordUnchanged: recordUnchanged, canCreateDevices: canCreateDevices)
     {
     }
 
@@ -201,8 +204,7 @@ internal sealed partial class MirrorPlanner
             switch (s.Kind)
             {
                 case EntryKind.Special:
-                    plan.SpecialsSkipped++;
-                    plan.SpecialPaths.Add(source.ChildPath(s.Name));
+                    PlanSpecial(plan, dirOp, source, s, destKind, d, destName);
                     break;
 
                 case EntryKind.Directory:
@@ -288,6 +290,32 @@ internal sealed partial class MirrorPlanner
                 PlanDirectory(plan, op, src, dst);
             }
         }
+    }
+
+    private void PlanSpecial(MirrorPlan plan, DirOp dirOp, DirListing source, in TreeEntry s, EntryKind? destKind, in TreeEntry d,
+        string? destName)
+    {
+        if ((s.Meta.IsDevice && !_canCreateDevices) || !dirOp.Rules.Capabilities.SpecialFiles)
+        {
+            // As rsync -a without the privilege, or a destination that holds no special files
+            // (exFAT): skipped, and the destination entry of that name is left alone.
+            plan.SpecialsSkipped++;
+            plan.SpecialPaths.Add(source.ChildPath(s.Name));
+            return;
+        }
+        if (destKind == EntryKind.Special && s.Meta.SameSpecial(d.Meta))
+        {
+            if (MetaDiffers(dirOp.Rules, s.Meta, d.Meta))
+            {
+                plan.Entries.Add(NewOp(MirrorAction.UpdateMetadata, dirOp, s, destKind, d, destName));
+            }
+            else if (destName is not null)
+            {
+                plan.Entries.Add(NewOp(MirrorAction.Rename, dirOp, s, destKind, d, destName));
+            }
+            return;
+        }
+        plan.Entries.Add(NewOp(MirrorAction.CreateSpecial, dirOp, s, destKind, d, destName));
     }
 
     private void PlanFile(MirrorPlan plan, DirOp dirOp, in TreeEntry s, EntryKind? destKind, in TreeEntry d, string? destName)

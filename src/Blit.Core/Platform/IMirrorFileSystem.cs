@@ -8,7 +8,7 @@ internal sealed class DirHandle : IDisposable
     public DirHandle(int fd, string displayPath)
     {
         _fd = fd;
-        DisplayPath = displayPath;
+        DisplayPath = NameEncoding.Display(displayPath);
     }
 
     public int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(DisplayPath);
@@ -16,10 +16,15 @@ internal sealed class DirHandle : IDisposable
     /// <summary>Group that files created here get (cached by the backend; null until known).</summary>
     public uint? NewFileGid { get; set; }
 
-    /// <summary>Full path, for messages and for backends that work by path.</summary>
+    /// <summary>Full path, for messages: bytes that are not UTF-8 are shown as <c>\xNN</c> (<see cref="NameEncoding.Display"/>).</summary>
     public string DisplayPath { get; }
 
-    public string Child(string name) => DisplayPath.EndsWith('/') ? DisplayPath + name : DisplayPath + "/" + name;
+    /// <summary>The display path of <paramref name="name"/> in this directory, for messages.</summary>
+    public string Child(string name)
+    {
+        name = NameEncoding.Display(name);
+        return DisplayPath.EndsWith('/') ? DisplayPath + name : DisplayPath + "/" + name;
+    }
 
     /// <summary>
     /// Moves this handle's descriptor to a new handle that names the directory
@@ -57,6 +62,8 @@ public enum CopyMethod
     Stream,
     /// <summary>An empty file: nothing to move.</summary>
     Empty,
+    /// <summary>A file with holes: only its data segments copied (SEEK_DATA/SEEK_HOLE), so it stays sparse.</summary>
+    Sparse,
 }
 
 /// <summary>
@@ -67,6 +74,9 @@ internal interface IMirrorFileSystem
 {
     /// <summary>True when owners can be set (root on Unix).</summary>
     bool CanSetOwner { get; }
+
+    /// <summary>True when character and block devices may be created (root on Linux); FIFOs and sockets are always tried.</summary>
+    bool CanCreateDevices { get; }
 
     DirHandle OpenRoot(string fullPath);
 
@@ -110,6 +120,14 @@ internal interface IMirrorFileSystem
     void CreateDirectory(DirHandle parent, string name);
 
     void CreateSymlink(DirHandle dir, string name, string target);
+
+    /// <summary>
+    /// Creates the special file (FIFO, socket or device) <paramref name="meta"/> describes, with its
+    /// permission bits; owner and mtime are set with <see cref="SetMetadata(DirHandle, string, in FileMeta)"/>.
+    /// Throws <see cref="Errors.NativeIOException"/> with <c>IsNotPermitted</c> where the process or the
+    /// filesystem may not create it.
+    /// </summary>
+    void CreateSpecial(DirHandle dir, string name, in FileMeta meta);
 
     void Rename(DirHandle dir, string from, string to);
 

@@ -63,6 +63,9 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
 
     public bool CanSetOwner { get; }
 
+    /// <summary>Devices need CAP_MKNOD (root); FIFOs and sockets anyone may create.</summary>
+    public bool CanCreateDevices => _euid == 0;
+
     private static NativeIOException Fail(string op, string path) => new(LastErrno, op, path);
 
     private static NativeIOException Fail(string op, in EntryPath path) => new(LastErrno, op, path.ToString());
@@ -81,7 +84,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     }
 
     // Each scanning thread reads into its own growing buffer and hands out an exact-size sorted
-    // copy: no list regrowth per directory, and the sort moves ints, not 64-byte entries.
+    // copy: no list regrowth per directory, and the sort moves ints, not 72-byte entries.
     [ThreadStatic] private static TreeEntry[]? t_readBuffer;
     [ThreadStatic] private static int[]? t_order;
     private const int KeptBufferEntries = 1 << 14; // at most 1 MiB kept per thread; a huge directory allocates its own
@@ -128,14 +131,6 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 {
                     continue;
                 }
-                if (!System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>(namePtr, len)))
-                {
-                    // Decoding turns it into another name, which the copy, delete and metadata calls
-                    // would then miss: the entry would drop out of the mirror silently. Fail loudly.
-                    throw new NativeIOException(EILSEQ,
-                        $"read directory (the name '{Encoding.UTF8.GetString(namePtr, len)}' is not valid UTF-8, which Blit cannot mirror yet)",
-                        dir.DisplayPath);
-                }
                 if (StatxAt(fd, namePtr, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &st) < 0)
                 {
                     if (LastErrno == ENOENT)
@@ -143,9 +138,10 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                         someVanished = true;
                         continue; // vanished between readdir and stat
                     }
-                    throw Fail("stat", dir.Child(Encoding.UTF8.GetString(namePtr, len)));
+                    throw Fail("stat", dir.Child(NameEncoding.Decode(new ReadOnlySpan<byte>(namePtr, len))));
                 }
-                var entry = new TreeEntry { Name = Encoding.UTF8.GetString(namePtr, len), Meta = ToMeta(st) };
+                // Lossless: a name that is not UTF-8 keeps its bytes (escaped), so every later call finds it.
+                var entry = new TreeEntry { Name = NameEncoding.Decode(new ReadOnlySpan<byte>(namePtr, len)), Meta = ToMeta(st) };
                 if (readLinkTargets && entry.Meta.Kind == EntryKind.Symlink)
                 {
                     string? target = ReadLink(fd, namePtr, dir.Child(entry.Name));
@@ -223,7 +219,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     }
                     if (n < buf.Length)
                     {
-                        return Encoding.UTF8.GetString(p, (int)n);
+                        return NameEncoding.Decode(new ReadOnlySpan<byte>(p, (int)n)); // target bytes kept exactly
                     }
                 }
                 size = buf.Length * 2;
@@ -245,8 +241,26 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             S_IFLNK => EntryKind.Symlink,
             _ => EntryKind.Special,
         };
-        return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid,
-            HasOtherLinks: st.Nlink > 1 && kind != EntryKind.Directory);
+        if (kind != EntryKind.Special)
+        {
+            return new FileMeta(kind, (long)st.Size, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid)
+            {
+                MaybeSparse = kind == EntryKind.File && st.Blocks * 512 < st.Size, // st_blocks counts 512-byte units
+                HasOtherLinks = st.Nlink > 1 && kind != EntryKind.Directory,
+            };
+        }
+        SpecialKind special = type switch
+        {
+            S_IFIFO => SpecialKind.Fifo,
+            S_IFSOCK => SpecialKind.Socket,
+            S_IFCHR => SpecialKind.CharDevice,
+            _ => SpecialKind.BlockDevice,
+        };
+        ulong device = special is SpecialKind.CharDevice or SpecialKind.BlockDevice ? MakeDev(st.RdevMajor, st.RdevMinor) : 0;
+        return new FileMeta(kind, 0, st.Mtime.Sec, (int)st.Mtime.Nsec, (uint)st.Mode & 0xFFF, st.Uid, st.Gid, special, device)
+        {
+            HasOtherLinks = st.Nlink > 1,
+        };
     }
 
     public FileMeta StatRoot(string fullPath)
@@ -615,7 +629,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     private CopyMethod FillNewFile(int inFd, int outFd, in EntryPath src, in FileMeta expected, DirHandle dstDir, string dstName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
-        CopyMethod method = CopyData(inFd, outFd, expected.Size, src, new EntryPath(dstDir, dstName), bytesProgress, cancellationToken);
+        CopyMethod method = CopyData(inFd, outFd, expected, src, new EntryPath(dstDir, dstName), bytesProgress, cancellationToken);
 
         // A file that changed while it was read must not get the old mtime: the next run would skip it.
         FileMeta after = FStat(inFd, src);
@@ -629,9 +643,10 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         return method;
     }
 
-    private CopyMethod CopyData(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
+    private CopyMethod CopyData(int inFd, int outFd, in FileMeta expected, in EntryPath src, in EntryPath dst,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken)
     {
+        long size = expected.Size;
         if (size == 0)
         {
             return CopyMethod.Empty;
@@ -649,6 +664,81 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 _cloneUnsupported = true;
             }
         }
+        // Only a file with fewer blocks than its size needs can have holes: dense files (nearly all)
+        // skip the hole search and keep the one-call path below.
+        if (expected.MaybeSparse && CopySparse(inFd, outFd, size, src, dst, bytesProgress, cancellationToken))
+        {
+            return CopyMethod.Sparse;
+        }
+        return CopyRange(inFd, outFd, size, src, dst, bytesProgress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Copies only the data segments of a file with holes, found with SEEK_DATA/SEEK_HOLE as cp
+    /// does, each at its offset, then sets the full size with ftruncate: the holes stay holes.
+    /// False (nothing written) where the filesystem cannot search for holes.
+    /// </summary>
+    private bool CopySparse(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
+        long pos = 0;
+        while (pos < size)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long data = LSeek(inFd, pos, SEEK_DATA);
+            if (data < 0)
+            {
+                int errno = LastErrno;
+                if (errno == ENXIO)
+                {
+                    break; // a hole from here to the end
+                }
+                if (pos == 0 && errno is EINVAL or EOPNOTSUPP)
+                {
+                    return false;
+                }
+                throw new NativeIOException(errno, "read", src.ToString());
+            }
+            if (data >= size)
+            {
+                break;
+            }
+            long hole = LSeek(inFd, data, SEEK_HOLE);
+            if (hole < 0)
+            {
+                throw Fail("read", src);
+            }
+            long end = Math.Min(hole, size);
+            if (LSeek(inFd, data, SEEK_SET) < 0)
+            {
+                throw Fail("read", src);
+            }
+            if (LSeek(outFd, data, SEEK_SET) < 0)
+            {
+                throw Fail("write", dst);
+            }
+            if (data > pos)
+            {
+                bytesProgress?.Report(data - pos); // a hole is done as soon as it is skipped, as a clone is
+            }
+            CopyRange(inFd, outFd, end - data, src, dst, bytesProgress, cancellationToken);
+            pos = end;
+        }
+        if (FTruncate(outFd, size) < 0)
+        {
+            throw Fail("write", dst);
+        }
+        if (size > pos)
+        {
+            bytesProgress?.Report(size - pos);
+        }
+        return true;
+    }
+
+    /// <summary>Copies <paramref name="size"/> bytes from the current offsets: in the kernel, else through a buffer.</summary>
+    private CopyMethod CopyRange(int inFd, int outFd, long size, in EntryPath src, in EntryPath dst,
+        IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    {
         if (!_kernelCopyUnsupported)
         {
             long done = 0;
@@ -688,7 +778,6 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     }
 
     private const int ENOTTY = 25;
-    private const int EILSEQ = 84;
 
     private static BlitException ShrunkException(string srcPath) =>
         new(BlitErrorCode.SourceChanged,
@@ -899,6 +988,44 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             throw Fail("create symlink", dir.Child(name));
         }
     }
+
+    public void CreateSpecial(DirHandle dir, string name, in FileMeta meta)
+    {
+        uint type = meta.Special switch
+        {
+            SpecialKind.Fifo => S_IFIFO,
+            SpecialKind.Socket => S_IFSOCK,
+            SpecialKind.CharDevice => S_IFCHR,
+            SpecialKind.BlockDevice => S_IFBLK,
+            _ => throw new ArgumentException($"Not a special file: {meta.Kind}.", nameof(meta)),
+        };
+        uint mode = type | (meta.Permissions & 0x1FF);
+        int rc = -1;
+        bool called = false;
+        if (!_noMknodAt)
+        {
+            try
+            {
+                rc = MknodAt(dir.Fd, name, mode, meta.Device);
+                called = true;
+            }
+            catch (EntryPointNotFoundException)
+            {
+                _noMknodAt = true; // glibc before 2.33
+            }
+        }
+        if (!called)
+        {
+            ulong dev = meta.Device;
+            rc = XMknodAt(0, dir.Fd, name, mode, &dev);
+        }
+        if (rc < 0)
+        {
+            throw Fail("create special file", dir.Child(name));
+        }
+    }
+
+    private volatile bool _noMknodAt;
 
     public void Rename(DirHandle dir, string from, string to)
     {

@@ -5,7 +5,8 @@ namespace Blit.Platform;
 /// <summary>
 /// The libc calls the Linux backend uses. Everything works relative to directory file
 /// descriptors (the *at family), so a path is never re-resolved through a symlink that
-/// appeared after the scan, and paths of any total length work.
+/// appeared after the scan, and paths of any total length work. Strings pass as the exact bytes
+/// they stand for (<see cref="NameMarshaller"/>), so names that are not UTF-8 work too.
 /// </summary>
 internal static unsafe partial class LinuxNative
 {
@@ -56,7 +57,8 @@ internal static unsafe partial class LinuxNative
     public const long UTIME_OMIT = (1L << 30) - 2;
     public const long UTIME_NOW = (1L << 30) - 1;
 
-    public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000;
+    public const uint S_IFMT = 0xF000, S_IFDIR = 0x4000, S_IFREG = 0x8000, S_IFLNK = 0xA000,
+        S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFSOCK = 0xC000;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct StatxTimestamp
@@ -82,6 +84,8 @@ internal static unsafe partial class LinuxNative
         [FieldOffset(56)] public ulong AttributesMask;
         [FieldOffset(64)] public StatxTimestamp Atime;
         [FieldOffset(112)] public StatxTimestamp Mtime;
+        [FieldOffset(128)] public uint RdevMajor;
+        [FieldOffset(132)] public uint RdevMinor;
         [FieldOffset(136)] public uint DevMajor;
         [FieldOffset(140)] public uint DevMinor;
         [FieldOffset(144)] public ulong MountId;
@@ -94,7 +98,7 @@ internal static unsafe partial class LinuxNative
         public long Nsec;
     }
 
-    [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int StatxAt(int dirfd, string path, int flags, uint mask, out Statx buf);
 
     /// <summary>statx on a NUL-terminated name as the kernel gave it (no re-encoding).</summary>
@@ -104,7 +108,7 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "readlinkat", SetLastError = true)]
     public static partial nint ReadLinkAt(int dirfd, byte* path, byte* buf, nint bufsiz);
 
-    [LibraryImport(Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int OpenAt(int dirfd, string path, int flags, uint mode);
 
     [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
@@ -119,48 +123,68 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "closedir", SetLastError = true)]
     public static partial int CloseDir(nint dir);
 
-    [LibraryImport(Libc, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int MkdirAt(int dirfd, string path, uint mode);
 
-    [LibraryImport(Libc, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int UnlinkAt(int dirfd, string path, int flags);
 
-    [LibraryImport(Libc, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int RenameAt(int olddirfd, string oldpath, int newdirfd, string newpath);
 
     /// <summary>renameat with flags (glibc 2.28+); <see cref="RENAME_NOREPLACE"/> fails with EEXIST instead of replacing.</summary>
-    [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int RenameAt2(int olddirfd, string oldpath, int newdirfd, string newpath, uint flags);
 
     public const uint RENAME_NOREPLACE = 1;
 
-    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "linkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int LinkAt(int olddirfd, string oldpath, int newdirfd, string newpath, int flags);
 
-    [LibraryImport(Libc, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "symlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int SymlinkAt(string target, int newdirfd, string linkpath);
 
+
+    [LibraryImport(Libc, EntryPoint = "mknodat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
+    public static partial int MknodAt(int dirfd, string path, uint mode, ulong dev);
+
+    /// <summary>mknodat before glibc 2.33, which exported only this versioned form (version 0 on x86-64 and arm64).</summary>
+    [LibraryImport(Libc, EntryPoint = "__xmknodat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
+    public static partial int XMknodAt(int version, int dirfd, string path, uint mode, ulong* dev);
+
+    /// <summary>glibc's makedev: the dev_t for a major and minor number.</summary>
+    public static ulong MakeDev(uint major, uint minor) =>
+        ((ulong)(major & 0xFFFFF000) << 32) | ((ulong)(major & 0xFFF) << 8) | ((ulong)(minor & 0xFFFFFF00) << 12) | (minor & 0xFF);
 
     [LibraryImport(Libc, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int FChmod(int fd, uint mode);
 
-    [LibraryImport(Libc, EntryPoint = "fchmodat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "fchmodat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int FChmodAt(int dirfd, string path, uint mode, int flags);
 
     [LibraryImport(Libc, EntryPoint = "fchown", SetLastError = true)]
     public static partial int FChown(int fd, uint uid, uint gid);
 
-    [LibraryImport(Libc, EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "fchownat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int FChownAt(int dirfd, string path, uint uid, uint gid, int flags);
 
     [LibraryImport(Libc, EntryPoint = "futimens", SetLastError = true)]
     public static partial int FUtimens(int fd, Timespec* times);
 
-    [LibraryImport(Libc, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     public static partial int UtimensAt(int dirfd, string path, Timespec* times, int flags);
 
     [LibraryImport(Libc, EntryPoint = "copy_file_range", SetLastError = true)]
     public static partial nint CopyFileRange(int fdIn, long* offIn, int fdOut, long* offOut, nint len, uint flags);
+
+    public const int SEEK_SET = 0, SEEK_DATA = 3, SEEK_HOLE = 4;
+    public const int ENXIO = 6;
+
+    [LibraryImport(Libc, EntryPoint = "lseek", SetLastError = true)]
+    public static partial long LSeek(int fd, long offset, int whence);
+
+    [LibraryImport(Libc, EntryPoint = "ftruncate", SetLastError = true)]
+    public static partial int FTruncate(int fd, long length);
 
     [LibraryImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, ulong request, int arg);
@@ -194,7 +218,7 @@ internal static unsafe partial class LinuxNative
 
 internal static unsafe partial class LinuxNative
 {
-    [LibraryImport(Libc, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport(Libc, EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(NameMarshaller))]
     private static partial nint RealPathNative(string path, nint resolved);
 
     [LibraryImport(Libc, EntryPoint = "free")]
@@ -210,7 +234,7 @@ internal static unsafe partial class LinuxNative
         }
         try
         {
-            return Marshal.PtrToStringUTF8(p);
+            return NameEncoding.FromNative((byte*)p);
         }
         finally
         {

@@ -6,19 +6,41 @@ public enum EntryKind : byte
     File,
     Directory,
     Symlink,
-    /// <summary>FIFO, socket or device: skipped by the mirror, with a warning.</summary>
+    /// <summary>FIFO, socket or device: recreated as <c>rsync -a</c> (<c>-D</c>) does where the process may.</summary>
     Special,
+}
+
+/// <summary>What a special entry is: with the device number, what makes two specials the same entry.</summary>
+internal enum SpecialKind : byte
+{
+    None,
+    Fifo,
+    Socket,
+    CharDevice,
+    BlockDevice,
 }
 
 /// <summary>
 /// The metadata a mirror compares and carries: type, size, mtime to the nanosecond, mode, owner;
-/// and whether a file or symlink has other names (hard links), which must not be changed through it.
+/// for a special entry its kind and device number (the backend's encoding, opaque here); whether
+/// a file or symlink has other names (hard links), which must not be changed through it.
 /// </summary>
-/// <remarks>One is kept per scanned entry: auto layout packs the flag beside the kind (40 bytes).</remarks>
-[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)]
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Auto)] // the small fields share padding: 48 bytes
 internal readonly record struct FileMeta(
-    EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid, bool HasOtherLinks = false)
+    EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid,
+    SpecialKind Special = SpecialKind.None, ulong Device = 0)
 {
+    /// <summary>A file with fewer blocks allocated than its size needs: it may have holes to keep.</summary>
+    public bool MaybeSparse { get; init; }
+
+    /// <summary>The entry has other names (a link count above one).</summary>
+    public bool HasOtherLinks { get; init; }
+
+    public bool IsDevice => Special is SpecialKind.CharDevice or SpecialKind.BlockDevice;
+
+    /// <summary>Same kind of special entry and, for a device, the same device.</summary>
+    public bool SameSpecial(in FileMeta other) => Special == other.Special && Device == other.Device;
+
     /// <summary>Permission bits including setuid/setgid/sticky (07777).</summary>
     public uint Permissions => Mode & 0xFFF;
 

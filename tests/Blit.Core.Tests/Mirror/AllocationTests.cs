@@ -56,7 +56,7 @@ public sealed class AllocationTests : IDisposable
         }
         long perEntry = (GC.GetTotalAllocatedBytes(precise: true) - before) / (2 * files);
 
-        // What must be kept: the name (about 56 bytes for these) and the 64-byte entry, per side.
+        // What must be kept: the name (about 56 bytes for these) and the 72-byte entry, per side.
         // Regrowing lists, a sort by delegate and a name index per directory took 324 bytes here (290 at 100k).
         Assert.True(perEntry < 250, $"scanning both trees and planning allocated {perEntry} bytes per entry");
     }

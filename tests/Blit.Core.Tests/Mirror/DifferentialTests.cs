@@ -36,12 +36,38 @@ public sealed class DifferentialTests
                 Tree.Chown(path, (uint)rng.Next(1000, 2000), (uint)rng.Next(1000, 2000));
             }
         }
+        string sparse = Path.Combine(dirs[rng.Next(dirs.Count)], "sparse.bin"); // holes: only its data is copied
+        using (var f = new FileStream(sparse, FileMode.Create))
+        {
+            byte[] data = new byte[rng.Next(1, 9000)];
+            rng.NextBytes(data);
+            f.SetLength(8 << 20);
+            f.Position = rng.Next((8 << 20) - data.Length);
+            f.Write(data);
+        }
+        Tree.SetMtime(sparse, 1_500_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
         for (int i = 0; i < 8; i++)
         {
             string dir = dirs[rng.Next(dirs.Count)];
             string link = Path.Combine(dir, $"link{i}");
             Tree.Symlink(link, rng.Next(3) switch { 0 => "file1.bin", 1 => "../dangling/target", _ => "/etc/hostname" });
             Tree.SetMtime(link, 1_400_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
+        }
+        // Names and link targets that are not UTF-8 (Linux names are bytes): a file, a directory, a link.
+        for (int i = 0; i < 4; i++)
+        {
+            string dir = dirs[rng.Next(dirs.Count)];
+            long t = 1_450_000_000 + rng.Next(1000);
+            Tree.Run("bash", "-c", $"cd '{dir}' && printf 'data {i}' > $'bad\\xe9{i}' && mkdir $'bd\\xff{i}' && printf x > $'bd\\xff{i}/in\\xfe' " +
+                $"&& ln -s $'t\\xff{i}' $'bl\\xfe{i}' && touch -h -d @{t} $'bad\\xe9{i}' $'bd\\xff{i}/in\\xfe' $'bd\\xff{i}' $'bl\\xfe{i}'");
+        }
+        Tree.Run("bash", "-c", $"cd '{root}' && ln -s $'t\\xff' $'bl\\xfe' && touch -h -d @1450000000 $'bl\\xfe'");
+        for (int i = 0; i < 4; i++)
+        {
+            string fifo = Path.Combine(dirs[rng.Next(dirs.Count)], $"fifo{i}");
+            Tree.MkFifo(fifo);
+            Tree.Chmod(fifo, Modes[rng.Next(Modes.Length)]);
+            Tree.SetMtime(fifo, 1_450_000_000 + rng.Next(1000), rng.Next(1_000_000_000));
         }
         // Directory metadata last, deepest first, so creating entries does not disturb it.
         foreach (string dir in dirs.OrderByDescending(d => d.Length))
@@ -58,6 +84,10 @@ public sealed class DifferentialTests
         foreach (string path in Directory.EnumerateFileSystemEntries(source, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             string rel = Path.GetRelativePath(source, path);
+            if (rel.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                continue; // a name that is not UTF-8 has no .NET path; its stale forms are made below
+            }
             string target = Path.Combine(dest, rel);
             if (!Directory.Exists(Path.GetDirectoryName(target)))
             {
@@ -82,6 +112,10 @@ public sealed class DifferentialTests
                     {
                         Tree.Symlink(target, "stale-target");
                     }
+                    else if (Path.GetFileName(path).StartsWith("fifo", StringComparison.Ordinal))
+                    {
+                        Tree.MkFifo(target); // the same FIFO, another mode and mtime: a metadata fix
+                    }
                     else
                     {
                         File.Copy(path, target); // same content, other mtime: an update
@@ -94,6 +128,7 @@ public sealed class DifferentialTests
         Tree.Write(Path.Combine(dest, "readonly-junk"), "ro");
         Tree.Chmod(Path.Combine(dest, "readonly-junk"), 0x124);
         Tree.Symlink(Path.Combine(dest, "junk-link"), "/etc");
+        Tree.Run("bash", "-c", $"cd '{dest}' && ln -s $'t\\xfe' $'bl\\xfe' && printf j > $'junk\\xfa' && mkdir $'junk\\xfb' && printf j > $'junk\\xfb/j\\xfc'");
     }
 
     [Theory]
@@ -125,6 +160,6 @@ public sealed class DifferentialTests
 
         // And a second run has nothing left to do.
         MirrorResult again = t.Mirror();
-        Assert.Equal(0, again.FilesCopied + again.FilesUpdated + again.SymlinksCopied + again.MetadataUpdated + again.FilesDeleted);
+        Assert.Equal(0, again.FilesCopied + again.FilesUpdated + again.SymlinksCopied + again.SpecialFilesCopied + again.MetadataUpdated + again.FilesDeleted);
     }
 }

@@ -23,8 +23,8 @@ public sealed class MirrorPlannerTests
         return new DirListing(rel, entries);
     }
 
-    private static MirrorPlan Plan(DirListing src, DirListing? dst, bool checksum = false) =>
-        new MirrorPlanner(checksum, compareOwner: true).Plan(src, DirMeta, dst, dst is null ? null : DirMeta);
+    private static MirrorPlan Plan(DirListing src, DirListing? dst, bool checksum = false, bool canCreateDevices = true) =>
+        new MirrorPlanner(checksum, compareOwner: true, canCreateDevices).Plan(src, DirMeta, dst, dst is null ? null : DirMeta);
 
     [Fact]
     public void Missing_entries_are_created_and_extraneous_ones_deleted()
@@ -130,15 +130,48 @@ public sealed class MirrorPlannerTests
     }
 
     [Fact]
-    public void Directories_are_in_pre_order_and_special_files_are_skipped()
+    public void Directories_are_in_pre_order()
     {
-        var special = new TreeEntry { Name = "fifo", Meta = new FileMeta(EntryKind.Special, 0, 1, 0, 0x1A4, 0, 0) };
-        var src = Listing("", Dir("a", "", Dir("b", "a")), Dir("c", ""), special);
-        MirrorPlan plan = Plan(src, Listing("", File("fifo", 1, 1)));
+        var src = Listing("", Dir("a", "", Dir("b", "a")), Dir("c", ""));
+        MirrorPlan plan = Plan(src, Listing(""));
 
         Assert.Equal(["", "a", "a/b", "c"], plan.Directories.Select(d => d.RelativePath));
+    }
+
+    private static TreeEntry Special(string name, SpecialKind kind, ulong device = 0, uint mode = 0x1A4) =>
+        new() { Name = name, Meta = new FileMeta(EntryKind.Special, 0, 1, 0, mode, 0, 0, kind, device) };
+
+    [Fact]
+    public void Special_files_are_compared_by_kind_and_device_and_recreated_over_anything_else()
+    {
+        var src = Listing("", Special("same", SpecialKind.Fifo), Special("mode", SpecialKind.Fifo, mode: 0x180),
+            Special("kind", SpecialKind.Socket), Special("dev", SpecialKind.CharDevice, 0x103), Special("samedev", SpecialKind.CharDevice, 0x103),
+            Special("over-file", SpecialKind.Fifo), Special("over-dir", SpecialKind.Fifo), Special("over-link", SpecialKind.BlockDevice, 0x700),
+            Special("new", SpecialKind.Fifo));
+        var dst = Listing("", Special("same", SpecialKind.Fifo), Special("mode", SpecialKind.Fifo),
+            Special("kind", SpecialKind.Fifo), Special("dev", SpecialKind.CharDevice, 0x105), Special("samedev", SpecialKind.CharDevice, 0x103),
+            File("over-file", 3, 1), Dir("over-dir", "", File("x", 1, 1)), Link("over-link", "/etc"));
+
+        MirrorPlan plan = Plan(src, dst);
+
+        Assert.Equal(["dev", "kind", "new", "over-dir", "over-file", "over-link"],
+            plan.Entries.Where(e => e.Action == MirrorAction.CreateSpecial).Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("mode", plan.Entries.Single(e => e.Action == MirrorAction.UpdateMetadata).Name);
+        Assert.NotNull(plan.Entries.Single(e => e.Name == "over-dir").ReplacedDestTree);
+        Assert.Empty(plan.Deletions);
+        Assert.Equal(0, plan.SpecialsSkipped);
+    }
+
+    [Fact]
+    public void Devices_are_skipped_where_they_may_not_be_created_and_their_destination_entry_is_kept()
+    {
+        var src = Listing("", Special("null", SpecialKind.CharDevice, 0x103), Special("fifo", SpecialKind.Fifo));
+        MirrorPlan plan = Plan(src, Listing("", File("null", 1, 1)), canCreateDevices: false);
+
         Assert.Equal(1, plan.SpecialsSkipped);
-        Assert.Empty(plan.Deletions); // the destination entry under a skipped special's name is left alone
+        Assert.Equal(["null"], plan.SpecialPaths);
+        Assert.Equal("fifo", Assert.Single(plan.Entries).Name); // FIFOs need no privilege
+        Assert.Empty(plan.Deletions);
     }
 
     [Fact]

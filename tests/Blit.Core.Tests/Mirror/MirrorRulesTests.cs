@@ -366,21 +366,6 @@ public sealed class MirrorRulesTests : IDisposable
     }
 
     [Fact]
-    public void Special_files_are_skipped_with_a_warning_and_counted()
-    {
-        Tree.MkFifo(_t.Src("pipe"));
-        Tree.Write(_t.Src("f"), "f");
-        var listener = new RecordingListener();
-
-        MirrorResult r = _t.Mirror(listener: listener);
-
-        Assert.Equal(1, r.SpecialFilesSkipped);
-        Assert.False(File.Exists(_t.Dst("pipe")));
-        Assert.Contains(listener.Errors, e => e.Code == BlitErrorCode.SpecialFileSkipped && e.IsWarning);
-        Assert.Equal(0, r.Errors);
-    }
-
-    [Fact]
     public void Reading_the_source_leaves_its_access_times_alone()
     {
         // atime == mtime, so a relatime mount would update the atime on the first read.

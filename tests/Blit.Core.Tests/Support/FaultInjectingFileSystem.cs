@@ -37,6 +37,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
     public Action<string>? BeforeRemove { get; set; }
 
     public bool CanSetOwner => _inner.CanSetOwner;
+    public bool CanCreateDevices => _inner.CanCreateDevices;
 
     public DirHandle OpenRoot(string fullPath) => _inner.OpenRoot(fullPath);
 
@@ -89,6 +90,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
     public void CreateDirectory(DirHandle parent, string name) => _inner.CreateDirectory(parent, name);
 
     public void CreateSymlink(DirHandle dir, string name, string target) => _inner.CreateSymlink(dir, name, target);
+    public void CreateSpecial(DirHandle dir, string name, in FileMeta meta) => _inner.CreateSpecial(dir, name, meta);
 
     public void Rename(DirHandle dir, string from, string to) => _inner.Rename(dir, from, to);
 

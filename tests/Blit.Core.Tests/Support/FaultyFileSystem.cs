@@ -10,7 +10,10 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public Func<string, bool>? FailCopy { get; init; }
     public int FailErrno { get; init; } = LinuxNative.EACCES;
 
+    public Func<string, bool>? FailSpecial { get; init; }
+
     public bool CanSetOwner => inner.CanSetOwner;
+    public bool CanCreateDevices => inner.CanCreateDevices;
     public DirHandle OpenRoot(string fullPath) => inner.OpenRoot(fullPath);
     public DirHandle OpenDirectory(DirHandle parent, string name) => inner.OpenDirectory(parent, name);
 
@@ -39,6 +42,15 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
 
     public void CreateDirectory(DirHandle parent, string name) => inner.CreateDirectory(parent, name);
     public void CreateSymlink(DirHandle dir, string name, string target) => inner.CreateSymlink(dir, name, target);
+
+    public void CreateSpecial(DirHandle dir, string name, in FileMeta meta)
+    {
+        if (FailSpecial?.Invoke(dir.Child(name)) == true)
+        {
+            throw new NativeIOException(FailErrno, "create special file", dir.Child(name));
+        }
+        inner.CreateSpecial(dir, name, meta);
+    }
     public void Rename(DirHandle dir, string from, string to) => inner.Rename(dir, from, to);
     public void RenameNoReplace(DirHandle dir, string from, string to) => inner.RenameNoReplace(dir, from, to);
     public void Remove(DirHandle dir, string name, bool isDirectory) => inner.Remove(dir, name, isDirectory);

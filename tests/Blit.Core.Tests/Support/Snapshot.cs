@@ -1,3 +1,4 @@
+using Blit.Errors;
 using System.Security.Cryptography;
 using Blit.Platform;
 
@@ -5,7 +6,7 @@ namespace Blit.Tests.Support;
 
 /// <summary>Everything §2 says must match, for one entry.</summary>
 internal sealed record EntryState(EntryKind Kind, long Size, long MtimeSec, int MtimeNsec, uint Mode, uint Uid, uint Gid,
-    string? LinkTarget, string? ContentHash);
+    string? LinkTarget, string? ContentHash, string? Special = null);
 
 internal static class Snapshot
 {
@@ -30,9 +31,10 @@ internal static class Snapshot
         {
             string childRel = rel.Length == 0 ? e.Name : rel + "/" + e.Name;
             string childFull = Path.Combine(full, e.Name);
-            string? hash = e.Kind == EntryKind.File ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(childFull))) : null;
+            string? hash = e.Kind == EntryKind.File ? HashAt(dir, e.Name) : null;
             into[childRel] = new EntryState(e.Kind, e.Kind == EntryKind.File ? e.Meta.Size : 0, e.Meta.MtimeSec, e.Meta.MtimeNsec,
-                e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash);
+                e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash,
+                e.Kind == EntryKind.Special ? $"{e.Meta.Special} {e.Meta.Device:x}" : null);
             if (e.Kind == EntryKind.Directory)
             {
                 using DirHandle child = fs.OpenDirectory(dir, e.Name);
@@ -42,6 +44,18 @@ internal static class Snapshot
     }
 
     /// <summary>Differences between two snapshots, one line each; empty when they match.</summary>
+    /// <summary>SHA-256 of a file opened by its exact name bytes (a name that is not UTF-8 has no .NET path).</summary>
+    private static string HashAt(DirHandle dir, string name)
+    {
+        int fd = LinuxNative.OpenAt(dir.Fd, name, LinuxNative.O_RDONLY | LinuxNative.O_NOFOLLOW | LinuxNative.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            throw new NativeIOException(LinuxNative.LastErrno, "open", dir.Child(name));
+        }
+        using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+
     public static List<string> Diff(SortedDictionary<string, EntryState> expected, SortedDictionary<string, EntryState> actual,
         Func<string, bool>? ignore = null)
     {

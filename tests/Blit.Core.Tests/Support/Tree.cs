@@ -87,7 +87,7 @@ internal static class Tree
             .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, name)));
 
     /// <summary>A file of <paramref name="size"/> bytes: random first and last MiB, a hole between (cheap to make).</summary>
-    public static byte[] WriteLarge(string path, long size, int seed)
+    public static byte[] WriteLarge(string path, long size, int seed, bool sparse = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var rnd = new Random(seed);
@@ -95,7 +95,10 @@ internal static class Tree
         var tail = new byte[1 << 20];
         rnd.NextBytes(head);
         rnd.NextBytes(tail);
-        using (var fs = new FileStream(path, FileMode.Create, FileAccess.Write))
+        // The zeros between head and tail are allocated (fallocate), not a hole: a file with holes is
+        // copied by its data alone (issue 13.6), and these files must take their size to copy.
+        using (var fs = new FileStream(path, new FileStreamOptions
+               { Mode = FileMode.Create, Access = FileAccess.Write, PreallocationSize = sparse ? 0 : size }))
         {
             fs.SetLength(size);
             fs.Write(head);
