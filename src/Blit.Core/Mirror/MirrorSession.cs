@@ -23,15 +23,21 @@ public sealed class PlannedAction
         _decline = decline;
     }
 
+    /// <summary>What is done.</summary>
     public MirrorAction Action { get; }
+    /// <summary>The entry's path relative to the roots.</summary>
     public string RelativePath { get; }
+    /// <summary>The entry's full path in the destination.</summary>
     public string DestinationPath { get; }
+    /// <summary>The entry's kind.</summary>
     public EntryKind Kind { get; }
+    /// <summary>The file's size in bytes (0 for others).</summary>
     public long Length { get; }
 
     /// <summary>Leaves this action (and, for a directory, everything below it) undone.</summary>
     public void Decline() => _decline();
 
+    /// <summary>The action as a result item.</summary>
     public MirrorItem ToItem() => new(Action, RelativePath, DestinationPath, Kind, Length);
 }
 
@@ -394,6 +400,7 @@ public sealed class MirrorSession : IDisposable
             ? c.FilesCopied + c.FilesUpdated + c.DirectoriesCreated + c.SymlinksCopied + c.MetadataUpdated
             : 0;
 
+    /// <summary>Closes the trees' handles.</summary>
     public void Dispose()
     {
         _srcRoot.Dispose();

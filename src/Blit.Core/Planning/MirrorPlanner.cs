@@ -13,6 +13,7 @@ internal sealed partial class MirrorPlanner
     private readonly DestinationRules _rules;
     private readonly IReadOnlyDictionary<string, DestinationRules>? _mountRules;
 
+    /// <param name="checksum">Compare same-size files by content instead of by mtime.</param>
     /// <param name="rules">How the destination compares entries.</param>
     /// <param name="mountRules">Other filesystems mounted inside the destination, by the destination
     /// relative path of their mount point: the subtree below is compared by their rules.</param>

@@ -16,6 +16,7 @@ public sealed class ExcludeFilter
 
     private sealed record Rule(Regex Regex, bool DirectoryOnly, bool MatchPath);
 
+    /// <summary>A filter of <paramref name="patterns"/>; throws <see cref="Errors.BlitException"/> (InvalidExcludePattern) for a malformed one.</summary>
     public ExcludeFilter(IEnumerable<string>? patterns)
     {
         var rules = new List<Rule>();
@@ -48,6 +49,7 @@ public sealed class ExcludeFilter
         _rules = [.. rules];
     }
 
+    /// <summary>True when there are no patterns.</summary>
     public bool IsEmpty => _rules.Length == 0;
 
     /// <summary>True when the entry at <paramref name="relativePath"/> (named <paramref name="name"/>) is excluded.</summary>
