@@ -124,7 +124,7 @@ Register-PSResourceRepository -Name UsersOwn -Uri '$TestDrive' -Priority 10
         # A copy of the repository's packaging inputs, broken two ways.
         $fake = Join-Path $TestDrive 'fake-repo'
         $null = New-Item -ItemType Directory -Force (Join-Path $fake 'scripts'), (Join-Path $fake 'en-US')
-        Copy-Item (Join-Path $RepoRoot 'scripts/Build-Package.ps1') (Join-Path $fake 'scripts')
+        Copy-Item (Join-Path $RepoRoot 'scripts/Build-Package.ps1'), (Join-Path $RepoRoot 'scripts/ModuleFiles.psd1') (Join-Path $fake 'scripts')
         Copy-Item (Join-Path $RepoRoot 'bin') $fake -Recurse
         Copy-Item (Join-Path $RepoRoot 'en-US/about_Blit.help.txt') (Join-Path $fake 'en-US')
         Copy-Item (Join-Path $RepoRoot 'LICENSE'), (Join-Path $RepoRoot 'CHANGELOG.md'), (Join-Path $RepoRoot 'Blit.psd1') $fake

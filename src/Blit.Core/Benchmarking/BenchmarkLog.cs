@@ -12,7 +12,9 @@ namespace Blit.Benchmarking;
 /// </summary>
 public sealed class BenchmarkLog : IDisposable
 {
+    /// <summary>The human log's file name.</summary>
     public const string LogFileName = "bench.log";
+    /// <summary>The machine-readable results' file name.</summary>
     public const string ResultsFileName = "results.json";
 
     private readonly StreamWriter _writer;
@@ -26,10 +28,13 @@ public sealed class BenchmarkLog : IDisposable
         _echo = echo;
     }
 
+    /// <summary>The folder of this benchmark's logs.</summary>
     public string Directory { get; }
 
+    /// <summary>The human log, bench.log.</summary>
     public string LogPath => Path.Combine(Directory, LogFileName);
 
+    /// <summary>The results.json beside the log.</summary>
     public string ResultsPath => Path.Combine(Directory, ResultsFileName);
 
     /// <summary>bench_&lt;workload&gt;_&lt;UTC timestamp&gt;, e.g. bench_smallfiles_20250601T101500Z.</summary>
@@ -100,6 +105,7 @@ public sealed class BenchmarkLog : IDisposable
         }
     }
 
+    /// <summary>Writes one line, formatted with the invariant culture.</summary>
     public void Line(FormattableString text) => Line(text.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Writes results.json (atomically: temp file and rename) with everything measured so far.</summary>
@@ -135,6 +141,7 @@ public sealed class BenchmarkLog : IDisposable
     private static string MiB(long? bytes) =>
         bytes is long b ? (b / (double)WorkloadSpec.MiB).ToString("0.0", CultureInfo.InvariantCulture) : "-";
 
+    /// <summary>Flushes and closes bench.log.</summary>
     public void Dispose()
     {
         lock (_lock)

@@ -17,15 +17,19 @@ public sealed record BenchmarkOptions
     /// <summary>Logs go to &lt;LogRoot&gt;/&lt;platform&gt;/bench_&lt;workload&gt;_&lt;timestamp&gt;/.</summary>
     public required string LogRoot { get; init; }
 
+    /// <summary>Measured runs per tool.</summary>
     public int Runs { get; init; } = 5;
 
+    /// <summary>Warm-up runs per tool before the measured ones (not recorded).</summary>
     public int Warmup { get; init; } = 1;
 
+    /// <summary>The comparator to measure Blit against.</summary>
     public ComparatorKind Comparator { get; init; } = ComparatorKind.Auto;
 
     /// <summary>Replaces the comparator's default flags (source and destination are added by the runner).</summary>
     public IReadOnlyList<string>? ComparatorArguments { get; init; }
 
+    /// <summary>Keep the generated trees and destinations afterwards instead of removing them.</summary>
     public bool KeepWorkspace { get; init; }
 
     /// <summary>Drop the page cache before every run (where permitted).</summary>
@@ -43,6 +47,7 @@ public sealed record BenchmarkOptions
     /// <summary>Where the page cache is dropped (a test can point this at a file).</summary>
     public string DropCachesPath { get; init; } = "/proc/sys/vm/drop_caches";
 
+    /// <summary>How each run's destination is checked against the source.</summary>
     public TreeVerifier Verifier { get; init; } = new();
 
     /// <summary>The modes every workload is measured in; null: each workload's own (<see cref="WorkloadSpec.DefaultModes"/>).</summary>
@@ -64,7 +69,9 @@ public sealed record BenchmarkOptions
     /// <summary>Warm-up runs of <paramref name="spec"/>: its own count, else <see cref="Warmup"/>.</summary>
     public int WarmupFor(WorkloadSpec spec) => spec.Warmup ?? Warmup;
 
+    /// <summary>Largest accepted <see cref="Runs"/>.</summary>
     public const int MaxRuns = 1000;
+    /// <summary>Largest accepted <see cref="Warmup"/>.</summary>
     public const int MaxWarmup = 100;
 }
 
@@ -97,6 +104,7 @@ public sealed record BlitRunSummary(long FilesCopied, long FilesUpdated, long Fi
         ("errors", nameof(MirrorResult.Errors)),
     ];
 
+    /// <summary>The figures of <paramref name="r"/>.</summary>
     public static BlitRunSummary From(MirrorResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -137,7 +145,14 @@ public sealed record BenchmarkStatus(Workload Workload, string SizeLabel, string
     int Step, int TotalSteps);
 
 /// <summary>One run (warm-up or measured) as it happened.</summary>
+/// <param name="Spec">The workload and size.</param>
+/// <param name="Tool">"blit" or the comparator's name.</param>
+/// <param name="Round">The round, counting warm-ups.</param>
+/// <param name="IsWarmup">True for a warm-up run (not recorded as a sample).</param>
+/// <param name="Sample">The run's figures.</param>
+/// <param name="Verification">How the destination compared with the source after the run.</param>
 /// <param name="BlitResult">Warm Blit runs: the engine's result object.</param>
+/// <param name="Mode">How Blit was run (warm or cold).</param>
 /// <param name="Blit">Blit runs in either mode: the counts the log shows (null for comparators, and for a cold run that printed none).</param>
 public sealed record RunRecord(WorkloadSpec Spec, string Tool, int Round, bool IsWarmup, RunSample Sample,
     VerificationResult Verification, MirrorResult? BlitResult, BenchmarkMode Mode = BenchmarkMode.Warm, BlitRunSummary? Blit = null);
@@ -145,13 +160,16 @@ public sealed record RunRecord(WorkloadSpec Spec, string Tool, int Round, bool I
 /// <summary>Receives the runner's reports. Called on the runner's thread.</summary>
 public interface IBenchmarkListener
 {
+    /// <summary>Where the runner is (workload, tool, run), for progress.</summary>
     void OnStatus(BenchmarkStatus status);
 
     /// <summary>A line written to bench.log.</summary>
     void OnLog(string line);
 
+    /// <summary>A warning for the user (e.g. no comparator found).</summary>
     void OnWarning(string message);
 
+    /// <summary>One run (warm-up or measured) as it happened.</summary>
     void OnRun(RunRecord run);
 
     /// <summary>A finished measurement, already saved in its results.json.</summary>
@@ -170,6 +188,7 @@ public interface IBenchmarkListener
 /// </summary>
 public sealed class BenchmarkRunner
 {
+    /// <summary>The tool name Blit's measurements carry.</summary>
     public const string BlitTool = "blit";
 
     private readonly BenchmarkOptions _options;
@@ -179,6 +198,7 @@ public sealed class BenchmarkRunner
     private int _step;
     private int _totalSteps;
 
+    /// <summary>A runner for <paramref name="options"/>, reporting to <paramref name="listener"/>.</summary>
     public BenchmarkRunner(BenchmarkOptions options, IBenchmarkListener? listener = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -241,6 +261,7 @@ public sealed class BenchmarkRunner
         return bytes * (1 + tools);
     }
 
+    /// <summary>Builds each workload, measures every tool on it, logs the runs and returns one measurement per tool and size.</summary>
     public IReadOnlyList<WorkloadMeasurement> Run(CancellationToken cancellationToken = default)
     {
         Validate(_options);

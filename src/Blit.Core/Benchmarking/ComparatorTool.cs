@@ -11,8 +11,11 @@ public enum ComparatorKind
 {
     /// <summary>robocopy on Windows, rsync elsewhere; none (with a warning) when it is not installed.</summary>
     Auto,
+    /// <summary>rsync -a --delete.</summary>
     Rsync,
+    /// <summary>robocopy /MIR.</summary>
     Robocopy,
+    /// <summary>Blit alone, no comparator.</summary>
     None,
     /// <summary>
     /// <c>cp -a SRC/. DEST</c>: a plain copy, not a mirror (it deletes nothing), so only the full-copy
@@ -34,8 +37,11 @@ public sealed record ProcessMeasurement(int ExitCode, double WallSeconds, double
 /// </summary>
 public sealed partial class ComparatorTool
 {
+    /// <summary>rsync's tool name.</summary>
     public const string RsyncName = "rsync";
+    /// <summary>robocopy's tool name.</summary>
     public const string RobocopyName = "robocopy";
+    /// <summary>cp's tool name.</summary>
     public const string CpName = "cp";
 
     private ComparatorTool(string name, string executablePath, IReadOnlyList<string> flags, bool flagsOverridden)
@@ -49,6 +55,7 @@ public sealed partial class ComparatorTool
     /// <summary>"rsync", "robocopy" or "cp".</summary>
     public string Name { get; }
 
+    /// <summary>The comparator's executable, as found on the PATH.</summary>
     public string ExecutablePath { get; }
 
     /// <summary>The flags, without the source and destination.</summary>
@@ -60,6 +67,7 @@ public sealed partial class ComparatorTool
     /// <summary>The tool's version line (rsync), when probed.</summary>
     public string? Version { get; private set; }
 
+    /// <summary>True for robocopy (its exit codes below 8 are success).</summary>
     public bool IsRobocopy => Name == RobocopyName;
 
     /// <summary>cp copies but does not mirror: it can only be compared on a destination emptied before each run.</summary>

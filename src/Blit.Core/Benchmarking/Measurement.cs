@@ -7,10 +7,15 @@ namespace Blit.Benchmarking;
 /// <summary>The benchmark workloads of DESIGN.md §4.</summary>
 public enum Workload
 {
+    /// <summary>One large file, copied into an empty destination.</summary>
     LargeFile,
+    /// <summary>Many small files, copied into an empty destination.</summary>
     SmallFiles,
+    /// <summary>One large file plus many small files, copied into an empty destination.</summary>
     Mixed,
+    /// <summary>A mirrored tree after a change (files appended to, deleted and added), mirrored again.</summary>
     Incremental,
+    /// <summary>A mirrored, unchanged tree, mirrored again (nothing to do but compare).</summary>
     NoOp,
 
     /// <summary>A tree of a few entries (an empty file, a small file, a nested directory, a symlink): per-run overhead decides.</summary>
@@ -48,7 +53,9 @@ public sealed class RunSample
 {
     /// <summary>1-based run number among the measured runs (warm-ups are not recorded as samples).</summary>
     public required int Run { get; init; }
+    /// <summary>Wall-clock seconds of the run.</summary>
     public required double WallSeconds { get; init; }
+    /// <summary>CPU seconds (user + system) the tool used in the run.</summary>
     public required double CpuSeconds { get; init; }
     /// <summary>
     /// Peak memory of the tool's whole process (tree) for this run, in bytes, sampled from outside; null when the run
@@ -68,22 +75,30 @@ public sealed class SystemInfo
 {
     /// <summary>linux, macos or windows: the folder under logs/.</summary>
     public required string Platform { get; init; }
+    /// <summary>The operating system name and version.</summary>
     public required string OperatingSystem { get; init; }
+    /// <summary>The kernel release.</summary>
     public required string Kernel { get; init; }
+    /// <summary>The CPU model name.</summary>
     public required string CpuModel { get; init; }
+    /// <summary>Logical processors.</summary>
     public required int CpuCount { get; init; }
+    /// <summary>Physical memory, in bytes.</summary>
     public required long MemoryBytes { get; init; }
+    /// <summary>The machine's host name.</summary>
     public required string MachineName { get; init; }
     /// <summary>Filesystem type of the benchmark root (ext4, xfs, tmpfs, NTFS, ...).</summary>
     public required string FileSystem { get; init; }
     /// <summary>ssd, rotational, virtual, memory or unknown.</summary>
     public required string DeviceKind { get; init; }
+    /// <summary>Blit's version (informational version of Blit.Core).</summary>
     public required string BlitVersion { get; init; }
 }
 
 /// <summary>All runs of one tool on one workload (and size), with their summary.</summary>
 public sealed class WorkloadMeasurement
 {
+    /// <summary>The workload measured.</summary>
     public required Workload Workload { get; init; }
     /// <summary>Distinguishes sizes of one workload, e.g. "1024MiB" or "100000files".</summary>
     public required string SizeLabel { get; init; }
@@ -95,14 +110,21 @@ public sealed class WorkloadMeasurement
     public required string Tool { get; init; }
     /// <summary>The command as run (for blit: the engine call and its options).</summary>
     public required string Command { get; init; }
+    /// <summary>True for the comparator (rsync, robocopy, cp), false for Blit.</summary>
     public required bool IsComparator { get; init; }
     /// <summary>How Blit was started (a comparator's runs are fresh processes in both modes; its mode pairs it with Blit's).</summary>
     public BenchmarkMode Mode { get; init; }
+    /// <summary>Warm-up runs before the measured ones (not in <see cref="Samples"/>).</summary>
     public required int WarmupRuns { get; init; }
+    /// <summary>The measured runs, in order.</summary>
     public required IReadOnlyList<RunSample> Samples { get; init; }
+    /// <summary>Median wall-clock seconds of the measured runs.</summary>
     public required double MedianSeconds { get; init; }
+    /// <summary>Fastest measured run, in seconds.</summary>
     public required double MinSeconds { get; init; }
+    /// <summary>Slowest measured run, in seconds.</summary>
     public required double MaxSeconds { get; init; }
+    /// <summary>Median CPU seconds of the measured runs.</summary>
     public required double MedianCpuSeconds { get; init; }
     /// <summary>Largest whole-process peak over the measured runs; null when none had a process of its own (warm Blit).</summary>
     public long? PeakMemoryBytes { get; init; }
@@ -116,7 +138,9 @@ public sealed class WorkloadMeasurement
     public required int FailedRuns { get; init; }
     /// <summary>Planner choices for Blit (workers, strategy); null for comparators.</summary>
     public string? PlannerNotes { get; init; }
+    /// <summary>When the measurement finished.</summary>
     public required DateTimeOffset Timestamp { get; init; }
+    /// <summary>The machine the measurement was taken on.</summary>
     public required SystemInfo System { get; init; }
     /// <summary>The human log (bench.log) this measurement was written to; null if not logged.</summary>
     public string? LogPath { get; init; }
@@ -125,6 +149,7 @@ public sealed class WorkloadMeasurement
     /// <summary>Benchmark options that change what is measured (cold cache, flush).</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
 
+    /// <summary>True when there were measured runs and every one verified.</summary>
     public bool Verified => FailedRuns == 0 && Samples.Count > 0;
 
     /// <summary>The memory figure this measurement is checked by (against baselines of the same tool and mode only).</summary>
@@ -144,15 +169,22 @@ public sealed class ResultsFile
     /// Schema 1 files are read as warm runs whose Blit "peakMemoryBytes" was the in-process growth.
     /// </summary>
     public const int CurrentSchema = 2;
+    /// <summary>The value of the <c>kind</c> field that marks a Blit results file.</summary>
     public const string Kind = "blit-benchmark-results";
 
+    /// <summary>Marks the file as Blit's (<see cref="Kind"/>); written as <c>kind</c>.</summary>
     [JsonPropertyName("kind")]
     public string FileKind { get; init; } = Kind;
+    /// <summary>The schema version of the file.</summary>
     public int Schema { get; init; } = CurrentSchema;
+    /// <summary>When the file was written.</summary>
     public required DateTimeOffset Timestamp { get; init; }
+    /// <summary>The machine the measurements were taken on.</summary>
     public required SystemInfo System { get; init; }
+    /// <summary>Every measurement of the workload's benchmark so far.</summary>
     public required IReadOnlyList<WorkloadMeasurement> Measurements { get; init; }
 
+    /// <summary>The JSON settings results files are written and read with (camelCase, enums as names).</summary>
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -160,6 +192,7 @@ public sealed class ResultsFile
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>Writes the file atomically (temp file and rename) to <paramref name="path"/>.</summary>
     public void Save(string path)
     {
         string tmp = path + ".tmp";

@@ -3,6 +3,7 @@ namespace Blit.Benchmarking;
 /// <summary>Summary figures over runs. Pure functions; the median of an even count is the mean of the middle two.</summary>
 public static class Statistics
 {
+    /// <summary>The median; of an even count, the mean of the middle two.</summary>
     public static double Median(IEnumerable<double> values)
     {
         double[] sorted = Sorted(values);
@@ -10,8 +11,10 @@ public static class Statistics
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /// <summary>The smallest value.</summary>
     public static double Min(IEnumerable<double> values) => Sorted(values)[0];
 
+    /// <summary>The largest value.</summary>
     public static double Max(IEnumerable<double> values) => Sorted(values)[^1];
 
     /// <summary>amount / seconds, or 0 when nothing was timed (never infinity: results.json must stay valid JSON).</summary>
@@ -79,19 +82,34 @@ public static class Statistics
 /// <summary>Everything about a measurement except its runs.</summary>
 public sealed record MeasurementContext
 {
+    /// <summary>The workload measured.</summary>
     public required Workload Workload { get; init; }
+    /// <summary>Distinguishes sizes of one workload, e.g. "1024MiB".</summary>
     public required string SizeLabel { get; init; }
+    /// <summary>Bytes the workload moves in one run.</summary>
     public required long TotalBytes { get; init; }
+    /// <summary>Files in the workload tree.</summary>
     public required long FileCount { get; init; }
+    /// <summary>"blit" or the comparator's name.</summary>
     public required string Tool { get; init; }
+    /// <summary>The command as run.</summary>
     public required string Command { get; init; }
+    /// <summary>True for the comparator.</summary>
     public required bool IsComparator { get; init; }
+    /// <summary>How Blit was run: in the measuring process (warm) or in a fresh pwsh per run (cold).</summary>
     public BenchmarkMode Mode { get; init; }
+    /// <summary>Warm-up runs before the measured ones.</summary>
     public required int WarmupRuns { get; init; }
+    /// <summary>Planner choices for Blit; null for comparators.</summary>
     public string? PlannerNotes { get; init; }
+    /// <summary>When the measurement finished.</summary>
     public required DateTimeOffset Timestamp { get; init; }
+    /// <summary>The machine measured on.</summary>
     public required SystemInfo System { get; init; }
+    /// <summary>The bench.log written to; null if not logged.</summary>
     public string? LogPath { get; init; }
+    /// <summary>The results.json beside the log.</summary>
     public string? ResultsPath { get; init; }
+    /// <summary>Benchmark options that change what is measured (cold cache, flush).</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
 }

@@ -19,12 +19,15 @@ public sealed record StorageInfo(string FileSystem, string DeviceKind, string De
 /// </summary>
 public static class SystemProbe
 {
+    /// <summary>What a figure that cannot be read is reported as.</summary>
     public const string Unknown = "unknown";
 
+    /// <summary>linux, macos or windows: the folder under logs/.</summary>
     public static string PlatformName =>
         OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "macos" : OperatingSystem.IsLinux() ? "linux"
         : RuntimeInformation.OSDescription.Split(' ')[0].ToLowerInvariant();
 
+    /// <summary>This machine's notes, with the filesystem and device kind of <paramref name="root"/> (also returned in <paramref name="storage"/>).</summary>
     public static SystemInfo Probe(string root, out StorageInfo storage)
     {
         storage = DescribeStorage(root);
@@ -43,6 +46,7 @@ public static class SystemProbe
         };
     }
 
+    /// <summary>Blit's version (informational version of Blit.Core).</summary>
     public static string BlitVersion
     {
         get
@@ -53,6 +57,7 @@ public static class SystemProbe
         }
     }
 
+    /// <summary>The operating system's name and version (Linux: PRETTY_NAME of /etc/os-release).</summary>
     public static string OperatingSystemName()
     {
         if (OperatingSystem.IsLinux())
@@ -69,6 +74,7 @@ public static class SystemProbe
         return RuntimeInformation.OSDescription;
     }
 
+    /// <summary>The kernel release.</summary>
     public static string KernelVersion()
     {
         if (OperatingSystem.IsLinux())
@@ -82,6 +88,7 @@ public static class SystemProbe
         return $"{Environment.OSVersion.VersionString} {RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}";
     }
 
+    /// <summary>The CPU model name.</summary>
     public static string CpuModel()
     {
         if (OperatingSystem.IsLinux())
@@ -140,6 +147,7 @@ public static class SystemProbe
         return fallback;
     }
 
+    /// <summary>Physical memory, in bytes.</summary>
     public static long MemoryBytes()
     {
         if (OperatingSystem.IsLinux())
@@ -153,6 +161,7 @@ public static class SystemProbe
         return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
     }
 
+    /// <summary>The filesystem type and device kind of the filesystem holding <paramref name="root"/>.</summary>
     public static StorageInfo DescribeStorage(string root)
     {
         if (OperatingSystem.IsLinux())

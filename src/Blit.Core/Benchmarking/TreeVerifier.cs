@@ -30,11 +30,13 @@ public sealed class TreeVerifier
     /// <summary>Files up to this size are compared whole; larger ones by blocks.</summary>
     public long WholeFileLimit { get; init; } = 4L << 20;
 
+    /// <summary>Size of the blocks a large file is compared by.</summary>
     public int BlockBytes { get; init; } = 1 << 20;
 
     /// <summary>Blocks compared in a large file besides its first and last.</summary>
     public int RandomBlocks { get; init; } = 8;
 
+    /// <summary>Mtimes closer than this are treated as equal.</summary>
     public TimeSpan MtimeTolerance { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How this verifier checks, for the log.</summary>
@@ -43,6 +45,7 @@ public sealed class TreeVerifier
         $"content of {SampleFiles} files per run (changed files first, then seeded picks), files over " +
         $"{WholeFileLimit >> 20} MiB by first, last and {RandomBlocks} seeded {BlockBytes >> 20} MiB blocks");
 
+    /// <summary>Compares <paramref name="destination"/> with <paramref name="source"/>: every entry's path, type, size and mtime, and sampled content (<paramref name="priorityPaths"/> first).</summary>
     public VerificationResult Verify(string source, string destination, int sampleSeed,
         IReadOnlyList<string>? priorityPaths = null, CancellationToken cancellationToken = default)
     {

@@ -22,12 +22,16 @@ public sealed class WorkloadBuilder
     /// <summary>mtime of changed files (plus a seeded offset) and of directories whose entries changed.</summary>
     public static readonly DateTime ChangeTime = new(2025, 2, 1, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>The large file's name (LargeFile, Mixed).</summary>
     public const string LargeFileName = "large.bin";
 
     /// <summary>Tiny: the entries of its tree (WorkloadSpec.TinyEntries of them).</summary>
     public const string TinyEmptyFile = "empty";
+    /// <summary>Tiny: the nested directory.</summary>
     public const string TinyNestedDirectory = "nested/inner";
+    /// <summary>Tiny: the small file in the nested directory.</summary>
     public const string TinySmallFile = TinyNestedDirectory + "/small.bin";
+    /// <summary>Tiny: the symlink.</summary>
     public const string TinySymlink = "link";
     private const int ChunkBytes = 1 << 20;
 
@@ -40,6 +44,7 @@ public sealed class WorkloadBuilder
     private readonly string[] _changedDirectories;
     private readonly (string Path, string Target)[] _symlinks = [];
 
+    /// <summary>Lays out the tree <paramref name="spec"/> describes (nothing is written until BuildBase or BuildSource).</summary>
     public WorkloadBuilder(WorkloadSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -115,6 +120,7 @@ public sealed class WorkloadBuilder
         _changedDirectories = [.. _deleted.Concat(_added).Select(f => ParentOf(f.RelativePath)).Distinct(StringComparer.Ordinal)];
     }
 
+    /// <summary>The workload this builder makes.</summary>
     public WorkloadSpec Spec { get; }
 
     /// <summary>The tree before any change (for workloads other than Incremental: the tree).</summary>
@@ -153,11 +159,14 @@ public sealed class WorkloadBuilder
     /// <summary>Paths whose content the change wrote: the first things to check after an update pass.</summary>
     public IReadOnlyList<string> ChangedPaths => [.. _touched.Concat(_added).Select(f => f.RelativePath)];
 
+    /// <summary>Bytes of the base tree.</summary>
     public long BaseBytes => _base.Sum(f => f.Length);
 
+    /// <summary>Bytes of the tree the tools mirror (for Incremental: after the change).</summary>
     public long SourceBytes => BaseBytes + _touched.Sum(f => f.Length) - _touchedBase.Sum(f => f.Length)
         + _added.Sum(f => f.Length) - _deleted.Sum(f => f.Length);
 
+    /// <summary>Files in the tree the tools mirror.</summary>
     public long SourceFileCount => _base.Length - _deleted.Length + _added.Length;
 
     /// <summary>Writes the base tree into <paramref name="root"/> (created; it must be empty or missing).</summary>

@@ -10,15 +10,21 @@ namespace Blit.Benchmarking;
 /// </summary>
 public sealed record WorkloadSpec
 {
+    /// <summary>Bytes in a MiB.</summary>
     public const long MiB = 1L << 20;
+    /// <summary>Bytes in a KiB.</summary>
     public const long KiB = 1L << 10;
 
     /// <summary>Upper bounds that catch typos (a size in bytes given as MiB) before a disk fills up.</summary>
     public const long MaxLargeFileBytes = 1L << 40;          // 1 TiB
+    /// <summary>Largest accepted file count.</summary>
     public const int MaxFileCount = 10_000_000;
+    /// <summary>Largest accepted small-file size.</summary>
     public const long MaxSmallFileBytes = 1L << 30;          // 1 GiB
+    /// <summary>The seed the gate's trees are generated from.</summary>
     public const int DefaultSeed = 20_250_601;
 
+    /// <summary>The workload this spec describes.</summary>
     public required Workload Workload { get; init; }
 
     /// <summary>Size of the one large file (LargeFile, Mixed); 0 for none.</summary>

@@ -3,6 +3,7 @@ namespace Blit.Errors;
 /// <summary>An error raised by the engine, carrying its stable code and the path it concerns.</summary>
 public sealed class BlitException : Exception
 {
+    /// <summary>An error with its <paramref name="code"/>, message, the path it concerns and the exception behind it.</summary>
     public BlitException(BlitErrorCode code, string message, string? path = null, Exception? inner = null)
         : base(message, inner)
     {
@@ -10,12 +11,16 @@ public sealed class BlitException : Exception
         Path = path;
     }
 
+    /// <summary>An InvalidArgument error with a generic message.</summary>
     public BlitException() : this(BlitErrorCode.InvalidArgument, "Blit error.") { }
 
+    /// <summary>An InvalidArgument error with <paramref name="message"/>.</summary>
     public BlitException(string message) : this(BlitErrorCode.InvalidArgument, message) { }
 
+    /// <summary>An InvalidArgument error with <paramref name="message"/> and the exception behind it.</summary>
     public BlitException(string message, Exception inner) : this(BlitErrorCode.InvalidArgument, message, null, inner) { }
 
+    /// <summary>The stable error code.</summary>
     public BlitErrorCode Code { get; }
 
     /// <summary>The file or directory the error is about, if any.</summary>
@@ -28,6 +33,7 @@ public sealed record BlitError(BlitErrorCode Code, string Message, string? Path,
 /// <summary>An operating-system error with its errno, so callers can tell "disk full" from "permission denied".</summary>
 public sealed class NativeIOException : IOException
 {
+    /// <summary>The failure of <paramref name="operation"/> on <paramref name="path"/> with <paramref name="errno"/>; the message is the system's.</summary>
     public NativeIOException(int errno, string operation, string path)
         : base($"{operation} '{path}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}")
     {
@@ -37,20 +43,28 @@ public sealed class NativeIOException : IOException
         HResult = errno;
     }
 
+    /// <summary>An error without an errno.</summary>
     public NativeIOException() : this(0, "operation", string.Empty) { }
 
+    /// <summary>An error without an errno, with <paramref name="message"/>.</summary>
     public NativeIOException(string message) : base(message) { PathName = string.Empty; Operation = string.Empty; }
 
+    /// <summary>An error without an errno, with <paramref name="message"/> and the exception behind it.</summary>
     public NativeIOException(string message, Exception inner) : base(message, inner) { PathName = string.Empty; Operation = string.Empty; }
 
+    /// <summary>The errno of the failed call.</summary>
     public int Errno { get; }
 
+    /// <summary>What was being done ("open", "write", ...).</summary>
     public string Operation { get; }
 
+    /// <summary>The path the operation concerned.</summary>
     public string PathName { get; }
 
+    /// <summary>True for EACCES and EPERM.</summary>
     public bool IsPermissionDenied => Errno is Platform.LinuxNative.EACCES or Platform.LinuxNative.EPERM;
 
+    /// <summary>True for ENOSPC and EDQUOT.</summary>
     public bool IsDiskFull => Errno is Platform.LinuxNative.ENOSPC or Platform.LinuxNative.EDQUOT;
 
     /// <summary>The entry is not there (any more).</summary>

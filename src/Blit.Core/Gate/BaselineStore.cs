@@ -33,10 +33,12 @@ public sealed class Baseline
 /// </summary>
 public sealed class BaselineStore
 {
+    /// <summary>The file name of logged results.</summary>
     public const string ResultsFileName = "results.json";
 
     private readonly List<LoggedMeasurement> _entries;
 
+    /// <summary>A store of <paramref name="entries"/>, read from <paramref name="folder"/>, with the <paramref name="problems"/> found reading it.</summary>
     public BaselineStore(IEnumerable<LoggedMeasurement> entries, string? folder = null, bool folderExists = true,
         IEnumerable<string>? problems = null)
     {
@@ -53,8 +55,10 @@ public sealed class BaselineStore
     /// <summary>The folder searched; null for an in-memory store.</summary>
     public string? Folder { get; }
 
+    /// <summary>False when the baseline folder did not exist.</summary>
     public bool FolderExists { get; }
 
+    /// <summary>Every logged measurement read.</summary>
     public IReadOnlyList<LoggedMeasurement> Entries => _entries;
 
     /// <summary>Results files that could not be read and were skipped, with why.</summary>

@@ -5,8 +5,11 @@ namespace Blit.Gate;
 /// <summary>The gate's rules (DESIGN.md §5). Fractions, not percentages: 0.95 is 95 %, 0.25 is +25 %.</summary>
 public sealed class GateOptions
 {
+    /// <summary>The default <see cref="Threshold"/>.</summary>
     public const double DefaultThreshold = 0.95;
+    /// <summary>The default <see cref="MemoryTolerance"/>.</summary>
     public const double DefaultMemoryTolerance = 0.25;
+    /// <summary>The default <see cref="CpuTolerance"/>.</summary>
     public const double DefaultCpuTolerance = 0.25;
 
     /// <summary>
@@ -44,10 +47,13 @@ public sealed class GateOptions
     /// <summary>GO needs Blit's median CPU seconds ≤ baseline × (1 + this) (or within the noise allowance).</summary>
     public double CpuTolerance { get; init; } = DefaultCpuTolerance;
 
+    /// <summary>Rises of peak memory up to this many bytes over the baseline are noise.</summary>
     public long MemoryNoiseBytes { get; init; } = DefaultMemoryNoiseBytes;
 
+    /// <summary>Rises of CPU time up to this many seconds are noise.</summary>
     public double CpuNoiseSeconds { get; init; } = DefaultCpuNoiseSeconds;
 
+    /// <summary>How many of the latest earlier runs form the baseline.</summary>
     public int BaselineRuns { get; init; } = DefaultBaselineRuns;
 
     /// <summary>Throws <see cref="BlitException"/> (InvalidArgument) naming the first value out of range.</summary>

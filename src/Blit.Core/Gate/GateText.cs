@@ -10,8 +10,10 @@ public static class GateText
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>"GO" or "NO-GO".</summary>
     public static string Label(GateDecision decision) => decision == GateDecision.Go ? "GO" : "NO-GO";
 
+    /// <summary>Bytes in B, KiB, MiB or GiB.</summary>
     public static string Bytes(double bytes) => bytes switch
     {
         >= 1L << 30 => string.Format(Inv, "{0:0.00} GiB", bytes / (1L << 30)),
@@ -20,8 +22,10 @@ public static class GateText
         _ => string.Format(Inv, "{0:0} B", bytes),
     };
 
+    /// <summary>Seconds to the millisecond.</summary>
     public static string Seconds(double seconds) => string.Format(Inv, "{0:0.000} s", seconds);
 
+    /// <summary>A rate in MiB/s.</summary>
     public static string Rate(double mibPerSecond) => string.Format(Inv, "{0:0.0} MiB/s", mibPerSecond);
 
     /// <summary>
@@ -53,6 +57,7 @@ public static class GateText
     /// <summary>A fraction as a percentage: 2.18 → "218 %".</summary>
     public static string Percent(double fraction) => string.Format(Inv, "{0:0} %", fraction * 100);
 
+    /// <summary>A count with thousands separators.</summary>
     public static string Count(long n) => n.ToString("N0", Inv);
 
     /// <summary>How a memory figure is named in reasons and reports.</summary>

@@ -30,6 +30,7 @@ public static class MachineIdentity
         return diffs;
     }
 
+    /// <summary>True when the two machine descriptions name the same machine.</summary>
     public static bool IsSame(SystemInfo current, SystemInfo other) => Differences(current, other).Count == 0;
 
     /// <summary>A one-line description of a machine for reports.</summary>

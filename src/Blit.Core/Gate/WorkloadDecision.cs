@@ -43,6 +43,7 @@ public enum GateCheck
 /// </summary>
 public sealed class WorkloadDecision
 {
+    /// <summary>The workload decided.</summary>
     public required Workload Workload { get; init; }
 
     /// <summary>The size of the workload, as Measure-BlitWorkload labels it (e.g. "100000files").</summary>
@@ -51,12 +52,16 @@ public sealed class WorkloadDecision
     /// <summary>Warm (Blit in the measuring process) or cold (a fresh pwsh per Blit run); decided apart, against baselines of the same mode.</summary>
     public BenchmarkMode Mode { get; init; }
 
+    /// <summary>Bytes the workload moves in one run.</summary>
     public required long TotalBytes { get; init; }
 
+    /// <summary>Files in the workload tree.</summary>
     public required long FileCount { get; init; }
 
+    /// <summary>GO or NO-GO.</summary>
     public required GateDecision Decision { get; init; }
 
+    /// <summary>True when <see cref="Decision"/> is GO.</summary>
     public bool IsGo => Decision == GateDecision.Go;
 
     /// <summary>
@@ -74,8 +79,10 @@ public sealed class WorkloadDecision
     /// <summary>The comparator's tool name ("rsync", "robocopy"); null when there are no comparator figures.</summary>
     public string? Comparator { get; init; }
 
+    /// <summary>Blit's median seconds.</summary>
     public double? BlitMedianSeconds { get; init; }
 
+    /// <summary>The comparator's median seconds.</summary>
     public double? ComparatorMedianSeconds { get; init; }
 
     /// <summary>Comparator median seconds / Blit median seconds; 2.18 means Blit took 46 % of the comparator's time.</summary>
@@ -94,22 +101,31 @@ public sealed class WorkloadDecision
     public bool IsBorderline => WorstCaseRatio is double worst && BestCaseRatio is double best
         && worst < Threshold && best >= Threshold;
 
+    /// <summary>The speed threshold used.</summary>
     public required double Threshold { get; init; }
 
+    /// <summary>Blit's throughput, in MiB/s.</summary>
     public double? BlitMiBPerSecond { get; init; }
 
+    /// <summary>The comparator's throughput, in MiB/s.</summary>
     public double? ComparatorMiBPerSecond { get; init; }
 
+    /// <summary>Blit's files per second.</summary>
     public double? BlitFilesPerSecond { get; init; }
 
+    /// <summary>The comparator's files per second.</summary>
     public double? ComparatorFilesPerSecond { get; init; }
 
+    /// <summary>Blit's fastest run, in seconds.</summary>
     public double? BlitMinSeconds { get; init; }
 
+    /// <summary>Blit's slowest run, in seconds.</summary>
     public double? BlitMaxSeconds { get; init; }
 
+    /// <summary>The comparator's fastest run, in seconds.</summary>
     public double? ComparatorMinSeconds { get; init; }
 
+    /// <summary>The comparator's slowest run, in seconds.</summary>
     public double? ComparatorMaxSeconds { get; init; }
 
     /// <summary>Blit's (max − min) / median: the noise of its runs.</summary>
@@ -133,6 +149,7 @@ public sealed class WorkloadDecision
     /// <summary>(Blit − baseline) / baseline memory figure; 0.1 is +10 %.</summary>
     public double? MemoryChange { get; init; }
 
+    /// <summary>Blit's median CPU seconds.</summary>
     public double? BlitCpuSeconds { get; init; }
 
     /// <summary>Median of the baseline runs' median CPU seconds; null without a baseline.</summary>
@@ -141,8 +158,10 @@ public sealed class WorkloadDecision
     /// <summary>(Blit − baseline) / baseline CPU seconds.</summary>
     public double? CpuChange { get; init; }
 
+    /// <summary>The memory tolerance used.</summary>
     public required double MemoryTolerance { get; init; }
 
+    /// <summary>The CPU tolerance used.</summary>
     public required double CpuTolerance { get; init; }
 
     /// <summary>How many earlier runs formed the baseline (0: none found).</summary>
@@ -151,6 +170,7 @@ public sealed class WorkloadDecision
     /// <summary>The results.json files the baseline runs came from.</summary>
     public required IReadOnlyList<string> BaselineFiles { get; init; }
 
+    /// <summary>Warm-up runs before the measured ones.</summary>
     public int WarmupRuns { get; init; }
 
     /// <summary>Measured runs per tool (Blit's count).</summary>
@@ -159,8 +179,10 @@ public sealed class WorkloadDecision
     /// <summary>Blit's bench.log (or the comparator's when Blit has none).</summary>
     public string? LogPath { get; init; }
 
+    /// <summary>When Blit's measurement was taken.</summary>
     public DateTimeOffset? Timestamp { get; init; }
 
+    /// <summary>The machine Blit was measured on.</summary>
     public SystemInfo? System { get; init; }
 
     /// <summary>The Blit measurement decided on.</summary>
@@ -172,6 +194,7 @@ public sealed class WorkloadDecision
     /// <summary>How reports name a decision: "NoOp 100000files" (warm), "NoOp 100000files (cold)".</summary>
     public string Name => Mode == BenchmarkMode.Cold ? $"{Workload} {SizeLabel} (cold)" : $"{Workload} {SizeLabel}";
 
+    /// <summary>One line: workload, size, decision and ratio.</summary>
     public override string ToString() =>
         $"{Name}: {GateText.Label(Decision)}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r, Threshold)})" : string.Empty);
 }

@@ -9,7 +9,7 @@ using Blit.Scanning;
 namespace Blit.Mirror;
 
 /// <summary>
-/// Entry point of the mirror: <see cref="Prepare"/> validates, scans both trees in parallel
+/// Entry point of the mirror: <c>Prepare</c> validates, scans both trees in parallel
 /// and plans; the returned session lists the planned actions (for -WhatIf/-Confirm) and
 /// executes them.
 /// </summary>
@@ -120,6 +120,7 @@ public static class MirrorEngine
         return current is not null;
     }
 
+    /// <summary>Validates <paramref name="options"/>, scans both trees and plans; execute the returned session to mirror.</summary>
     public static MirrorSession Prepare(MirrorOptions options, IMirrorListener? listener = null,
         MirrorProgress? progress = null, CancellationToken cancellationToken = default) =>
         Prepare(options, listener, progress, cancellationToken, fileSystem: null);

@@ -3,8 +3,10 @@ namespace Blit.Mirror;
 /// <summary>What to mirror and how. Paths must be full filesystem paths.</summary>
 public sealed class MirrorOptions
 {
+    /// <summary>The directory to mirror.</summary>
     public required string Source { get; init; }
 
+    /// <summary>The directory to make a mirror of the source (created if missing).</summary>
     public required string Destination { get; init; }
 
     /// <summary>Compare same-size files by content instead of mtime.</summary>

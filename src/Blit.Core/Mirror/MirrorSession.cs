@@ -23,16 +23,21 @@ public sealed class PlannedAction
         _decline = decline;
     }
 
+    /// <summary>What is done.</summary>
     public MirrorAction Action { get; }
     /// <summary>As <see cref="MirrorItem.RelativePath"/>: bytes that are not UTF-8 shown as <c>\xNN</c>.</summary>
     public string RelativePath { get; }
+    /// <summary>The entry's full path in the destination.</summary>
     public string DestinationPath { get; }
+    /// <summary>The entry's kind.</summary>
     public EntryKind Kind { get; }
+    /// <summary>The file's size in bytes (0 for others).</summary>
     public long Length { get; }
 
     /// <summary>Leaves this action (and, for a directory, everything below it) undone.</summary>
     public void Decline() => _decline();
 
+    /// <summary>The action as a result item.</summary>
     public MirrorItem ToItem() => new(Action, RelativePath, DestinationPath, Kind, Length);
 }
 
@@ -140,9 +145,13 @@ public sealed class MirrorSession : IDisposable
 
     internal MirrorPlan Plan => _plan;
 
-    /// <summary>Files, directories (its root included) and symlinks found in the destination.</summary>
+    /// <summary>Files found in the destination.</summary>
     public long DestinationFilesScanned => _dest.Counts.Files;
+
+    /// <summary>Directories found in the destination, its root included.</summary>
     public long DestinationDirectoriesScanned => _dest.Counts.Directories + (_dstRoot is null ? 0 : 1);
+
+    /// <summary>Symlinks found in the destination.</summary>
     public long DestinationSymlinksScanned => _dest.Counts.Symlinks;
 
     /// <summary>Whether an extraneous entry is to be deleted: never with -NoDelete, and only after a complete scan (Blit's stale temps always).</summary>
@@ -506,6 +515,7 @@ public sealed class MirrorSession : IDisposable
             ? c.FilesCopied + c.FilesUpdated + c.DirectoriesCreated + c.SymlinksCopied + c.MetadataUpdated
             : 0;
 
+    /// <summary>Closes the trees' handles.</summary>
     public void Dispose()
     {
         _srcRoot.Dispose();

@@ -5,13 +5,21 @@ namespace Blit.Planning;
 /// <summary>What the mirror does to one destination entry.</summary>
 public enum MirrorAction
 {
+    /// <summary>Create a directory.</summary>
     CreateDirectory,
+    /// <summary>Copy a file new to the destination.</summary>
     CopyFile,
+    /// <summary>Copy a changed file again.</summary>
     UpdateFile,
+    /// <summary>Create a symlink.</summary>
     CreateSymlink,
+    /// <summary>Replace a symlink whose target changed.</summary>
     ReplaceSymlink,
+    /// <summary>Set metadata (mode, owner, mtime) alone.</summary>
     UpdateMetadata,
+    /// <summary>Delete an extraneous entry.</summary>
     Delete,
+    /// <summary>Skip a FIFO, socket or device.</summary>
     SkipSpecial,
     /// <summary>The destination entry's name differs only by the destination's rule (letter case,
     /// Unicode normalization): it is renamed to the source's name, its data kept.</summary>

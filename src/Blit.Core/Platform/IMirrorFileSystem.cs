@@ -140,7 +140,7 @@ internal interface IMirrorFileSystem
     /// <summary>Sets owner (when allowed), permissions (not on symlinks) and mtime, never following a symlink.</summary>
     void SetMetadata(DirHandle dir, string name, in FileMeta meta);
 
-    /// <summary>Same as <see cref="SetMetadata"/> on an open directory itself.</summary>
+    /// <summary>Same as <c>SetMetadata(dir, name, meta)</c>, on an open directory itself.</summary>
     void SetMetadata(DirHandle dir, in FileMeta meta);
 
     /// <summary>Adds owner write/search permission to a directory so entries can be created or removed in it.</summary>

@@ -3,8 +3,11 @@ namespace Blit.Platform;
 /// <summary>What kind of entry a directory holds.</summary>
 public enum EntryKind : byte
 {
+    /// <summary>A regular file.</summary>
     File,
+    /// <summary>A directory.</summary>
     Directory,
+    /// <summary>A symbolic link.</summary>
     Symlink,
     /// <summary>FIFO, socket or device: recreated as <c>rsync -a</c> (<c>-D</c>) does where the process may.</summary>
     Special,

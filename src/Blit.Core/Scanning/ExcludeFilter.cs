@@ -70,6 +70,7 @@ public sealed class ExcludeFilter
     /// <summary>The rules in effect, in order (after any '!' cleared the ones before it).</summary>
     public IReadOnlyList<FilterRule> Rules { get; }
 
+    /// <summary>True when there are no rules: nothing is filtered.</summary>
     public bool IsEmpty => _rules.Length == 0;
 
     /// <summary>
@@ -208,6 +209,7 @@ public sealed class ExcludeFilter
 
         /// <param name="framed">The path with a '/' before and after it.</param>
         /// <param name="path">The path alone (a slice of <paramref name="framed"/>).</param>
+        /// <param name="isDirectory">The entry is a directory (a trailing-slash pattern matches only those).</param>
         public bool Matches(ReadOnlySpan<byte> framed, ReadOnlySpan<byte> path, bool isDirectory)
         {
             if (directoryOnly && !isDirectory)

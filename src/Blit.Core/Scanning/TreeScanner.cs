@@ -56,6 +56,10 @@ internal sealed class TreeScanner
     private readonly BlitErrorCode _vanishedCode;
     private readonly ConcurrentQueue<BlitError> _warnings = new();
 
+    /// <param name="fs">The filesystem the tree is read through.</param>
+    /// <param name="exclude">Entries left out of the scan.</param>
+    /// <param name="workers">Directories read at once.</param>
+    /// <param name="errorCode">The code of the error for a directory that cannot be read (source or destination).</param>
     /// <param name="vanishedCode">The code of the warning for a directory that vanishes during the scan.</param>
     public TreeScanner(IMirrorFileSystem fs, ExcludeFilter exclude, int workers, BlitErrorCode errorCode, BlitErrorCode vanishedCode)
     {
