@@ -25,31 +25,80 @@ public sealed class BlitException : Exception
 /// <summary>A non-terminating problem the engine met on one entry (or a warning), reported while it goes on.</summary>
 public sealed record BlitError(BlitErrorCode Code, string Message, string? Path, bool IsWarning = false, Exception? Exception = null);
 
-/// <summary>An operating-system error with its errno, so callers can tell "disk full" from "permission denied".</summary>
+/// <summary>
+/// What an operating-system error means to the mirror, whatever the system: the backend that
+/// raises a <see cref="NativeIOException"/> classifies its native code into one of these, so the
+/// engine decides on kinds and never on errno or Win32 numbers.
+/// </summary>
+public enum IOErrorKind
+{
+    /// <summary>Anything not listed below.</summary>
+    Other,
+    /// <summary>Not allowed (EACCES, EPERM; ERROR_ACCESS_DENIED, a read-only file on Windows).</summary>
+    PermissionDenied,
+    /// <summary>The entry or a directory on its path does not exist.</summary>
+    NotFound,
+    /// <summary>An entry of that name exists already.</summary>
+    AlreadyExists,
+    /// <summary>A directory to remove or replace is not empty.</summary>
+    NotEmpty,
+    /// <summary>No space left, or a quota reached.</summary>
+    DiskFull,
+    /// <summary>A component of the path is not a directory.</summary>
+    NotADirectory,
+    /// <summary>A file operation met a directory.</summary>
+    IsADirectory,
+    /// <summary>A symlink where none may be followed, or too many levels of them.</summary>
+    Loop,
+    /// <summary>The operation would cross filesystems.</summary>
+    CrossDevice,
+    /// <summary>The filesystem or system cannot do this at all.</summary>
+    NotSupported,
+    /// <summary>The filesystem is mounted read-only.</summary>
+    ReadOnlyFileSystem,
+    /// <summary>The name is not valid there (too long, a reserved character or name).</summary>
+    InvalidName,
+    /// <summary>Worth trying again later (interrupted, busy, locked by another process).</summary>
+    Transient,
+}
+
+/// <summary>
+/// An operating-system error: the backend's neutral <see cref="Kind"/>, so callers can tell "disk
+/// full" from "permission denied" on any system, and the native code for messages and logs.
+/// </summary>
 public sealed class NativeIOException : IOException
 {
-    public NativeIOException(int errno, string operation, string path)
-        : base($"{operation} '{path}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}")
+    /// <param name="kind">What the error means, classified by the backend that met it.</param>
+    /// <param name="nativeCode">The system's own code (errno on Unix, a Win32 error on Windows).</param>
+    /// <param name="operation">What was being done ("create", "delete", ...).</param>
+    /// <param name="path">The entry it was done to.</param>
+    /// <param name="reason">The system's description of the error.</param>
+    public NativeIOException(IOErrorKind kind, int nativeCode, string operation, string path, string reason)
+        : base($"{operation} '{path}': {reason}")
     {
-        Errno = errno;
+        Kind = kind;
+        NativeCode = nativeCode;
         Operation = operation;
         PathName = path;
-        HResult = errno;
+        HResult = nativeCode;
     }
 
-    public NativeIOException() : this(0, "operation", string.Empty) { }
+    public NativeIOException() : this(IOErrorKind.Other, 0, "operation", string.Empty, "unknown error") { }
 
     public NativeIOException(string message) : base(message) { PathName = string.Empty; Operation = string.Empty; }
 
     public NativeIOException(string message, Exception inner) : base(message, inner) { PathName = string.Empty; Operation = string.Empty; }
 
-    public int Errno { get; }
+    public IOErrorKind Kind { get; }
+
+    /// <summary>The system's own error code (errno on Unix, a Win32 error on Windows); for messages only.</summary>
+    public int NativeCode { get; }
 
     public string Operation { get; }
 
     public string PathName { get; }
 
-    public bool IsPermissionDenied => Errno is Platform.LinuxNative.EACCES or Platform.LinuxNative.EPERM;
+    public bool IsPermissionDenied => Kind == IOErrorKind.PermissionDenied;
 
-    public bool IsDiskFull => Errno is Platform.LinuxNative.ENOSPC or Platform.LinuxNative.EDQUOT;
+    public bool IsDiskFull => Kind == IOErrorKind.DiskFull;
 }

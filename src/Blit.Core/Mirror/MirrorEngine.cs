@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Blit.Errors;
 using Blit.Execution;
 using Blit.Planning;
@@ -87,11 +86,6 @@ public static class MirrorEngine
         MirrorProgress? progress, CancellationToken cancellationToken, IMirrorFileSystem? fileSystem)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new BlitException(BlitErrorCode.PlatformNotSupported,
-                $"This build of Blit mirrors on Linux only; {RuntimeInformation.OSDescription} is not supported yet.");
-        }
         if (options.ThrottleLimit < 0 || options.ThrottleLimit > 256)
         {
             throw new BlitException(BlitErrorCode.InvalidArgument,
@@ -100,7 +94,7 @@ public static class MirrorEngine
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
         var exclude = new ExcludeFilter(options.Exclude);
-        IMirrorFileSystem fs = fileSystem ?? new LinuxFileSystem(options.AllowClone);
+        IMirrorFileSystem fs = fileSystem ?? FileSystemFactory.Create(options);
         PathRules.Check(fs, options);
 
         string source = options.Source;

@@ -63,21 +63,21 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
 
     public bool CanSetOwner { get; }
 
-    private static NativeIOException Fail(string op, string path) => new(LastErrno, op, path);
+    private static NativeIOException Fail(string op, string path) => IOError(LastErrno, op, path);
 
-    private static NativeIOException Fail(string op, in EntryPath path) => new(LastErrno, op, path.ToString());
+    private static NativeIOException Fail(string op, in EntryPath path) => IOError(LastErrno, op, path.ToString());
 
     public DirHandle OpenRoot(string fullPath)
     {
         int fd = OpenAt(AT_FDCWD, fullPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-        return fd < 0 ? throw Fail("open directory", fullPath) : new DirHandle(fd, fullPath);
+        return fd < 0 ? throw Fail("open directory", fullPath) : new LinuxDirHandle(fd, fullPath);
     }
 
     public DirHandle OpenDirectory(DirHandle parent, string name)
     {
         int fd = OpenAt(parent.Fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
         string display = name == "." ? parent.DisplayPath : parent.Child(name);
-        return fd < 0 ? throw Fail("open directory", display) : new DirHandle(fd, display);
+        return fd < 0 ? throw Fail("open directory", display) : new LinuxDirHandle(fd, display);
     }
 
     // Each scanning thread reads into its own growing buffer and hands out an exact-size sorted
@@ -117,7 +117,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     int errno = LastErrno;
                     if (errno != 0)
                     {
-                        throw new NativeIOException(errno, "read directory", dir.DisplayPath);
+                        throw IOError(errno, "read directory", dir.DisplayPath);
                     }
                     break;
                 }
@@ -131,7 +131,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 {
                     // Decoding turns it into another name, which the copy, delete and metadata calls
                     // would then miss: the entry would drop out of the mirror silently. Fail loudly.
-                    throw new NativeIOException(EILSEQ,
+                    throw IOError(EILSEQ,
                         $"read directory (the name '{Encoding.UTF8.GetString(namePtr, len)}' is not valid UTF-8, which Blit cannot mirror yet)",
                         dir.DisplayPath);
                 }
@@ -321,7 +321,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     inFd = -1;
                     return CopyByRename(srcDir, name, expected, dstDir, newTempName(), bytesProgress, cancellationToken);
                 }
-                throw new NativeIOException(errno, "create", dstDir.Child(name));
+                throw IOError(errno, "create", dstDir.Child(name));
             }
             CopyMethod method = FillNewFile(inFd, outFd, new EntryPath(srcDir, name), expected, dstDir, name, bytesProgress, cancellationToken);
             Publish(outFd, dstDir, name, newTempName);
@@ -381,7 +381,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         int errno = LastErrno;
         if (errno != EEXIST)
         {
-            throw new NativeIOException(errno, "create", dir.Child(name));
+            throw IOError(errno, "create", dir.Child(name));
         }
         // The name appeared after the scan: replace it atomically through a temp name, as an update would.
         string tempName = newTempName();
@@ -423,7 +423,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             ELOOP => new BlitException(BlitErrorCode.SourceChanged,
                 $"Source file was replaced by a symlink before it was copied; the destination keeps its previous version: '{srcPath}'.", srcPath),
             _ => new BlitException(BlitErrorCode.SourceUnreadable, $"Cannot read source file '{srcPath}': {Marshal.GetPInvokeErrorMessage(errno)}.",
-                srcPath, new NativeIOException(errno, "open", srcPath)),
+                srcPath, IOError(errno, "open", srcPath)),
         };
     }
 
@@ -485,7 +485,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                         _kernelCopyUnsupported = true;
                         break;
                     }
-                    throw new NativeIOException(errno, "write", dst.ToString());
+                    throw IOError(errno, "write", dst.ToString());
                 }
                 if (n == 0)
                 {
@@ -703,7 +703,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
-    public void CreateSymlink(DirHandle dir, string name, string target)
+    public void CreateSymlink(DirHandle dir, string name, string target, in FileMeta source)
     {
         if (SymlinkAt(target, dir.Fd, name) < 0)
         {
@@ -780,13 +780,4 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     }
 
     public void SetMetadata(DirHandle dir, in FileMeta meta) => ApplyMetadata(dir.Fd, meta, dir.DisplayPath);
-
-    public void MakeWritable(DirHandle dir)
-    {
-        FileMeta meta = FStat(dir.Fd, dir.DisplayPath);
-        if (FChmod(dir.Fd, meta.Permissions | 0x1C0) < 0)
-        {
-            throw Fail("set mode", dir.DisplayPath);
-        }
-    }
 }

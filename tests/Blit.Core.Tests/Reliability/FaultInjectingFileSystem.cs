@@ -73,7 +73,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void CreateDirectory(DirHandle parent, string name) => _inner.CreateDirectory(parent, name);
 
-    public void CreateSymlink(DirHandle dir, string name, string target) => _inner.CreateSymlink(dir, name, target);
+    public void CreateSymlink(DirHandle dir, string name, string target, in FileMeta source) => _inner.CreateSymlink(dir, name, target, source);
 
     public void Rename(DirHandle dir, string from, string to) => _inner.Rename(dir, from, to);
 
@@ -93,7 +93,9 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void SetMetadata(DirHandle dir, in FileMeta meta) => _inner.SetMetadata(dir, meta);
 
-    public void MakeWritable(DirHandle dir) => _inner.MakeWritable(dir);
+    public bool MakeWritable(DirHandle dir, string? name) => _inner.MakeWritable(dir, name);
+    public string? CanonicalPath(string fullPath) => _inner.CanonicalPath(fullPath);
+    public bool IsMountPoint(string canonicalPath) => _inner.IsMountPoint(canonicalPath);
 
     public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName) => _inner.ProbeDestination(dir, tempName);
 

@@ -42,7 +42,7 @@ internal sealed class TempTree : IDisposable
         times[1] = new LinuxNative.Timespec { Sec = sec, Nsec = nsec };
         if (LinuxNative.UtimensAt(LinuxNative.AT_FDCWD, path, times, LinuxNative.AT_SYMLINK_NOFOLLOW) != 0)
         {
-            throw new NativeIOException(LinuxNative.LastErrno, "utimensat", path);
+            throw LinuxNative.IOError(LinuxNative.LastErrno, "utimensat", path);
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed class TempTree : IDisposable
     {
         if (LinuxNative.FChmodAt(LinuxNative.AT_FDCWD, path, (uint)mode, 0) != 0)
         {
-            throw new NativeIOException(LinuxNative.LastErrno, "chmod", path);
+            throw LinuxNative.IOError(LinuxNative.LastErrno, "chmod", path);
         }
     }
 
@@ -58,7 +58,7 @@ internal sealed class TempTree : IDisposable
     {
         if (LinuxNative.FChownAt(LinuxNative.AT_FDCWD, path, uid, gid, LinuxNative.AT_SYMLINK_NOFOLLOW) != 0)
         {
-            throw new NativeIOException(LinuxNative.LastErrno, "chown", path);
+            throw LinuxNative.IOError(LinuxNative.LastErrno, "chown", path);
         }
     }
 

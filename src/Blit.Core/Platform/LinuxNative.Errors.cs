@@ -1,0 +1,32 @@
+using System.Runtime.InteropServices;
+using Blit.Errors;
+
+namespace Blit.Platform;
+
+internal static partial class LinuxNative
+{
+    private const int EAGAIN = 11, EBUSY = 16, ETXTBSY = 26, ENAMETOOLONG = 36, ENOTSUP = EOPNOTSUPP;
+
+    /// <summary>What an errno means to the mirror (the engine tests kinds, never errno values).</summary>
+    public static IOErrorKind KindOf(int errno) => errno switch
+    {
+        EACCES or EPERM => IOErrorKind.PermissionDenied,
+        ENOENT => IOErrorKind.NotFound,
+        EEXIST => IOErrorKind.AlreadyExists,
+        ENOTEMPTY => IOErrorKind.NotEmpty,
+        ENOSPC or EDQUOT => IOErrorKind.DiskFull,
+        ENOTDIR => IOErrorKind.NotADirectory,
+        EISDIR => IOErrorKind.IsADirectory,
+        ELOOP => IOErrorKind.Loop,
+        EXDEV => IOErrorKind.CrossDevice,
+        ENOTSUP or ENOSYS => IOErrorKind.NotSupported,
+        EROFS => IOErrorKind.ReadOnlyFileSystem,
+        ENAMETOOLONG => IOErrorKind.InvalidName,
+        EINTR or EAGAIN or EBUSY or ETXTBSY => IOErrorKind.Transient,
+        _ => IOErrorKind.Other,
+    };
+
+    /// <summary>The exception for <paramref name="errno"/>, classified.</summary>
+    public static NativeIOException IOError(int errno, string operation, string path) =>
+        new(KindOf(errno), errno, operation, path, Marshal.GetPInvokeErrorMessage(errno));
+}
