@@ -78,6 +78,14 @@ public sealed class MirrorRulesTests : IDisposable
 
         MirrorResult r = _t.Mirror();
 
+        if (Backend.TimestampPrecisionNs > 1)
+        {
+            // A backend that carries 100 ns (the portable one, through DateTime) sees the same mtime:
+            // a quick check at its precision leaves the file alone.
+            Assert.Equal(0, r.FilesUpdated);
+            Assert.Equal("stale!!", File.ReadAllText(_t.D("f")));
+            return;
+        }
         Assert.Equal(1, r.FilesUpdated);
         Assert.Equal("source!", File.ReadAllText(_t.D("f")));
         AssertMirrored();
@@ -155,6 +163,12 @@ public sealed class MirrorRulesTests : IDisposable
 
         _t.Mirror();
         AssertMirrored();
+        if (!Backend.SetsOwners)
+        {
+            // The portable backend sets no owners (no .NET API): what it writes belongs to this process.
+            Assert.Equal(0u, new LinuxFileSystem().StatRoot(_t.D("owned")).Uid);
+            return;
+        }
 
         // A later owner change alone is applied without copying.
         TempTree.Chown(_t.S("owned"), 999, 999);
@@ -390,6 +404,12 @@ public sealed class MirrorRulesTests : IDisposable
         _t.Mirror();
 
         Assert.Equal("content", File.ReadAllText(_t.D("f")));
+        if (Backend.IsPortable)
+        {
+            // Documented limit: .NET opens files without O_NOATIME, so a relatime mount updates the atime.
+            Assert.NotEqual(before, TempTree.Run("stat", "-c", "%X", _t.S("f")));
+            return;
+        }
         Assert.Equal(before, TempTree.Run("stat", "-c", "%X", _t.S("f")));
     }
 
@@ -412,7 +432,7 @@ public sealed class MirrorRulesTests : IDisposable
         TempTree.WriteFile(_t.S("broken/file"), "unreadable");
         TempTree.WriteFile(_t.D("extraneous"), "must survive");
         TempTree.WriteFile(_t.D("broken/file"), "must survive too");
-        var fs = new FaultyFileSystem(new LinuxFileSystem()) { FailReadDirectory = p => p.EndsWith("/src/broken", StringComparison.Ordinal) };
+        var fs = new FaultyFileSystem(FileSystemFactory.Create()) { FailReadDirectory = p => p.EndsWith("/src/broken", StringComparison.Ordinal) };
         var listener = new RecordingListener();
 
         MirrorResult r;
@@ -471,7 +491,7 @@ public sealed class MirrorRulesTests : IDisposable
         Directory.CreateDirectory(_t.D("samedir"));
         TempTree.Chmod(_t.D("samedir"), 0x1C0);
         TempTree.SetMtime(_t.Source, 1_700_000_000, 1);
-        TempTree.SetMtime(_t.Dest, 1_700_000_000, 2);
+        TempTree.SetMtime(_t.Dest, 1_700_000_000, 1 + (int)Backend.TimestampPrecisionNs); // differs at the backend's precision
 
         MirrorResult planned;
         using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Dest }))

@@ -4,13 +4,13 @@ using Blit.Platform;
 namespace Blit.Core.Tests.Reliability;
 
 /// <summary>
-/// The real Linux file system with hooks before the operations a fault can hit: a test
+/// The real file system (the backend BLIT_BACKEND chooses) with hooks before the operations a fault can hit: a test
 /// deletes, grows, swaps or cancels at an exact point instead of racing the engine.
 /// Hooks get the full path of the entry (source or destination) the operation is about.
 /// </summary>
 internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 {
-    private readonly LinuxFileSystem _inner = new();
+    private readonly IMirrorFileSystem _inner = FileSystemFactory.Create();
 
     /// <summary>Before a file copy (an update or a new file) starts; the argument is the source file's path.</summary>
     public Action<string>? BeforeCopy { get; set; }

@@ -121,7 +121,10 @@ internal sealed record EntryState(EntryKind Kind, long Size, long MtimeSec, int 
 
 internal static class Snapshot
 {
-    /// <summary>Every entry below <paramref name="root"/> (symlinks not followed), keyed by relative path; "" is the root.</summary>
+    /// <summary>
+    /// Every entry below <paramref name="root"/> (symlinks not followed), keyed by relative path; "" is the root.
+    /// Read with the Linux backend (nanoseconds, owners) and cut to what the backend under test carries.
+    /// </summary>
     public static SortedDictionary<string, EntryState> Take(string root, bool includeRoot = true)
     {
         var fs = new LinuxFileSystem();
@@ -129,7 +132,7 @@ internal static class Snapshot
         if (includeRoot)
         {
             FileMeta m = fs.StatRoot(root);
-            result[string.Empty] = new EntryState(m.Kind, 0, m.MtimeSec, m.MtimeNsec, m.Permissions, m.Uid, m.Gid, null, null);
+            result[string.Empty] = Backend.AsCarried(new EntryState(m.Kind, 0, m.MtimeSec, m.MtimeNsec, m.Permissions, m.Uid, m.Gid, null, null));
         }
         using DirHandle handle = fs.OpenRoot(root);
         Walk(fs, handle, root, string.Empty, result);
@@ -143,8 +146,8 @@ internal static class Snapshot
             string childRel = rel.Length == 0 ? e.Name : rel + "/" + e.Name;
             string childFull = Path.Combine(full, e.Name);
             string? hash = e.Kind == EntryKind.File ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(childFull))) : null;
-            into[childRel] = new EntryState(e.Kind, e.Kind == EntryKind.File ? e.Meta.Size : 0, e.Meta.MtimeSec, e.Meta.MtimeNsec,
-                e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash);
+            into[childRel] = Backend.AsCarried(new EntryState(e.Kind, e.Kind == EntryKind.File ? e.Meta.Size : 0, e.Meta.MtimeSec, e.Meta.MtimeNsec,
+                e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash));
             if (e.Kind == EntryKind.Directory)
             {
                 using DirHandle child = fs.OpenDirectory(dir, e.Name);
