@@ -109,16 +109,28 @@ function Invoke-Test {
         --results-directory $results --logger 'console;verbosity=minimal'
     $xunit = Read-XunitCount (Join-Path $results 'xunit.trx') $LASTEXITCODE
 
+    # The portable backend (Windows, macOS) on Linux: the mirror suites again, their expectations
+    # from its capabilities (docs/platforms.md). The allocation tests measure the Linux fast path.
+    '== xunit, portable backend (BLIT_BACKEND=portable)'
+    $env:BLIT_BACKEND = 'portable'
+    try {
+        & dotnet test tests/Blit.Core.Tests -c $config --no-build --nologo `
+            --filter '(FullyQualifiedName~Blit.Tests.Mirror|FullyQualifiedName~Reliability|FullyQualifiedName~Destinations)&FullyQualifiedName!~AllocationTests' `
+            --logger 'trx;LogFileName=xunit-portable.trx' --results-directory $results --logger 'console;verbosity=minimal'
+        $portable = Read-XunitCount (Join-Path $results 'xunit-portable.trx') $LASTEXITCODE
+    }
+    finally { Remove-Item Env:BLIT_BACKEND }
+
     '== Pester'
     Invoke-Native dotnet @('restore', 'tests/tools/Blit.TestTools.csproj', '-nologo', '-v:quiet')
     $countFile = Join-Path $results 'pester.txt'
     & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File tests/pester/Invoke-PesterSuite.ps1 -ResultPath $countFile @passThrough
     $pester = Read-PesterCount $countFile $LASTEXITCODE
 
-    foreach ($note in @($xunit.Note, $pester.Note) | Where-Object { $_ }) { "counted as 1 failed: $note" }
-    "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
-    $failed = $xunit.Failed + $pester.Failed
-    "$($xunit.Passed + $pester.Passed) passed, $failed failed"
+    foreach ($note in @($xunit.Note, $portable.Note, $pester.Note) | Where-Object { $_ }) { "counted as 1 failed: $note" }
+    "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; xunit (portable backend): $($portable.Passed) passed, $($portable.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    $failed = $xunit.Failed + $portable.Failed + $pester.Failed
+    "$($xunit.Passed + $portable.Passed + $pester.Passed) passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }
 

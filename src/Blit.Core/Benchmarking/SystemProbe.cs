@@ -166,7 +166,7 @@ public static class SystemProbe
     {
         if (OperatingSystem.IsLinux())
         {
-            string real = Platform.LinuxNative.RealPath(root) ?? Path.GetFullPath(root);
+            string real = Platform.FileSystemFactory.Create().CanonicalPath(Path.GetFullPath(root)) ?? Path.GetFullPath(root);
             MountEntry? mount = FindMount(ReadLines("/proc/self/mountinfo"), real);
             if (mount is not null)
             {

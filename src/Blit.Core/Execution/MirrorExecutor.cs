@@ -212,7 +212,7 @@ internal sealed class MirrorExecutor
                             // are removed by the next run, which must not redo unbounded work.
                             diskName = NewTempName();
                         }
-                        WithWritableRetry(parent, op.Parent!, () => _fs.CreateDirectory(parent, diskName));
+                        WithWritableRetry(parent, op.Parent!, null, () => _fs.CreateDirectory(parent, diskName));
                         if (stage)
                         {
                             op.StagedName = diskName;
@@ -226,7 +226,7 @@ internal sealed class MirrorExecutor
                     }
                     else if (op.DestName is not null)
                     {
-                        WithWritableRetry(parent, op.Parent!, () => _fs.Rename(parent, op.DestName, op.Name));
+                        WithWritableRetry(parent, op.Parent!, op.DestName, () => _fs.Rename(parent, op.DestName, op.Name));
                         op.Parent!.Touched = true;
                         Interlocked.Increment(ref _counters.Renamed);
                         Emit(MirrorAction.Rename, op.RelativePath, EntryKind.Directory, 0);
@@ -352,24 +352,54 @@ internal sealed class MirrorExecutor
 
     private static bool IsDiskFull(Exception ex) => ex is NativeIOException { IsDiskFull: true };
 
-    /// <summary>Runs a write in <paramref name="dir"/>; if the directory is read-only, makes it writable once and retries.</summary>
-    private void WithWritableRetry(DirHandle dir, DirOp dirOp, Action write)
+    /// <summary>
+    /// Runs a write of <paramref name="name"/> in <paramref name="dir"/>; if it is refused, lets the
+    /// backend lift the write protection (see <see cref="IMirrorFileSystem.MakeWritable"/>) and retries once.
+    /// </summary>
+    private void WithWritableRetry(DirHandle dir, DirOp dirOp, string? name, Action write)
     {
         try
         {
             write();
         }
-        catch (NativeIOException ex) when (ex.Errno == LinuxNative.EACCES)
+        catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
         {
-            MakeWritable(dir, dirOp);
+            if (!MakeWritable(dir, dirOp, name))
+            {
+                throw;
+            }
             write();
         }
     }
 
-    private void MakeWritable(DirHandle dir, DirOp dirOp)
+    /// <summary>Renames a temp entry over <paramref name="name"/>, lifting a write protection on it once (no closure: the copy path calls it).</summary>
+    private void RenameOver(DirHandle dir, DirOp dirOp, string temp, string name)
     {
-        _fs.MakeWritable(dir); // the final mode is restored in the metadata phase
-        dirOp.Touched = true;
+        try
+        {
+            _fs.Rename(dir, temp, name);
+        }
+        catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
+        {
+            if (!MakeWritable(dir, dirOp, name))
+            {
+                throw;
+            }
+            _fs.Rename(dir, temp, name);
+        }
+    }
+
+    private bool MakeWritable(DirHandle dir, DirOp? dirOp, string? name)
+    {
+        if (!_fs.MakeWritable(dir, name))
+        {
+            return false;
+        }
+        if (dirOp is not null)
+        {
+            dirOp.Touched = true; // the final mode is restored in the metadata phase
+        }
+        return true;
     }
 
     // ---- Phase 2: files and symlinks, parallel -------------------------------------------
@@ -593,7 +623,7 @@ internal sealed class MirrorExecutor
             if (op.DestName is not null)
             {
                 // The same entry under the source's spelling (a case-insensitive destination).
-                WithWritableRetry(dst, op.Dir, () => _fs.Rename(dst, op.DestName, op.Name));
+                WithWritableRetry(dst, op.Dir, op.DestName, () => _fs.Rename(dst, op.DestName, op.Name));
                 op.Dir.Touched = true;
                 Interlocked.Increment(ref _counters.Renamed);
             }
@@ -676,9 +706,12 @@ internal sealed class MirrorExecutor
         {
             method = Copy();
         }
-        catch (NativeIOException ex) when (ex.Errno == LinuxNative.EACCES)
+        catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
         {
-            MakeWritable(dst, op.Dir);
+            if (!MakeWritable(dst, op.Dir, null))
+            {
+                throw;
+            }
             method = Copy();
         }
         op.Dir.Touched = true;
@@ -690,7 +723,7 @@ internal sealed class MirrorExecutor
                 {
                     DeleteTree(dst, op.Dir.RelativePath, op.Name);
                 }
-                _fs.Rename(dst, temp, op.Name);
+                RenameOver(dst, op.Dir, temp, op.Name);
             }
             catch
             {
@@ -721,7 +754,7 @@ internal sealed class MirrorExecutor
     private void LinkOne(EntryOp op, DirHandle dst)
     {
         string temp = NewTempName();
-        WithWritableRetry(dst, op.Dir, () => _fs.CreateSymlink(dst, temp, op.LinkTarget!));
+        WithWritableRetry(dst, op.Dir, null, () => _fs.CreateSymlink(dst, temp, op.LinkTarget!, op.Source));
         op.Dir.Touched = true;
         try
         {
@@ -730,7 +763,7 @@ internal sealed class MirrorExecutor
             {
                 DeleteTree(dst, op.Dir.RelativePath, op.Name);
             }
-            _fs.Rename(dst, temp, op.Name);
+            RenameOver(dst, op.Dir, temp, op.Name);
         }
         catch
         {
@@ -750,7 +783,7 @@ internal sealed class MirrorExecutor
         string temp = NewTempName();
         try
         {
-            WithWritableRetry(dst, op.Dir, () => _fs.CreateSpecial(dst, temp, op.Source));
+            WithWritableRetry(dst, op.Dir, null, () => _fs.CreateSpecial(dst, temp, op.Source));
         }
         catch (NativeIOException ex) when (ex.IsNotPermitted)
         {
@@ -846,12 +879,11 @@ internal sealed class MirrorExecutor
         {
             _fs.Remove(parent, name, isDirectory: false);
         }
-        catch (NativeIOException ex) when (ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+        catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
         {
-            _fs.MakeWritable(parent);
-            if (parentOp is not null)
+            if (!MakeWritable(parent, parentOp, name))
             {
-                parentOp.Touched = true;
+                throw;
             }
             _fs.Remove(parent, name, isDirectory: false);
         }
@@ -869,7 +901,6 @@ internal sealed class MirrorExecutor
         bool kept = false, keptBelow = false;
         using (DirHandle dir = _fs.OpenDirectory(parent, name))
         {
-            bool madeWritable = false;
             foreach (TreeEntry entry in _fs.ReadDirectory(dir, readLinkTargets: false))
             {
                 string childPath = relative + "/" + entry.Name;
@@ -887,10 +918,12 @@ internal sealed class MirrorExecutor
                 {
                     _fs.Remove(dir, entry.Name, isDirectory: false);
                 }
-                catch (NativeIOException ex) when (!madeWritable && ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+                catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
                 {
-                    _fs.MakeWritable(dir);
-                    madeWritable = true;
+                    if (!_fs.MakeWritable(dir, entry.Name))
+                    {
+                        throw;
+                    }
                     _fs.Remove(dir, entry.Name, isDirectory: false);
                 }
                 if (count)
@@ -913,9 +946,12 @@ internal sealed class MirrorExecutor
         {
             _fs.Remove(parent, name, isDirectory: true);
         }
-        catch (NativeIOException ex) when (ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+        catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
         {
-            _fs.MakeWritable(parent);
+            if (!_fs.MakeWritable(parent, name))
+            {
+                throw;
+            }
             _fs.Remove(parent, name, isDirectory: true);
         }
         if (count)

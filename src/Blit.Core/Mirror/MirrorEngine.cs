@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Blit.Errors;
 using Blit.Execution;
 using Blit.Planning;
@@ -130,11 +129,6 @@ public static class MirrorEngine
         MirrorProgress? progress, CancellationToken cancellationToken, IMirrorFileSystem? fileSystem)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new BlitException(BlitErrorCode.PlatformNotSupported,
-                $"This build of Blit mirrors on Linux only; {RuntimeInformation.OSDescription} is not supported yet.");
-        }
         if (options.ThrottleLimit < 0 || options.ThrottleLimit > 256)
         {
             throw new BlitException(BlitErrorCode.InvalidArgument,
@@ -148,7 +142,7 @@ public static class MirrorEngine
         var stopwatch = Stopwatch.StartNew();
         progress ??= new MirrorProgress();
         IReadOnlyList<FilterRule> filterRules = MirrorFilters.Rules(options);
-        IMirrorFileSystem fs = fileSystem ?? new LinuxFileSystem(options.AllowClone);
+        IMirrorFileSystem fs = fileSystem ?? FileSystemFactory.Create(options);
         PathRules.Check(fs, options);
 
         string source = options.Source;

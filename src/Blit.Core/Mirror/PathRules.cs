@@ -19,7 +19,7 @@ internal static class PathRules
         {
             sourceMeta = fs.StatRoot(source);
         }
-        catch (NativeIOException ex) when (ex.Errno is LinuxNative.ENOENT or LinuxNative.ENOTDIR)
+        catch (NativeIOException ex) when (ex.Kind is IOErrorKind.NotFound or IOErrorKind.NotADirectory)
         {
             throw new BlitException(BlitErrorCode.SourceNotFound, $"The source '{source}' does not exist.", source, ex);
         }
@@ -34,8 +34,8 @@ internal static class PathRules
                 $"The destination '{destination}' exists and is not a directory.", destination);
         }
 
-        string realSource = LinuxNative.RealPath(source) ?? Path.GetFullPath(source);
-        string realDest = CanonicalDestination(destination);
+        string realSource = fs.CanonicalPath(source) ?? Path.GetFullPath(source);
+        string realDest = CanonicalDestination(fs, destination);
         if (IsSameOrInside(realSource, realDest) || IsSameOrInside(realDest, realSource) || Nested(fs, source, destination))
         {
             throw new BlitException(BlitErrorCode.SameOrNestedPath,
@@ -46,14 +46,14 @@ internal static class PathRules
         }
         if (!options.Force)
         {
-            if (Path.GetPathRoot(realDest) == realDest || IsMountPoint(realDest))
+            if (Path.GetPathRoot(realDest) == realDest || fs.IsMountPoint(realDest))
             {
                 throw new BlitException(BlitErrorCode.DestinationIsRootRefused,
                     $"The destination '{realDest}' is the root of a filesystem: mirroring would delete everything else on it. " +
                     "Use -Force to mirror into it.", destination);
             }
             string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (home.Length > 0 && string.Equals(LinuxNative.RealPath(home) ?? home, realDest, StringComparison.Ordinal))
+            if (home.Length > 0 && string.Equals(fs.CanonicalPath(home) ?? home, realDest, StringComparison.Ordinal))
             {
                 throw new BlitException(BlitErrorCode.DestinationIsHomeRefused,
                     $"The destination '{realDest}' is your home directory. Use -Force to mirror into it.", destination);
@@ -91,14 +91,14 @@ internal static class PathRules
     }
 
     /// <summary>The destination with every existing part canonical (it may not exist yet).</summary>
-    private static string CanonicalDestination(string destination)
+    private static string CanonicalDestination(IMirrorFileSystem fs, string destination)
     {
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(destination));
         var missing = new Stack<string>();
         string? current = full;
         while (current is not null)
         {
-            string? real = LinuxNative.RealPath(current);
+            string? real = fs.CanonicalPath(current);
             if (real is not null)
             {
                 foreach (string part in missing)
@@ -113,9 +113,6 @@ internal static class PathRules
         return full;
     }
 
-    /// <summary>True when <paramref name="path"/> is where a filesystem is mounted.</summary>
-    internal static bool IsMountPoint(string path) => MountTable.IsMountPoint(path);
-
     internal static bool IsSameOrInside(string path, string parent)
     {
         path = Path.TrimEndingDirectorySeparator(path);
@@ -124,7 +121,7 @@ internal static class PathRules
         {
             return true;
         }
-        string prefix = parent.EndsWith('/') ? parent : parent + "/";
+        string prefix = Path.EndsInDirectorySeparator(parent) ? parent : parent + Path.DirectorySeparatorChar;
         return path.StartsWith(prefix, StringComparison.Ordinal);
     }
 }

@@ -1,20 +1,16 @@
 namespace Blit.Platform;
 
-/// <summary>An open directory. On Linux it holds a file descriptor; paths are only for messages.</summary>
-internal sealed class DirHandle : IDisposable
+/// <summary>
+/// An open directory, as the backend that opened it holds it (a descriptor on Linux, a path in
+/// the portable backend); the engine only passes it back to that backend. The display path is
+/// for messages.
+/// </summary>
+internal abstract class DirHandle : IDisposable
 {
-    private int _fd;
-
-    public DirHandle(int fd, string displayPath)
+    protected DirHandle(string displayPath)
     {
-        _fd = fd;
         DisplayPath = NameEncoding.Display(displayPath);
     }
-
-    public int Fd => _fd >= 0 ? _fd : throw new ObjectDisposedException(DisplayPath);
-
-    /// <summary>Group that files created here get (cached by the backend; null until known).</summary>
-    public uint? NewFileGid { get; set; }
 
     /// <summary>Full path, for messages: bytes that are not UTF-8 are shown as <c>\xNN</c> (<see cref="NameEncoding.Display"/>).</summary>
     public string DisplayPath { get; }
@@ -23,28 +19,23 @@ internal sealed class DirHandle : IDisposable
     public string Child(string name)
     {
         name = NameEncoding.Display(name);
-        return DisplayPath.EndsWith('/') ? DisplayPath + name : DisplayPath + "/" + name;
+        return Path.EndsInDirectorySeparator(DisplayPath) ? DisplayPath + name : DisplayPath + Path.DirectorySeparatorChar + name;
     }
 
     /// <summary>
-    /// Moves this handle's descriptor to a new handle that names the directory
-    /// <paramref name="displayPath"/> in messages (a staged directory by its final path);
-    /// this one is left closed.
+    /// Moves this handle's directory to a new handle that names it <paramref name="displayPath"/>
+    /// in messages (a staged directory by its final path); this one is left closed.
     /// </summary>
-    public DirHandle Relabel(string displayPath)
-    {
-        int fd = Interlocked.Exchange(ref _fd, -1);
-        ObjectDisposedException.ThrowIf(fd < 0, this);
-        return new DirHandle(fd, displayPath) { NewFileGid = NewFileGid };
-    }
+    public abstract DirHandle Relabel(string displayPath);
 
     public void Dispose()
     {
-        int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
-        {
-            _ = LinuxNative.Close(fd);
-        }
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
     }
 }
 
@@ -119,7 +110,8 @@ internal interface IMirrorFileSystem
 
     void CreateDirectory(DirHandle parent, string name);
 
-    void CreateSymlink(DirHandle dir, string name, string target);
+    /// <summary>Creates a symlink like the source entry <paramref name="source"/> (on Windows a file or directory link, as the source was).</summary>
+    void CreateSymlink(DirHandle dir, string name, string target, in FileMeta source);
 
     /// <summary>
     /// Creates the special file (FIFO, socket or device) <paramref name="meta"/> describes, with its
@@ -143,8 +135,20 @@ internal interface IMirrorFileSystem
     /// <summary>Same as <c>SetMetadata(dir, name, meta)</c>, on an open directory itself.</summary>
     void SetMetadata(DirHandle dir, in FileMeta meta);
 
-    /// <summary>Adds owner write/search permission to a directory so entries can be created or removed in it.</summary>
-    void MakeWritable(DirHandle dir);
+    /// <summary>
+    /// After a write or delete in <paramref name="dir"/> was refused (<see cref="Errors.IOErrorKind.PermissionDenied"/>),
+    /// lifts what the backend can lift so the operation can be retried once: the directory's own
+    /// write protection (Linux: owner write/search permission on <paramref name="dir"/>) and, where the
+    /// system protects entries themselves, the entry <paramref name="name"/>'s (Windows: its ReadOnly
+    /// attribute). Returns false when there was nothing to lift, so retrying is pointless.
+    /// </summary>
+    bool MakeWritable(DirHandle dir, string? name);
+
+    /// <summary>The path with every symlink resolved and every part in its canonical form, or null when it does not exist.</summary>
+    string? CanonicalPath(string fullPath);
+
+    /// <summary>True when <paramref name="canonicalPath"/> is the root of a mounted filesystem (or volume).</summary>
+    bool IsMountPoint(string canonicalPath);
 
     /// <summary>
     /// Measures what the filesystem holding <paramref name="dir"/> keeps (name rule, mtime

@@ -66,21 +66,21 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     /// <summary>Devices need CAP_MKNOD (root); FIFOs and sockets anyone may create.</summary>
     public bool CanCreateDevices => _euid == 0;
 
-    private static NativeIOException Fail(string op, string path) => new(LastErrno, op, path);
+    private static NativeIOException Fail(string op, string path) => IOError(LastErrno, op, path);
 
-    private static NativeIOException Fail(string op, in EntryPath path) => new(LastErrno, op, path.ToString());
+    private static NativeIOException Fail(string op, in EntryPath path) => IOError(LastErrno, op, path.ToString());
 
     public DirHandle OpenRoot(string fullPath)
     {
         int fd = OpenAt(AT_FDCWD, fullPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-        return fd < 0 ? throw Fail("open directory", fullPath) : new DirHandle(fd, fullPath);
+        return fd < 0 ? throw Fail("open directory", fullPath) : new LinuxDirHandle(fd, fullPath);
     }
 
     public DirHandle OpenDirectory(DirHandle parent, string name)
     {
         int fd = OpenAt(parent.Fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
         string display = name == "." ? parent.DisplayPath : parent.Child(name);
-        return fd < 0 ? throw Fail("open directory", display) : new DirHandle(fd, display);
+        return fd < 0 ? throw Fail("open directory", display) : new LinuxDirHandle(fd, display);
     }
 
     // Each scanning thread reads into its own growing buffer and hands out an exact-size sorted
@@ -121,7 +121,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     int errno = LastErrno;
                     if (errno != 0)
                     {
-                        throw new NativeIOException(errno, "read directory", dir.DisplayPath);
+                        throw IOError(errno, "read directory", dir.DisplayPath);
                     }
                     break;
                 }
@@ -161,7 +161,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             // kernel's ENOENT into the end of the listing): ask the directory itself.
             if ((count == 0 || someVanished) && StatxAt(fd, string.Empty, AT_EMPTY_PATH, STATX_NLINK, out Statx self) == 0 && self.Nlink == 0)
             {
-                throw new NativeIOException(ENOENT, "read directory", dir.DisplayPath);
+                throw IOError(ENOENT, "read directory", dir.DisplayPath);
             }
             return SortedCopy(buffer, count);
         }
@@ -460,7 +460,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     inFd = -1;
                     return CopyByRename(srcDir, name, expected, dstDir, newTempName(), bytesProgress, cancellationToken);
                 }
-                throw new NativeIOException(errno, "create", dstDir.Child(name));
+                throw IOError(errno, "create", dstDir.Child(name));
             }
             CopyMethod method = FillNewFile(inFd, outFd, new EntryPath(srcDir, name), expected, dstDir, name, bytesProgress, cancellationToken);
             Publish(outFd, dstDir, name, newTempName);
@@ -520,7 +520,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         int errno = LastErrno;
         if (errno != EEXIST)
         {
-            throw new NativeIOException(errno, "create", dir.Child(name));
+            throw IOError(errno, "create", dir.Child(name));
         }
         // The name appeared after the scan: replace it atomically through a temp name, as an update would.
         string tempName = newTempName();
@@ -621,7 +621,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 $"Source file was replaced by a FIFO, socket, device or directory before it was copied; the destination keeps its previous version: '{srcPath}'.",
                 srcPath),
             _ => new BlitException(BlitErrorCode.SourceUnreadable, $"Cannot read source file '{srcPath}': {Marshal.GetPInvokeErrorMessage(errno)}.",
-                srcPath, new NativeIOException(errno, "open", srcPath)),
+                srcPath, IOError(errno, "open", srcPath)),
         };
     }
 
@@ -697,7 +697,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 {
                     return false;
                 }
-                throw new NativeIOException(errno, "read", src.ToString());
+                throw IOError(errno, "read", src.ToString());
             }
             if (data >= size)
             {
@@ -759,7 +759,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                         _kernelCopyUnsupported = true;
                         break;
                     }
-                    throw new NativeIOException(errno, "write", dst.ToString());
+                    throw IOError(errno, "write", dst.ToString());
                 }
                 if (n == 0)
                 {
@@ -948,7 +948,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
 
     private static NativeIOException OpenFailure(int errno, string path) => errno == NotRegular
         ? new NativeIOException($"open '{path}': no longer a regular file (a FIFO, socket, device or directory took its place)")
-        : new NativeIOException(errno, "open", path);
+        : IOError(errno, "open", path);
 
     private static int ReadFull(int fd, byte* p, int count, string display)
     {
@@ -981,7 +981,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
-    public void CreateSymlink(DirHandle dir, string name, string target)
+    public void CreateSymlink(DirHandle dir, string name, string target, in FileMeta source)
     {
         if (SymlinkAt(target, dir.Fd, name) < 0)
         {
@@ -1097,13 +1097,4 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     }
 
     public void SetMetadata(DirHandle dir, in FileMeta meta) => ApplyMetadata(dir.Fd, meta, dir.DisplayPath);
-
-    public void MakeWritable(DirHandle dir)
-    {
-        FileMeta meta = FStat(dir.Fd, dir.DisplayPath);
-        if (FChmod(dir.Fd, meta.Permissions | 0x1C0) < 0)
-        {
-            throw Fail("set mode", dir.DisplayPath);
-        }
-    }
 }

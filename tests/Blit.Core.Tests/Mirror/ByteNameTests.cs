@@ -129,10 +129,10 @@ public sealed class ByteNameTests : IDisposable
     public void Messages_show_bytes_that_are_not_UTF8_as_hex_escapes()
     {
         string name = NameEncoding.Decode([.. "caf"u8, 0xE9]);
-        using var dir = new DirHandle(-1, "/some/dir");
+        using var dir = new LinuxDirHandle(-1, "/some/dir");
         Assert.Equal("/some/dir/caf\\xE9", dir.Child(name));
         Assert.Equal("/dst/d/caf\\xE9", Blit.Execution.MirrorExecutor.Combine("/dst", "d/" + name));
-        var ex = new NativeIOException(LinuxNative.ENOENT, "open", dir.Child(name));
+        var ex = LinuxNative.IOError(LinuxNative.ENOENT, "open", dir.Child(name));
         Assert.Contains("caf\\xE9", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -78,6 +78,14 @@ public sealed class MirrorRulesTests : IDisposable
 
         MirrorResult r = _t.Mirror();
 
+        if (Backend.TimestampPrecisionNs > 1)
+        {
+            // A backend that carries 100 ns (the portable one, through DateTime) sees the same mtime:
+            // a quick check at its precision leaves the file alone.
+            Assert.Equal(0, r.FilesUpdated);
+            Assert.Equal("stale!!", File.ReadAllText(_t.Dst("f")));
+            return;
+        }
         Assert.Equal(1, r.FilesUpdated);
         Assert.Equal("source!", File.ReadAllText(_t.Dst("f")));
         AssertMirrored();
@@ -155,6 +163,12 @@ public sealed class MirrorRulesTests : IDisposable
 
         _t.Mirror();
         AssertMirrored();
+        if (!Backend.SetsOwners)
+        {
+            // The portable backend sets no owners (no .NET API): what it writes belongs to this process.
+            Assert.Equal(0u, new LinuxFileSystem().StatRoot(_t.Dst("owned")).Uid);
+            return;
+        }
 
         // A later owner change alone is applied without copying.
         Tree.Chown(_t.Src("owned"), 999, 999);
@@ -375,6 +389,12 @@ public sealed class MirrorRulesTests : IDisposable
         _t.Mirror();
 
         Assert.Equal("content", File.ReadAllText(_t.Dst("f")));
+        if (Backend.IsPortable)
+        {
+            // Documented limit: .NET opens files without O_NOATIME, so a relatime mount updates the atime.
+            Assert.NotEqual(before, Tree.Run("stat", "-c", "%X", _t.Src("f")));
+            return;
+        }
         Assert.Equal(before, Tree.Run("stat", "-c", "%X", _t.Src("f")));
     }
 
@@ -433,7 +453,7 @@ public sealed class MirrorRulesTests : IDisposable
         Tree.Write(_t.Src("broken/file"), "unreadable");
         Tree.Write(_t.Dst("extraneous"), "must survive");
         Tree.Write(_t.Dst("broken/file"), "must survive too");
-        var fs = new FaultyFileSystem(new LinuxFileSystem()) { FailReadDirectory = p => p.EndsWith("/src/broken", StringComparison.Ordinal) };
+        var fs = new FaultyFileSystem(FileSystemFactory.Create()) { FailReadDirectory = p => p.EndsWith("/src/broken", StringComparison.Ordinal) };
         var listener = new RecordingListener();
 
         MirrorResult r;
@@ -492,7 +512,7 @@ public sealed class MirrorRulesTests : IDisposable
         Directory.CreateDirectory(_t.Dst("samedir"));
         Tree.Chmod(_t.Dst("samedir"), 0x1C0);
         Tree.SetMtime(_t.Source, 1_700_000_000, 1);
-        Tree.SetMtime(_t.Destination, 1_700_000_000, 2);
+        Tree.SetMtime(_t.Destination, 1_700_000_000, 1 + (int)Backend.TimestampPrecisionNs); // differs at the backend's precision
 
         MirrorResult planned;
         using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination }))

@@ -147,7 +147,7 @@ public sealed class NoDeleteAndSkipTests
             {
                 if (path.EndsWith("/locked", StringComparison.Ordinal) && path.StartsWith(box.Source, StringComparison.Ordinal))
                 {
-                    throw new NativeIOException(LinuxNative.EACCES, "open", path);
+                    throw LinuxNative.IOError(LinuxNative.EACCES, "open", path);
                 }
             },
         };

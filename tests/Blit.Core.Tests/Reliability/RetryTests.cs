@@ -37,7 +37,7 @@ public sealed class RetryTests
             {
                 if (Path.GetFileName(path) == name && Interlocked.Increment(ref failures) <= times)
                 {
-                    throw new NativeIOException(errno, "read", path);
+                    throw LinuxNative.IOError(errno, "read", path);
                 }
             },
         };
@@ -162,7 +162,7 @@ public sealed class RetryTests
             {
                 if (Path.GetFileName(path) == "fails.bin")
                 {
-                    throw new NativeIOException(LinuxNative.EROFS, "write", path);
+                    throw LinuxNative.IOError(LinuxNative.EROFS, "write", path);
                 }
             },
         };

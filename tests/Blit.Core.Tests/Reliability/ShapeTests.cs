@@ -88,6 +88,14 @@ public sealed class ShapeTests
         Assert.True(box.Source.Length + depth * (component.Length + 1) > 4096);
 
         MirrorResult result = MirrorEngine.Run(box.Options());
+        if (Blit.Tests.Support.Backend.IsPortable)
+        {
+            // Documented limit: the portable backend works by path, and Linux refuses paths over
+            // PATH_MAX (4096 bytes). What fits is mirrored; what does not is reported, never skipped silently.
+            Assert.True(result.Errors > 0);
+            Assert.Equal("level 77", ReadAt(box.Destination, Enumerable.Repeat(component, 77), "file77.txt"));
+            return;
+        }
         Assert.Equal(0, result.Errors);
         Assert.Equal(depth + 1, result.FilesCopied);
         Assert.Equal(Find(box.Source), Find(box.Destination));

@@ -212,15 +212,16 @@ public sealed class SourceFaultTests
         {
             if (reports++ == 0 && done < (80L << 20))
             {
-                using var f = File.OpenWrite(source);
-                f.SetLength(done);
+                // Another program shrinks it (a .NET writer in this process would meet .NET's own
+                // advisory lock on the file the portable backend reads).
+                Blit.Tests.Support.Tree.Run("truncate", "-s", done.ToString(System.Globalization.CultureInfo.InvariantCulture), source);
             }
         };
 
         var (_, listener) = Run(box, fs);
 
         BlitError error = Assert.Single(listener.NonWarnings);
-        Assert.Equal(BlitErrorCode.SourceChanged, error.Code);
+        Assert.True(error.Code == BlitErrorCode.SourceChanged, error.Message);
         Assert.Equal("old", File.ReadAllText(box.Dst("big.bin")));
         Assert.Empty(Tree.TempFiles(box.Destination));
     }

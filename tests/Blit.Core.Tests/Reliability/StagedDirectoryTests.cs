@@ -264,7 +264,7 @@ public sealed class StagedDirectoryTests
         Tree.Write(box.Dst("extraneous"), "must survive");
         Tree.Write(box.Dst(".~blit-1a2b-7.tmp/half/written.txt"), "partial");
         Tree.Write(box.Dst(".~blit-1a2b-7.tmp/done.txt"), "done");
-        var fs = new FaultyFileSystem(new LinuxFileSystem()) { FailReadDirectory = p => p.EndsWith("/src/broken", StringComparison.Ordinal) };
+        var fs = new FaultyFileSystem(FileSystemFactory.Create()) { FailReadDirectory = p => p.EndsWith("/src/broken", StringComparison.Ordinal) };
         var listener = new RecordingListener();
 
         MirrorResult result;

@@ -4,13 +4,13 @@ using Blit.Platform;
 namespace Blit.Tests.Support;
 
 /// <summary>
-/// The real Linux file system with hooks before the operations a fault can hit: a test
+/// The real file system (the backend BLIT_BACKEND chooses) with hooks before the operations a fault can hit: a test
 /// deletes, grows, swaps or cancels at an exact point instead of racing the engine.
 /// Hooks get the full path of the entry (source or destination) the operation is about.
 /// </summary>
 internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 {
-    private readonly LinuxFileSystem _inner = new();
+    private readonly IMirrorFileSystem _inner = FileSystemFactory.Create();
 
     /// <summary>Before a file copy (an update or a new file) starts; the argument is the source file's path.</summary>
     public Action<string>? BeforeCopy { get; set; }
@@ -89,7 +89,7 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void CreateDirectory(DirHandle parent, string name) => _inner.CreateDirectory(parent, name);
 
-    public void CreateSymlink(DirHandle dir, string name, string target) => _inner.CreateSymlink(dir, name, target);
+    public void CreateSymlink(DirHandle dir, string name, string target, in FileMeta source) => _inner.CreateSymlink(dir, name, target, source);
     public void CreateSpecial(DirHandle dir, string name, in FileMeta meta) => _inner.CreateSpecial(dir, name, meta);
 
     public void Rename(DirHandle dir, string from, string to) => _inner.Rename(dir, from, to);
@@ -110,7 +110,9 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void SetMetadata(DirHandle dir, in FileMeta meta) => _inner.SetMetadata(dir, meta);
 
-    public void MakeWritable(DirHandle dir) => _inner.MakeWritable(dir);
+    public bool MakeWritable(DirHandle dir, string? name) => _inner.MakeWritable(dir, name);
+    public string? CanonicalPath(string fullPath) => _inner.CanonicalPath(fullPath);
+    public bool IsMountPoint(string canonicalPath) => _inner.IsMountPoint(canonicalPath);
 
     public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName) => _inner.ProbeDestination(dir, tempName);
 

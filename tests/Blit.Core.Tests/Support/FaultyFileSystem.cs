@@ -19,7 +19,7 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
 
     public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets) =>
         FailReadDirectory?.Invoke(dir.DisplayPath) == true
-            ? throw new NativeIOException(FailErrno, "read directory", dir.DisplayPath)
+            ? throw LinuxNative.IOError(FailErrno, "read directory", dir.DisplayPath)
             : inner.ReadDirectory(dir, readLinkTargets);
 
     public FileMeta StatRoot(string fullPath) => inner.StatRoot(fullPath);
@@ -28,26 +28,26 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public CopyMethod CopyFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, string tempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken) =>
         FailCopy?.Invoke(srcDir.Child(name)) == true
-            ? throw new NativeIOException(FailErrno, "write", dstDir.Child(tempName))
+            ? throw LinuxNative.IOError(FailErrno, "write", dstDir.Child(tempName))
             : inner.CopyFile(srcDir, name, expected, dstDir, tempName, bytesProgress, cancellationToken);
 
     public CopyMethod CopyNewFile(DirHandle srcDir, string name, in FileMeta expected, DirHandle dstDir, Func<string> newTempName,
         IProgress<long>? bytesProgress, CancellationToken cancellationToken) =>
         FailCopy?.Invoke(srcDir.Child(name)) == true
-            ? throw new NativeIOException(FailErrno, "write", dstDir.Child(name))
+            ? throw LinuxNative.IOError(FailErrno, "write", dstDir.Child(name))
             : inner.CopyNewFile(srcDir, name, expected, dstDir, newTempName, bytesProgress, cancellationToken);
 
     public bool ContentEquals(DirHandle srcDir, string srcName, DirHandle dstDir, string dstName, CancellationToken cancellationToken) =>
         inner.ContentEquals(srcDir, srcName, dstDir, dstName, cancellationToken);
 
     public void CreateDirectory(DirHandle parent, string name) => inner.CreateDirectory(parent, name);
-    public void CreateSymlink(DirHandle dir, string name, string target) => inner.CreateSymlink(dir, name, target);
+    public void CreateSymlink(DirHandle dir, string name, string target, in FileMeta source) => inner.CreateSymlink(dir, name, target, source);
 
     public void CreateSpecial(DirHandle dir, string name, in FileMeta meta)
     {
         if (FailSpecial?.Invoke(dir.Child(name)) == true)
         {
-            throw new NativeIOException(FailErrno, "create special file", dir.Child(name));
+            throw LinuxNative.IOError(FailErrno, "create special file", dir.Child(name));
         }
         inner.CreateSpecial(dir, name, meta);
     }
@@ -56,7 +56,9 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public void Remove(DirHandle dir, string name, bool isDirectory) => inner.Remove(dir, name, isDirectory);
     public void SetMetadata(DirHandle dir, string name, in FileMeta meta) => inner.SetMetadata(dir, name, meta);
     public void SetMetadata(DirHandle dir, in FileMeta meta) => inner.SetMetadata(dir, meta);
-    public void MakeWritable(DirHandle dir) => inner.MakeWritable(dir);
+    public bool MakeWritable(DirHandle dir, string? name) => inner.MakeWritable(dir, name);
+    public string? CanonicalPath(string fullPath) => inner.CanonicalPath(fullPath);
+    public bool IsMountPoint(string canonicalPath) => inner.IsMountPoint(canonicalPath);
 
     public FileSystemCapabilities ProbeDestination(DirHandle dir, string tempName) => inner.ProbeDestination(dir, tempName);
 

@@ -18,7 +18,7 @@ internal static class Snapshot
         if (includeRoot)
         {
             FileMeta m = fs.StatRoot(root);
-            result[string.Empty] = new EntryState(m.Kind, 0, m.MtimeSec, m.MtimeNsec, m.Permissions, m.Uid, m.Gid, null, null);
+            result[string.Empty] = Backend.AsCarried(new EntryState(m.Kind, 0, m.MtimeSec, m.MtimeNsec, m.Permissions, m.Uid, m.Gid, null, null));
         }
         using DirHandle handle = fs.OpenRoot(root);
         Walk(fs, handle, root, string.Empty, result);
@@ -32,9 +32,9 @@ internal static class Snapshot
             string childRel = rel.Length == 0 ? e.Name : rel + "/" + e.Name;
             string childFull = Path.Combine(full, e.Name);
             string? hash = e.Kind == EntryKind.File ? HashAt(dir, e.Name) : null;
-            into[childRel] = new EntryState(e.Kind, e.Kind == EntryKind.File ? e.Meta.Size : 0, e.Meta.MtimeSec, e.Meta.MtimeNsec,
+            into[childRel] = Backend.AsCarried(new EntryState(e.Kind, e.Kind == EntryKind.File ? e.Meta.Size : 0, e.Meta.MtimeSec, e.Meta.MtimeNsec,
                 e.Kind == EntryKind.Symlink ? 0 : e.Meta.Permissions, e.Meta.Uid, e.Meta.Gid, e.LinkTarget, hash,
-                e.Kind == EntryKind.Special ? $"{e.Meta.Special} {e.Meta.Device:x}" : null);
+                e.Kind == EntryKind.Special ? $"{e.Meta.Special} {e.Meta.Device:x}" : null));
             if (e.Kind == EntryKind.Directory)
             {
                 using DirHandle child = fs.OpenDirectory(dir, e.Name);
@@ -50,7 +50,7 @@ internal static class Snapshot
         int fd = LinuxNative.OpenAt(dir.Fd, name, LinuxNative.O_RDONLY | LinuxNative.O_NOFOLLOW | LinuxNative.O_CLOEXEC, 0);
         if (fd < 0)
         {
-            throw new NativeIOException(LinuxNative.LastErrno, "open", dir.Child(name));
+            throw LinuxNative.IOError(LinuxNative.LastErrno, "open", dir.Child(name));
         }
         using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read);
         return Convert.ToHexString(SHA256.HashData(stream));

@@ -40,7 +40,7 @@ internal static class Tree
         times[1] = new LinuxNative.Timespec { Sec = sec, Nsec = nsec };
         if (LinuxNative.UtimensAt(LinuxNative.AT_FDCWD, path, times, LinuxNative.AT_SYMLINK_NOFOLLOW) != 0)
         {
-            throw new NativeIOException(LinuxNative.LastErrno, "utimensat", path);
+            throw LinuxNative.IOError(LinuxNative.LastErrno, "utimensat", path);
         }
     }
 
@@ -48,7 +48,7 @@ internal static class Tree
     {
         if (LinuxNative.FChmodAt(LinuxNative.AT_FDCWD, path, (uint)mode, 0) != 0)
         {
-            throw new NativeIOException(LinuxNative.LastErrno, "chmod", path);
+            throw LinuxNative.IOError(LinuxNative.LastErrno, "chmod", path);
         }
     }
 
@@ -56,7 +56,7 @@ internal static class Tree
     {
         if (LinuxNative.FChownAt(LinuxNative.AT_FDCWD, path, uid, gid, LinuxNative.AT_SYMLINK_NOFOLLOW) != 0)
         {
-            throw new NativeIOException(LinuxNative.LastErrno, "chown", path);
+            throw LinuxNative.IOError(LinuxNative.LastErrno, "chown", path);
         }
     }
 
