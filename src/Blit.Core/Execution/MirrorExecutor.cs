@@ -304,16 +304,9 @@ internal sealed class MirrorExecutor
                 Report(IsDiskFull(ex) ? BlitErrorCode.DiskFull : BlitErrorCode.CreateFailed,
                     $"Cannot move the new directory into place; what was copied into it is removed and the next run copies it again: {ex.Message}",
                     Combine(_destinationRoot, op.RelativePath), ex);
-                try
-                {
-                    // Nothing in it was in the destination before this run: not a deletion to count.
-                    DeleteTree(parent, op.Parent!.DiskPath, staged, count: false);
-                }
-                catch (IOException removeEx)
-                {
-                    Report(BlitErrorCode.DeleteFailed, $"Cannot remove a staged directory; the next run removes it: {removeEx.Message}",
-                        Combine(_destinationRoot, JoinPath(op.Parent!.DiskPath, staged)), removeEx, warning: true);
-                }
+                // Nothing in it was in the destination before this run: not a deletion to count, and
+                // what cannot be removed is a warning (the next run removes it).
+                _ = DeleteTree(parent, op.Parent!.DiskPath, staged, stagedTree: true);
             }
         }
     }
@@ -614,7 +607,7 @@ internal sealed class MirrorExecutor
             {
                 if (op.DestKind == EntryKind.Directory)
                 {
-                    DeleteTree(dst, op.Dir.RelativePath, op.Name);
+                    DeleteReplacedTree(dst, op);
                 }
                 _fs.Rename(dst, temp, op.Name);
             }
@@ -653,7 +646,7 @@ internal sealed class MirrorExecutor
             _fs.SetMetadata(dst, temp, op.Source);
             if (op.DestKind == EntryKind.Directory)
             {
-                DeleteTree(dst, op.Dir.RelativePath, op.Name);
+                DeleteReplacedTree(dst, op);
             }
             _fs.Rename(dst, temp, op.Name);
         }
@@ -704,7 +697,10 @@ internal sealed class MirrorExecutor
                         }
                         if (del.Kind == EntryKind.Directory)
                         {
-                            DeleteTree(parent, del.ParentPath, del.Name);
+                            if (!DeleteTree(parent, del.ParentPath, del.Name))
+                            {
+                                continue; // what could not be deleted is reported, and the rest went
+                            }
                         }
                         else
                         {
@@ -722,42 +718,107 @@ internal sealed class MirrorExecutor
         }, cancellationToken);
     }
 
-    /// <summary>Removes a non-directory entry (or an empty directory), making a read-only parent writable if needed.</summary>
+    /// <summary>Removes a non-directory entry (or a directory tree), making a read-only parent writable if needed.</summary>
     private void RemoveEntry(DirHandle parent, DirOp? parentOp, string name, EntryKind kind)
     {
         if (kind == EntryKind.Directory)
         {
-            DeleteTree(parent, parentOp?.RelativePath ?? string.Empty, name);
+            string parentPath = parentOp?.RelativePath ?? string.Empty;
+            if (!DeleteTree(parent, parentPath, name))
+            {
+                throw new BlitException(BlitErrorCode.DeleteFailed,
+                    $"Cannot delete the directory '{JoinPath(parentPath, name)}': not everything in it could be deleted.",
+                    Combine(_destinationRoot, JoinPath(parentPath, name)));
+            }
             return;
         }
-        try
+        bool madeWritable = false;
+        Remove(parent, name, isDirectory: false, ref madeWritable);
+        if (madeWritable && parentOp is not null)
         {
-            _fs.Remove(parent, name, isDirectory: false);
-        }
-        catch (NativeIOException ex) when (ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
-        {
-            _fs.MakeWritable(parent);
-            if (parentOp is not null)
-            {
-                parentOp.Touched = true;
-            }
-            _fs.Remove(parent, name, isDirectory: false);
+            parentOp.Touched = true;
         }
         Interlocked.Increment(ref _counters.FilesDeleted);
     }
 
+    /// <summary>Deletes the destination directory that the file or symlink <paramref name="op"/> replaces.</summary>
+    private void DeleteReplacedTree(DirHandle dst, EntryOp op)
+    {
+        if (!DeleteTree(dst, op.Dir.RelativePath, op.Name))
+        {
+            throw new BlitException(BlitErrorCode.CopyFailed,
+                $"Cannot replace the directory '{op.RelativePath}': not everything in it could be deleted.",
+                Combine(_destinationRoot, op.RelativePath));
+        }
+    }
+
+    /// <summary>
+    /// Removes an entry; where permission is denied, makes <paramref name="dir"/> writable once and
+    /// tries again. If that does not help, the removal's own error is what is thrown.
+    /// </summary>
+    private void Remove(DirHandle dir, string name, bool isDirectory, ref bool madeWritable)
+    {
+        try
+        {
+            _fs.Remove(dir, name, isDirectory);
+        }
+        catch (NativeIOException ex) when (!madeWritable && ex.IsPermissionDenied)
+        {
+            madeWritable = true;
+            try
+            {
+                _fs.MakeWritable(dir);
+            }
+            catch (IOException)
+            {
+                // An immutable or append-only directory: say why the entry could not go.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
+            }
+            _fs.Remove(dir, name, isDirectory);
+        }
+    }
+
     /// <summary>
     /// Deletes the directory <paramref name="name"/> and everything in it, read live (never
-    /// following symlinks). Excluded entries inside are kept, and so is the directory then.
+    /// following symlinks). Excluded entries inside are kept, and so is the directory then. An
+    /// entry that cannot be deleted is reported, each one, and the rest still goes, as rsync does;
+    /// the directories holding it stay. Returns true when the directory is gone.
     /// </summary>
-    private void DeleteTree(DirHandle parent, string parentPath, string name, bool count = true)
+    /// <param name="stagedTree">A staged directory of this run: nothing is counted, and what cannot
+    /// be removed is a warning (the next run removes it).</param>
+    private bool DeleteTree(DirHandle parent, string parentPath, string name, bool stagedTree = false)
     {
-        string relative = parentPath.Length == 0 ? name : parentPath + "/" + name;
+        string relative = JoinPath(parentPath, name);
+        bool complete = true;
         bool kept = false;
-        using (DirHandle dir = _fs.OpenDirectory(parent, name))
+        DirHandle dir;
+        TreeEntry[] entries;
+        try
         {
+            dir = _fs.OpenDirectory(parent, name);
+        }
+        catch (NativeIOException ex) when (ex.IsNotFound)
+        {
+            return true; // gone already
+        }
+        catch (IOException ex)
+        {
+            ReportDeleteFailure(relative, ex, stagedTree);
+            return false;
+        }
+        using (dir)
+        {
+            try
+            {
+                entries = _fs.ReadDirectory(dir, readLinkTargets: false);
+            }
+            catch (IOException ex)
+            {
+                ReportDeleteFailure(relative, ex, stagedTree);
+                return false;
+            }
             bool madeWritable = false;
-            foreach (TreeEntry entry in _fs.ReadDirectory(dir, readLinkTargets: false))
+            foreach (TreeEntry entry in entries)
             {
                 string childPath = relative + "/" + entry.Name;
                 if (!_exclude.IsEmpty && _exclude.IsExcluded(childPath, entry.Name, entry.Kind == EntryKind.Directory))
@@ -767,20 +828,20 @@ internal sealed class MirrorExecutor
                 }
                 if (entry.Kind == EntryKind.Directory)
                 {
-                    DeleteTree(dir, relative, entry.Name, count);
+                    complete &= DeleteTree(dir, relative, entry.Name, stagedTree);
                     continue;
                 }
                 try
                 {
-                    _fs.Remove(dir, entry.Name, isDirectory: false);
+                    Remove(dir, entry.Name, isDirectory: false, ref madeWritable);
                 }
-                catch (NativeIOException ex) when (!madeWritable && ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+                catch (IOException ex)
                 {
-                    _fs.MakeWritable(dir);
-                    madeWritable = true;
-                    _fs.Remove(dir, entry.Name, isDirectory: false);
+                    ReportDeleteFailure(childPath, ex, stagedTree);
+                    complete = false;
+                    continue;
                 }
-                if (count)
+                if (!stagedTree)
                 {
                     Interlocked.Increment(ref _counters.FilesDeleted);
                 }
@@ -790,22 +851,33 @@ internal sealed class MirrorExecutor
         {
             Report(BlitErrorCode.DirectoryNotEmpty,
                 $"Kept directory '{relative}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
-            return;
+            return false;
+        }
+        if (!complete)
+        {
+            return false; // each entry that stays is reported; its directories stay with it
         }
         try
         {
-            _fs.Remove(parent, name, isDirectory: true);
+            bool parentWritable = false;
+            Remove(parent, name, isDirectory: true, ref parentWritable);
         }
-        catch (NativeIOException ex) when (ex.Errno is LinuxNative.EACCES or LinuxNative.EPERM)
+        catch (IOException ex)
         {
-            _fs.MakeWritable(parent);
-            _fs.Remove(parent, name, isDirectory: true);
+            ReportDeleteFailure(relative, ex, stagedTree);
+            return false;
         }
-        if (count)
+        if (!stagedTree)
         {
             Interlocked.Increment(ref _counters.DirectoriesDeleted);
         }
+        return true;
     }
+
+    private void ReportDeleteFailure(string relativePath, IOException ex, bool stagedTree) =>
+        Report(BlitErrorCode.DeleteFailed,
+            stagedTree ? $"Cannot remove a staged directory; the next run removes it: {ex.Message}" : $"Cannot delete: {ex.Message}",
+            Combine(_destinationRoot, relativePath), ex, warning: stagedTree);
 
     // ---- Phase 4: directory metadata, bottom-up ----------------------------------------------
 

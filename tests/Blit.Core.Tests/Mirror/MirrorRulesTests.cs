@@ -274,6 +274,38 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.True(File.Exists("/etc/hostname") || Directory.Exists("/etc"));
     }
 
+    /// <summary>Issue 13.9: an entry that cannot be deleted does not stop the rest of its tree going.</summary>
+    [Fact]
+    public void One_undeletable_entry_does_not_stop_the_deletion_of_the_rest_of_its_tree()
+    {
+        using var ext4 = new LoopExt4(_t.Root);
+        string src = ext4.Path("src");
+        string dst = ext4.Path("dst");
+        TempTree.WriteFile(Path.Combine(src, "keep.txt"), "keep");
+        TempTree.WriteFile(Path.Combine(dst, "keep.txt"), "keep");
+        foreach (string name in new[] { "a", "b", "c", "locked/f", "sub/d", "sub/e", "z/y" })
+        {
+            TempTree.WriteFile(Path.Combine(dst, "old", name), name);
+        }
+        TempTree.WriteFile(Path.Combine(dst, "old2/x"), "x");
+        LoopExt4.Chattr("+i", Path.Combine(dst, "old/b"));      // cannot be removed
+        LoopExt4.Chattr("+i", Path.Combine(dst, "old/locked")); // nothing in it can be removed
+        var listener = new RecordingListener();
+
+        MirrorResult r = _t.Mirror(source: src, dest: dst, listener: listener);
+
+        Assert.Equal(2, r.Errors);
+        Assert.Equal([Path.Combine(dst, "old/b"), Path.Combine(dst, "old/locked/f")],
+            listener.Errors.Where(e => !e.IsWarning).Select(e => e.Path!).Order(StringComparer.Ordinal));
+        Assert.All(listener.Errors.Where(e => !e.IsWarning), e => Assert.Equal(BlitErrorCode.DeleteFailed, e.Code));
+        // Everything else went; the failing entries and their ancestors stay.
+        Assert.Equal(["old", "old/b", "old/locked", "old/locked/f"],
+            Directory.EnumerateFileSystemEntries(dst, "*", SearchOption.AllDirectories)
+                .Select(p => Path.GetRelativePath(dst, p)).Where(p => p != "keep.txt").Order(StringComparer.Ordinal));
+        Assert.Equal(6, r.FilesDeleted);       // a c sub/d sub/e z/y old2/x
+        Assert.Equal(3, r.DirectoriesDeleted); // sub z old2
+    }
+
     [Fact]
     public void Excluded_entries_are_neither_copied_nor_deleted()
     {
