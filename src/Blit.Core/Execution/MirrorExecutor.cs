@@ -187,8 +187,10 @@ internal sealed class MirrorExecutor
                         {
                             RemoveEntry(parent, op.Parent!, op.Name, op.DestKind.Value);
                         }
+                        // Not in an append-only parent: the staged tree could not be renamed into place there.
                         bool stage = op.DestKind is null && !op.Parent!.InStagedTree &&
-                                     op.SubtreeEntries <= StageMaxEntries && op.SubtreeBytes <= StageMaxBytes;
+                                     op.SubtreeEntries <= StageMaxEntries && op.SubtreeBytes <= StageMaxBytes &&
+                                     Restriction(parent, op.Parent) != DirectoryRestriction.AppendOnly;
                         string diskName = op.Name;
                         if (stage)
                         {
@@ -590,6 +592,10 @@ internal sealed class MirrorExecutor
         // local function, not a delegate), one shared progress sink (a run of 100k small files
         // allocated about 1 KiB per file before).
         string? temp = op.DestKind is null ? null : NewTempName();
+        if (temp is not null)
+        {
+            RefuseReplacementIfAppendOnly(dst, op);
+        }
         CopyMethod method;
         try
         {
@@ -613,7 +619,7 @@ internal sealed class MirrorExecutor
             }
             catch
             {
-                _fs.Remove(dst, temp, isDirectory: false);
+                RemoveTemp(dst, temp);
                 throw;
             }
         }
@@ -638,6 +644,19 @@ internal sealed class MirrorExecutor
 
     private void LinkOne(EntryOp op, DirHandle dst)
     {
+        if (op.DestKind is not null)
+        {
+            RefuseReplacementIfAppendOnly(dst, op);
+        }
+        else if (Restriction(dst, op.Dir) == DirectoryRestriction.AppendOnly)
+        {
+            // No rename is possible there, and a symlink is created whole anyway: make it under its name.
+            _fs.CreateSymlink(dst, op.Name, op.LinkTarget!);
+            op.Dir.Touched = true;
+            _fs.SetMetadata(dst, op.Name, op.Source);
+            Interlocked.Increment(ref _counters.SymlinksCopied);
+            return;
+        }
         string temp = NewTempName();
         WithWritableRetry(dst, op.Dir, () => _fs.CreateSymlink(dst, temp, op.LinkTarget!));
         op.Dir.Touched = true;
@@ -652,10 +671,43 @@ internal sealed class MirrorExecutor
         }
         catch
         {
-            _fs.Remove(dst, temp, isDirectory: false);
+            RemoveTemp(dst, temp);
             throw;
         }
         Interlocked.Increment(ref _counters.SymlinksCopied);
+    }
+
+    /// <summary>What the destination directory of <paramref name="dirOp"/> forbids; asked once per directory.</summary>
+    private DirectoryRestriction Restriction(DirHandle dir, DirOp dirOp) => dirOp.Restriction ??= _fs.GetRestriction(dir);
+
+    /// <summary>
+    /// In an append-only directory (chattr +a) an entry can be added but neither replaced nor
+    /// removed: a replacement written to a temp name could not be renamed over the old entry, nor
+    /// the temp file removed again, and every later run would meet it. So nothing is written.
+    /// </summary>
+    private void RefuseReplacementIfAppendOnly(DirHandle dst, EntryOp op)
+    {
+        if (Restriction(dst, op.Dir) == DirectoryRestriction.AppendOnly)
+        {
+            string path = Combine(_destinationRoot, op.RelativePath);
+            throw new BlitException(BlitErrorCode.CopyFailed,
+                $"Cannot replace '{op.RelativePath}': its directory is append-only (chattr +a), so an entry there can be added " +
+                "but not replaced; nothing was written.", path);
+        }
+    }
+
+    /// <summary>Removes a temp entry after a failure; one that cannot be removed is a warning (the next run removes it).</summary>
+    private void RemoveTemp(DirHandle dir, string temp)
+    {
+        try
+        {
+            _fs.Remove(dir, temp, isDirectory: false);
+        }
+        catch (IOException ex)
+        {
+            Report(BlitErrorCode.DeleteFailed, $"Cannot remove a temp file; the next run removes it: {ex.Message}", dir.Child(temp), ex,
+                warning: true);
+        }
     }
 
     // ---- Phase 3: deletions ---------------------------------------------------------------
@@ -686,9 +738,16 @@ internal sealed class MirrorExecutor
             }
             using (parent)
             {
+                List<string>? permanentTemps = null;
                 foreach (DeleteOp del in group)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (del.IsStaleTemp && del.Parent is not null &&
+                        Restriction(parent, del.Parent) is DirectoryRestriction.AppendOnly or DirectoryRestriction.Immutable)
+                    {
+                        (permanentTemps ??= []).Add(del.Name);
+                        continue;
+                    }
                     try
                     {
                         if (del.Parent is not null)
@@ -713,6 +772,16 @@ internal sealed class MirrorExecutor
                         Report(BlitErrorCode.DeleteFailed, $"Cannot delete: {ex.Message}",
                             Combine(_destinationRoot, del.RelativePath), ex);
                     }
+                }
+                if (permanentTemps is not null)
+                {
+                    // Left by an older Blit or a killed run before the attribute was set: nothing can
+                    // remove them until it is cleared, so say so once, as a warning, not an error per run.
+                    string dir = Combine(_destinationRoot, group[0].ParentPath);
+                    Report(BlitErrorCode.DeleteFailed,
+                        $"Cannot remove {permanentTemps.Count} temp file(s) an earlier run left in '{dir}': the directory is " +
+                        $"append-only or immutable (chattr +a/+i); clear the attribute to let Blit remove them: {string.Join(", ", permanentTemps)}",
+                        dir, warning: true);
                 }
             }
         }, cancellationToken);
@@ -881,6 +950,20 @@ internal sealed class MirrorExecutor
 
     // ---- Phase 4: directory metadata, bottom-up ----------------------------------------------
 
+    /// <summary>True when the destination directory of <paramref name="op"/> is append-only (asked after a failure).</summary>
+    private bool IsAppendOnly(DirHandle dstRoot, DirOp op)
+    {
+        try
+        {
+            using DirHandle dir = OpenPath(dstRoot, op.RelativePath);
+            return Restriction(dir, op) == DirectoryRestriction.AppendOnly;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     private void SetDirectoryMetadata(MirrorPlan plan, DirHandle dstRoot, CancellationToken cancellationToken)
     {
         for (int i = plan.Directories.Count - 1; i >= 0; i--)
@@ -910,8 +993,11 @@ internal sealed class MirrorExecutor
             }
             catch (IOException ex)
             {
-                Report(BlitErrorCode.MetadataFailed, $"Cannot set directory metadata: {ex.Message}",
-                    Combine(_destinationRoot, op.RelativePath), ex);
+                bool appendOnly = ex is NativeIOException { IsPermissionDenied: true } && IsAppendOnly(dstRoot, op);
+                Report(BlitErrorCode.MetadataFailed, appendOnly
+                        ? $"Cannot set directory metadata: the directory is append-only (chattr +a), which keeps its mode, owner and mtime as they are: {ex.Message}"
+                        : $"Cannot set directory metadata: {ex.Message}",
+                    Combine(_destinationRoot, op.RelativePath), ex, warning: appendOnly);
             }
         }
     }

@@ -46,6 +46,16 @@ internal sealed class DirHandle : IDisposable
 /// <summary>What makes a directory itself, whatever path reaches it (device and inode on Unix); opaque to the engine.</summary>
 internal readonly record struct FileIdentity(ulong Device, ulong Inode);
 
+/// <summary>What a directory's attributes forbid, even to root.</summary>
+internal enum DirectoryRestriction
+{
+    None,
+    /// <summary>Entries can be added but not renamed or removed, and the directory's own metadata cannot change (chattr +a).</summary>
+    AppendOnly,
+    /// <summary>Nothing in it can be added, renamed or removed (chattr +i).</summary>
+    Immutable,
+}
+
 /// <summary>How a file's bytes were moved.</summary>
 public enum CopyMethod
 {
@@ -127,6 +137,9 @@ internal interface IMirrorFileSystem
 
     /// <summary>Adds owner write/search permission to a directory so entries can be created or removed in it.</summary>
     void MakeWritable(DirHandle dir);
+
+    /// <summary>What the directory's own attributes forbid, whoever asks (Linux: chattr +a, +i).</summary>
+    DirectoryRestriction GetRestriction(DirHandle dir);
 }
 
 /// <summary>

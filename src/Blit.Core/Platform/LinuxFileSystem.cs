@@ -966,6 +966,18 @@ internal sealed unsafe class LinuxFileSystem : IMirrorFileSystem
 
     public void SetMetadata(DirHandle dir, in FileMeta meta) => ApplyMetadata(dir.Fd, meta, dir.DisplayPath);
 
+    public DirectoryRestriction GetRestriction(DirHandle dir)
+    {
+        int flags = 0;
+        if (Ioctl(dir.Fd, FS_IOC_GETFLAGS, &flags) < 0)
+        {
+            return DirectoryRestriction.None; // no such attributes here (ENOTTY and the like)
+        }
+        return (flags & FS_IMMUTABLE_FL) != 0 ? DirectoryRestriction.Immutable
+            : (flags & FS_APPEND_FL) != 0 ? DirectoryRestriction.AppendOnly
+            : DirectoryRestriction.None;
+    }
+
     public void MakeWritable(DirHandle dir)
     {
         FileMeta meta = FStat(dir.Fd, dir.DisplayPath);

@@ -110,6 +110,8 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public void MakeWritable(DirHandle dir) => _inner.MakeWritable(dir);
 
+    public DirectoryRestriction GetRestriction(DirHandle dir) => _inner.GetRestriction(dir);
+
 
     private sealed class HookedProgress(IProgress<long>? inner, string source, Action<string, long> hook) : IProgress<long>
     {

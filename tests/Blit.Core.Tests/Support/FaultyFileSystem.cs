@@ -45,4 +45,5 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public void SetMetadata(DirHandle dir, string name, in FileMeta meta) => inner.SetMetadata(dir, name, meta);
     public void SetMetadata(DirHandle dir, in FileMeta meta) => inner.SetMetadata(dir, meta);
     public void MakeWritable(DirHandle dir) => inner.MakeWritable(dir);
+    public DirectoryRestriction GetRestriction(DirHandle dir) => inner.GetRestriction(dir);
 }
