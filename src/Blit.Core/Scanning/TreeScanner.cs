@@ -211,12 +211,13 @@ internal sealed class TreeScanner
             return null;
         }
 
+        int listed = entries.Length;
         if (!_exclude.IsEmpty)
         {
             entries = Array.FindAll(entries, e => !_exclude.IsExcluded(
                 work.RelativePath.Length == 0 ? e.Name : work.RelativePath + "/" + e.Name, e.Name, e.Kind == EntryKind.Directory));
         }
-        var listing = new DirListing(work.RelativePath, entries);
+        var listing = new DirListing(work.RelativePath, entries) { HoldsExcluded = entries.Length != listed };
         long files = 0, dirs = 0, links = 0, specials = 0, bytes = 0;
         for (int i = 0; i < entries.Length; i++)
         {
