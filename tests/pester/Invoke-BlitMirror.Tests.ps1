@@ -130,6 +130,22 @@ Describe 'Invoke-BlitMirror' {
             $r.FilesDeleted | Should -Be 1
         }
 
+        It '-WhatIf counts what type changes delete, as the real run then does (issue 13.11)' {
+            # The source has a file where the destination has a tree of 7 files, and a directory where it has a file.
+            $tree = @{}
+            foreach ($i in 1..7) { $tree["a.txt/d$($i % 3)/f$i"] = "$i" }
+            $tree['sub'] = 'a file where the source has a directory'
+            New-TestTree -Root $dst -Files $tree
+            $planned = Invoke-BlitMirror $src $dst -WhatIf
+            $done = Invoke-BlitMirror $src $dst
+            $done.FilesDeleted | Should -Be 8
+            $done.DirectoriesDeleted | Should -Be 4
+            foreach ($p in 'FilesCopied', 'FilesUpdated', 'DirectoriesCreated', 'FilesDeleted', 'DirectoriesDeleted', 'BytesCopied', 'Errors') {
+                $planned.$p | Should -Be $done.$p -Because $p
+            }
+            Get-TreeListing $dst | Should -Be (Get-TreeListing $src)
+        }
+
         It '-WhatIf prints one "What if" line per action' {
             $lines = pwsh-child "Import-Module '$RepoRoot/Blit.psd1'; Invoke-BlitMirror '$src' '$dst' -WhatIf 6>&1 | Out-String"
             ($lines | Select-String -Pattern 'What if: Performing the operation "CopyFile"' -AllMatches).Matches.Count | Should -Be 3

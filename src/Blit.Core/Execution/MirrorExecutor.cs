@@ -200,8 +200,10 @@ internal sealed class MirrorExecutor
                         {
                             RemoveEntry(parent, op.Parent!, op.Name, op.DestKind.Value);
                         }
+                        // Not in an append-only parent: the staged tree could not be renamed into place there.
                         bool stage = op.DestKind is null && !op.Parent!.InStagedTree &&
-                                     op.SubtreeEntries <= StageMaxEntries && op.SubtreeBytes <= StageMaxBytes;
+                                     op.SubtreeEntries <= StageMaxEntries && op.SubtreeBytes <= StageMaxBytes &&
+                                     Restriction(parent, op.Parent) != DirectoryRestriction.AppendOnly;
                         string diskName = op.Name;
                         if (stage)
                         {
@@ -324,16 +326,9 @@ internal sealed class MirrorExecutor
                 Report(IsDiskFull(ex) ? BlitErrorCode.DiskFull : BlitErrorCode.CreateFailed,
                     $"Cannot move the new directory into place; what was copied into it is removed and the next run copies it again: {ex.Message}",
                     Combine(_destinationRoot, op.RelativePath), ex);
-                try
-                {
-                    // Nothing in it was in the destination before this run: not a deletion to count.
-                    DeleteTree(parent, op.Parent!.DiskPath, staged, count: false);
-                }
-                catch (IOException removeEx)
-                {
-                    Report(BlitErrorCode.DeleteFailed, $"Cannot remove a staged directory; the next run removes it: {removeEx.Message}",
-                        Combine(_destinationRoot, JoinPath(op.Parent!.DiskPath, staged)), removeEx, warning: true);
-                }
+                // Nothing in it was in the destination before this run: not a deletion to count, and
+                // what cannot be removed is a warning (the next run removes it).
+                _ = DeleteTree(parent, op.Parent!.DiskPath, staged, stagedTree: true);
             }
         }
     }
@@ -701,6 +696,10 @@ internal sealed class MirrorExecutor
         // local function, not a delegate), one shared progress sink (a run of 100k small files
         // allocated about 1 KiB per file before).
         string? temp = op.DestKind is null ? null : NewTempName();
+        if (temp is not null)
+        {
+            RefuseReplacementIfAppendOnly(dst, op);
+        }
         CopyMethod method;
         try
         {
@@ -721,13 +720,13 @@ internal sealed class MirrorExecutor
             {
                 if (op.DestKind == EntryKind.Directory)
                 {
-                    DeleteTree(dst, op.Dir.RelativePath, op.Name);
+                    DeleteReplacedTree(dst, op);
                 }
                 RenameOver(dst, op.Dir, temp, op.Name);
             }
             catch
             {
-                _fs.Remove(dst, temp, isDirectory: false);
+                RemoveTemp(dst, temp);
                 throw;
             }
         }
@@ -753,6 +752,19 @@ internal sealed class MirrorExecutor
 
     private void LinkOne(EntryOp op, DirHandle dst)
     {
+        if (op.DestKind is not null)
+        {
+            RefuseReplacementIfAppendOnly(dst, op);
+        }
+        else if (Restriction(dst, op.Dir) == DirectoryRestriction.AppendOnly)
+        {
+            // No rename is possible there, and a symlink is created whole anyway: make it under its name.
+            _fs.CreateSymlink(dst, op.Name, op.LinkTarget!, op.Source);
+            op.Dir.Touched = true;
+            _fs.SetMetadata(dst, op.Name, op.Source);
+            Interlocked.Increment(ref _counters.SymlinksCopied);
+            return;
+        }
         string temp = NewTempName();
         WithWritableRetry(dst, op.Dir, null, () => _fs.CreateSymlink(dst, temp, op.LinkTarget!, op.Source));
         op.Dir.Touched = true;
@@ -797,17 +809,50 @@ internal sealed class MirrorExecutor
             _fs.SetMetadata(dst, temp, op.Source);
             if (op.DestKind == EntryKind.Directory)
             {
-                DeleteTree(dst, op.Dir.RelativePath, op.Name);
+                DeleteReplacedTree(dst, op);
             }
             _fs.Rename(dst, temp, op.Name);
         }
         catch
         {
-            _fs.Remove(dst, temp, isDirectory: false);
+            RemoveTemp(dst, temp);
             throw;
         }
         Interlocked.Increment(ref _counters.SpecialsCopied);
         return true;
+    }
+
+    /// <summary>What the destination directory of <paramref name="dirOp"/> forbids; asked once per directory.</summary>
+    private DirectoryRestriction Restriction(DirHandle dir, DirOp dirOp) => dirOp.Restriction ??= _fs.GetRestriction(dir);
+
+    /// <summary>
+    /// In an append-only directory (chattr +a) an entry can be added but neither replaced nor
+    /// removed: a replacement written to a temp name could not be renamed over the old entry, nor
+    /// the temp file removed again, and every later run would meet it. So nothing is written.
+    /// </summary>
+    private void RefuseReplacementIfAppendOnly(DirHandle dst, EntryOp op)
+    {
+        if (Restriction(dst, op.Dir) == DirectoryRestriction.AppendOnly)
+        {
+            string path = Combine(_destinationRoot, op.RelativePath);
+            throw new BlitException(BlitErrorCode.CopyFailed,
+                $"Cannot replace '{op.RelativePath}': its directory is append-only (chattr +a), so an entry there can be added " +
+                "but not replaced; nothing was written.", path);
+        }
+    }
+
+    /// <summary>Removes a temp entry after a failure; one that cannot be removed is a warning (the next run removes it).</summary>
+    private void RemoveTemp(DirHandle dir, string temp)
+    {
+        try
+        {
+            _fs.Remove(dir, temp, isDirectory: false);
+        }
+        catch (IOException ex)
+        {
+            Report(BlitErrorCode.DeleteFailed, $"Cannot remove a temp file; the next run removes it: {ex.Message}", dir.Child(temp), ex,
+                warning: true);
+        }
     }
 
     // ---- Phase 3: deletions ---------------------------------------------------------------
@@ -838,9 +883,16 @@ internal sealed class MirrorExecutor
             }
             using (parent)
             {
+                List<string>? permanentTemps = null;
                 foreach (DeleteOp del in group)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    if (del.IsStaleTemp && del.Parent is not null &&
+                        Restriction(parent, del.Parent) is DirectoryRestriction.AppendOnly or DirectoryRestriction.Immutable)
+                    {
+                        (permanentTemps ??= []).Add(del.Name);
+                        continue;
+                    }
                     try
                     {
                         if (del.Parent is not null)
@@ -849,7 +901,10 @@ internal sealed class MirrorExecutor
                         }
                         if (del.Kind == EntryKind.Directory)
                         {
-                            DeleteTree(parent, del.ParentPath, del.Name);
+                            if (!DeleteTree(parent, del.ParentPath, del.Name))
+                            {
+                                continue; // what could not be deleted is reported, and the rest went
+                            }
                         }
                         else
                         {
@@ -863,45 +918,131 @@ internal sealed class MirrorExecutor
                             Combine(_destinationRoot, del.RelativePath), ex);
                     }
                 }
+                if (permanentTemps is not null)
+                {
+                    // Left by an older Blit or a killed run before the attribute was set: nothing can
+                    // remove them until it is cleared, so say so once, as a warning, not an error per run.
+                    string dir = Combine(_destinationRoot, group[0].ParentPath);
+                    Report(BlitErrorCode.DeleteFailed,
+                        $"Cannot remove {permanentTemps.Count} temp file(s) an earlier run left in '{dir}': the directory is " +
+                        $"append-only or immutable (chattr +a/+i); clear the attribute to let Blit remove them: {string.Join(", ", permanentTemps)}",
+                        dir, warning: true);
+                }
             }
         }, cancellationToken);
     }
 
-    /// <summary>Removes a non-directory entry (or an empty directory), making a read-only parent writable if needed.</summary>
+    /// <summary>Removes a non-directory entry (or a directory tree), making a read-only parent writable if needed.</summary>
     private void RemoveEntry(DirHandle parent, DirOp? parentOp, string name, EntryKind kind)
     {
         if (kind == EntryKind.Directory)
         {
-            DeleteTree(parent, parentOp?.RelativePath ?? string.Empty, name);
+            string parentPath = parentOp?.RelativePath ?? string.Empty;
+            if (!DeleteTree(parent, parentPath, name))
+            {
+                throw new BlitException(BlitErrorCode.DeleteFailed,
+                    $"Cannot delete the directory '{JoinPath(parentPath, name)}': not everything in it could be deleted.",
+                    Combine(_destinationRoot, JoinPath(parentPath, name)));
+            }
             return;
         }
-        try
+        bool madeWritable = false;
+        Remove(parent, name, isDirectory: false, ref madeWritable);
+        if (madeWritable && parentOp is not null)
         {
-            _fs.Remove(parent, name, isDirectory: false);
-        }
-        catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
-        {
-            if (!MakeWritable(parent, parentOp, name))
-            {
-                throw;
-            }
-            _fs.Remove(parent, name, isDirectory: false);
+            parentOp.Touched = true;
         }
         Interlocked.Increment(ref _counters.FilesDeleted);
     }
 
+    /// <summary>Deletes the destination directory that the file or symlink <paramref name="op"/> replaces.</summary>
+    private void DeleteReplacedTree(DirHandle dst, EntryOp op)
+    {
+        if (!DeleteTree(dst, op.Dir.RelativePath, op.Name))
+        {
+            throw new BlitException(BlitErrorCode.CopyFailed,
+                $"Cannot replace the directory '{op.RelativePath}': not everything in it could be deleted.",
+                Combine(_destinationRoot, op.RelativePath));
+        }
+    }
+
+    /// <summary>
+    /// Removes an entry; where permission is denied, makes <paramref name="dir"/> writable once and
+    /// tries again. If that does not help, the removal's own error is what is thrown.
+    /// </summary>
+    private void Remove(DirHandle dir, string name, bool isDirectory, ref bool madeWritable)
+    {
+        try
+        {
+            _fs.Remove(dir, name, isDirectory);
+        }
+        catch (NativeIOException ex) when (!madeWritable && ex.IsPermissionDenied)
+        {
+            madeWritable = true;
+            bool lifted;
+            try
+            {
+                // The backend lifts what protects the entry: the directory's mode on Linux, the
+                // entry's ReadOnly attribute on Windows.
+                lifted = _fs.MakeWritable(dir, name);
+            }
+            catch (IOException)
+            {
+                lifted = false;
+            }
+            if (!lifted)
+            {
+                // An immutable or append-only directory, or nothing to lift: say why the entry could not go.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex).Throw();
+            }
+            _fs.Remove(dir, name, isDirectory);
+        }
+    }
+
     /// <summary>
     /// Deletes the directory <paramref name="name"/> and everything in it, read live (never
-    /// following symlinks). Excluded entries inside are kept, and so is the directory then (and
-    /// every directory above them: false is returned).
+    /// following symlinks). Excluded entries inside are kept, and so is the directory then. An
+    /// entry that cannot be deleted is reported, each one, and the rest still goes, as rsync does;
+    /// the directories holding it stay. Returns true when the directory is gone.
     /// </summary>
-    private bool DeleteTree(DirHandle parent, string parentPath, string name, bool count = true)
+    /// <param name="parent">The open directory holding it.</param>
+    /// <param name="parentPath">That directory's path relative to the destination root.</param>
+    /// <param name="name">The directory to delete.</param>
+    /// <param name="stagedTree">A staged directory of this run: nothing is counted, and what cannot
+    /// be removed is a warning (the next run removes it).</param>
+    private bool DeleteTree(DirHandle parent, string parentPath, string name, bool stagedTree = false)
     {
-        string relative = parentPath.Length == 0 ? name : parentPath + "/" + name;
-        bool kept = false, keptBelow = false;
-        using (DirHandle dir = _fs.OpenDirectory(parent, name))
+        string relative = JoinPath(parentPath, name);
+        bool complete = true;
+        bool kept = false;
+        DirHandle dir;
+        TreeEntry[] entries;
+        try
         {
-            foreach (TreeEntry entry in _fs.ReadDirectory(dir, readLinkTargets: false))
+            dir = _fs.OpenDirectory(parent, name);
+        }
+        catch (NativeIOException ex) when (ex.IsNotFound)
+        {
+            return true; // gone already
+        }
+        catch (IOException ex)
+        {
+            ReportDeleteFailure(relative, ex, stagedTree);
+            return false;
+        }
+        using (dir)
+        {
+            try
+            {
+                entries = _fs.ReadDirectory(dir, readLinkTargets: false);
+            }
+            catch (IOException ex)
+            {
+                ReportDeleteFailure(relative, ex, stagedTree);
+                return false;
+            }
+            bool madeWritable = false;
+            foreach (TreeEntry entry in entries)
             {
                 string childPath = relative + "/" + entry.Name;
                 if (!_exclude.IsEmpty && _exclude.IsExcluded(childPath, entry.Name, entry.Kind == EntryKind.Directory))
@@ -911,22 +1052,20 @@ internal sealed class MirrorExecutor
                 }
                 if (entry.Kind == EntryKind.Directory)
                 {
-                    keptBelow |= !DeleteTree(dir, relative, entry.Name, count);
+                    complete &= DeleteTree(dir, relative, entry.Name, stagedTree);
                     continue;
                 }
                 try
                 {
-                    _fs.Remove(dir, entry.Name, isDirectory: false);
+                    Remove(dir, entry.Name, isDirectory: false, ref madeWritable);
                 }
-                catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
+                catch (IOException ex)
                 {
-                    if (!_fs.MakeWritable(dir, entry.Name))
-                    {
-                        throw;
-                    }
-                    _fs.Remove(dir, entry.Name, isDirectory: false);
+                    ReportDeleteFailure(childPath, ex, stagedTree);
+                    complete = false;
+                    continue;
                 }
-                if (count)
+                if (!stagedTree)
                 {
                     Interlocked.Increment(ref _counters.FilesDeleted);
                 }
@@ -938,30 +1077,47 @@ internal sealed class MirrorExecutor
                 $"Kept directory '{NameEncoding.Display(relative)}': it holds excluded entries.", Combine(_destinationRoot, relative), warning: true);
             return false;
         }
-        if (keptBelow)
+        if (!complete)
         {
-            return false; // reported where the excluded entries are
+            return false; // each entry that stays is reported; its directories stay with it
         }
         try
         {
-            _fs.Remove(parent, name, isDirectory: true);
+            bool parentWritable = false;
+            Remove(parent, name, isDirectory: true, ref parentWritable);
         }
-        catch (NativeIOException ex) when (ex.Kind == IOErrorKind.PermissionDenied)
+        catch (IOException ex)
         {
-            if (!_fs.MakeWritable(parent, name))
-            {
-                throw;
-            }
-            _fs.Remove(parent, name, isDirectory: true);
+            ReportDeleteFailure(relative, ex, stagedTree);
+            return false;
         }
-        if (count)
+        if (!stagedTree)
         {
             Interlocked.Increment(ref _counters.DirectoriesDeleted);
         }
         return true;
     }
 
+    private void ReportDeleteFailure(string relativePath, IOException ex, bool stagedTree) =>
+        Report(BlitErrorCode.DeleteFailed,
+            stagedTree ? $"Cannot remove a staged directory; the next run removes it: {ex.Message}" : $"Cannot delete: {ex.Message}",
+            Combine(_destinationRoot, relativePath), ex, warning: stagedTree);
+
     // ---- Phase 4: directory metadata, bottom-up ----------------------------------------------
+
+    /// <summary>True when the destination directory of <paramref name="op"/> is append-only (asked after a failure).</summary>
+    private bool IsAppendOnly(DirHandle dstRoot, DirOp op)
+    {
+        try
+        {
+            using DirHandle dir = OpenPath(dstRoot, op.RelativePath);
+            return Restriction(dir, op) == DirectoryRestriction.AppendOnly;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     private void SetDirectoryMetadata(MirrorPlan plan, DirHandle dstRoot, CancellationToken cancellationToken,
         bool createdOnly = false)
@@ -994,8 +1150,11 @@ internal sealed class MirrorExecutor
             }
             catch (IOException ex)
             {
-                Report(BlitErrorCode.MetadataFailed, $"Cannot set directory metadata: {ex.Message}",
-                    Combine(_destinationRoot, op.RelativePath), ex);
+                bool appendOnly = ex is NativeIOException { IsPermissionDenied: true } && IsAppendOnly(dstRoot, op);
+                Report(BlitErrorCode.MetadataFailed, appendOnly
+                        ? $"Cannot set directory metadata: the directory is append-only (chattr +a), which keeps its mode, owner and mtime as they are: {ex.Message}"
+                        : $"Cannot set directory metadata: {ex.Message}",
+                    Combine(_destinationRoot, op.RelativePath), ex, warning: appendOnly);
             }
         }
     }

@@ -362,8 +362,20 @@ public sealed class MirrorSession : IDisposable
                 c.MetadataUpdated++; // as the executor counts it: existing directories only
             }
         }
+        foreach (DirOp d in _plan.Directories)
+        {
+            if (d.Parent is not null && d.DestKind is not (null or EntryKind.Directory))
+            {
+                c.FilesDeleted++; // the file, symlink or special file the new directory replaces
+            }
+        }
         foreach (EntryOp e in _plan.Entries)
         {
+            if (e.DestKind == EntryKind.Directory && !CountTree(e.ReplacedDestTree, c))
+            {
+                c.Errors++; // the directory holds excluded entries: it stays, and the entry is not written
+                continue;
+            }
             if (e.DestName is not null)
             {
                 c.Renamed++;
@@ -383,7 +395,7 @@ public sealed class MirrorSession : IDisposable
             {
                 if (del.Kind == EntryKind.Directory)
                 {
-                    CountTree(del.Tree, c);
+                    _ = CountTree(del.Tree, c);
                 }
                 else
                 {
@@ -453,21 +465,30 @@ public sealed class MirrorSession : IDisposable
         }
     }
 
-    /// <summary>Counts a directory to delete with everything in it (as scanned).</summary>
-    private static void CountTree(DirListing? tree, MirrorCounters c)
+    /// <summary>
+    /// Counts a directory to delete with everything in it (as scanned), as the executor deletes it:
+    /// a directory that holds excluded entries stays, and so do the directories above it. Returns
+    /// true when the directory itself would go.
+    /// </summary>
+    private static bool CountTree(DirListing? tree, MirrorCounters c)
     {
-        c.DirectoriesDeleted++;
+        bool gone = tree is null || !tree.HoldsExcluded;
         foreach (TreeEntry e in tree?.Entries ?? [])
         {
             if (e.Kind == EntryKind.Directory)
             {
-                CountTree(e.Children, c);
+                gone &= CountTree(e.Children, c);
             }
             else
             {
                 c.FilesDeleted++;
             }
         }
+        if (gone)
+        {
+            c.DirectoriesDeleted++;
+        }
+        return gone;
     }
 
     private MirrorResult BuildResult(MirrorCounters c, bool whatIf, bool deletionSkipped) => new()

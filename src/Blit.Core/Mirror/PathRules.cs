@@ -36,12 +36,15 @@ internal static class PathRules
 
         string realSource = fs.CanonicalPath(source) ?? Path.GetFullPath(source);
         string realDest = CanonicalDestination(fs, destination);
-        if (IsSameOrInside(realSource, realDest) || IsSameOrInside(realDest, realSource) || Nested(fs, source, destination))
+        bool same = false;
+        if (IsSameOrInside(realSource, realDest) || IsSameOrInside(realDest, realSource) || Nested(fs, source, destination, out same))
         {
             throw new BlitException(BlitErrorCode.SameOrNestedPath,
                 string.Equals(realSource, realDest, StringComparison.Ordinal)
                     ? $"The source and destination are the same directory ('{realSource}')."
-                    : $"The source '{realSource}' and destination '{realDest}' are nested: one is inside the other.",
+                    : same
+                        ? $"The source '{realSource}' and destination '{realDest}' are the same directory (reached by another path, such as a bind mount)."
+                        : $"The source '{realSource}' and destination '{realDest}' are nested: one is inside the other.",
                 destination);
         }
         if (!options.Force)
@@ -67,8 +70,9 @@ internal static class PathRules
     /// to the same directory counts. A destination that does not exist yet is judged by its
     /// nearest existing ancestor.
     /// </summary>
-    private static bool Nested(IMirrorFileSystem fs, string source, string destination)
+    private static bool Nested(IMirrorFileSystem fs, string source, string destination, out bool same)
     {
+        same = false;
         IReadOnlyList<FileIdentity>? sourceChain = fs.DirectoryAndAncestors(source);
         if (sourceChain is null)
         {
@@ -82,6 +86,7 @@ internal static class PathRules
             {
                 bool destExists = string.Equals(existing, Path.TrimEndingDirectorySeparator(Path.GetFullPath(destination)),
                     StringComparison.Ordinal);
+                same = destExists && destChain[0] == sourceChain[0];
                 // The source is the destination or one of its ancestors; or the destination is one of the source's.
                 return destChain.Contains(sourceChain[0]) || (destExists && sourceChain.Contains(destChain[0]));
             }

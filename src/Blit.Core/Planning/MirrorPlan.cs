@@ -56,6 +56,9 @@ internal sealed class DirOp
     public volatile bool Touched;
     public bool Created;
 
+    /// <summary>What the destination directory's attributes forbid (chattr +a, +i); null until the executor asks.</summary>
+    public DirectoryRestriction? Restriction { get; set; }
+
     /// <summary>
     /// Set by the executor on a new directory whose parent exists: it is built under this temp
     /// name and renamed to <see cref="Name"/> once everything inside is written.

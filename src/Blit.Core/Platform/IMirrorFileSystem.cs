@@ -42,6 +42,16 @@ internal abstract class DirHandle : IDisposable
 /// <summary>What makes a directory itself, whatever path reaches it (device and inode on Unix); opaque to the engine.</summary>
 internal readonly record struct FileIdentity(ulong Device, ulong Inode);
 
+/// <summary>What a directory's attributes forbid, even to root.</summary>
+internal enum DirectoryRestriction
+{
+    None,
+    /// <summary>Entries can be added but not renamed or removed, and the directory's own metadata cannot change (chattr +a).</summary>
+    AppendOnly,
+    /// <summary>Nothing in it can be added, renamed or removed (chattr +i).</summary>
+    Immutable,
+}
+
 /// <summary>How a file's bytes were moved.</summary>
 public enum CopyMethod
 {
@@ -163,6 +173,9 @@ internal interface IMirrorFileSystem
 
     /// <summary>Writes to the destination as <paramref name="capabilities"/> allow (no chmod where modes are not kept, ...).</summary>
     void UseDestination(FileSystemCapabilities capabilities);
+
+    /// <summary>What the directory's own attributes forbid, whoever asks (Linux: chattr +a, +i).</summary>
+    DirectoryRestriction GetRestriction(DirHandle dir);
 }
 
 /// <summary>

@@ -1097,4 +1097,16 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     }
 
     public void SetMetadata(DirHandle dir, in FileMeta meta) => ApplyMetadata(dir.Fd, meta, dir.DisplayPath);
+
+    public DirectoryRestriction GetRestriction(DirHandle dir)
+    {
+        int flags = 0;
+        if (Ioctl(dir.Fd, FS_IOC_GETFLAGS, &flags) < 0)
+        {
+            return DirectoryRestriction.None; // no such attributes here (ENOTTY and the like)
+        }
+        return (flags & FS_IMMUTABLE_FL) != 0 ? DirectoryRestriction.Immutable
+            : (flags & FS_APPEND_FL) != 0 ? DirectoryRestriction.AppendOnly
+            : DirectoryRestriction.None;
+    }
 }

@@ -189,6 +189,13 @@ internal static unsafe partial class LinuxNative
     [LibraryImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, ulong request, int arg);
 
+    [LibraryImport(Libc, EntryPoint = "ioctl", SetLastError = true)]
+    public static partial int Ioctl(int fd, ulong request, int* arg);
+
+    /// <summary>FS_IOC_GETFLAGS (_IOR('f', 1, long)) and the inode flags it reports (chattr).</summary>
+    public const ulong FS_IOC_GETFLAGS = 0x80086601;
+    public const int FS_IMMUTABLE_FL = 0x10, FS_APPEND_FL = 0x20;
+
     [LibraryImport(Libc, EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buf, nint count);
 

@@ -884,6 +884,9 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
         return [.. below];
     }
 
+    /// <summary>.NET reads no append-only or immutable attribute: never restricted here (docs/platforms.md).</summary>
+    public DirectoryRestriction GetRestriction(DirHandle dir) => DirectoryRestriction.None;
+
     /// <summary>Devices need system calls .NET does not offer.</summary>
     public bool CanCreateDevices => false;
 

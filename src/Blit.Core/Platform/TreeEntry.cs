@@ -84,5 +84,8 @@ internal sealed class DirListing
 
     public TreeEntry[] Entries { get; }
 
+    /// <summary>Entries were left out of <see cref="Entries"/> by the exclude rules: deleting this directory keeps it.</summary>
+    public bool HoldsExcluded { get; init; }
+
     public string ChildPath(string name) => RelativePath.Length == 0 ? name : RelativePath + "/" + name;
 }

@@ -217,12 +217,13 @@ internal sealed class TreeScanner
             return null;
         }
 
+        int listed = entries.Length;
         if (!_exclude.IsEmpty)
         {
             entries = Array.FindAll(entries, e => !Excluded(work.RelativePath.Length == 0 ? e.Name : work.RelativePath + "/" + e.Name,
                 e, counts));
         }
-        var listing = new DirListing(work.RelativePath, entries);
+        var listing = new DirListing(work.RelativePath, entries) { HoldsExcluded = entries.Length != listed };
         long files = 0, dirs = 0, links = 0, specials = 0, bytes = 0;
         for (int i = 0; i < entries.Length; i++)
         {

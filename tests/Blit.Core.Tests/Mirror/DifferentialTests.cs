@@ -162,4 +162,41 @@ public sealed class DifferentialTests
         MirrorResult again = t.Mirror();
         Assert.Equal(0, again.FilesCopied + again.FilesUpdated + again.SymlinksCopied + again.SpecialFilesCopied + again.MetadataUpdated + again.FilesDeleted);
     }
+
+    /// <summary>What a result counts: every figure -WhatIf promises to predict.</summary>
+    private static string Counts(MirrorResult r) =>
+        $"copied {r.FilesCopied}, updated {r.FilesUpdated}, symlinks {r.SymlinksCopied}, metadata {r.MetadataUpdated}, " +
+        $"dirs created {r.DirectoriesCreated}, files deleted {r.FilesDeleted}, dirs deleted {r.DirectoriesDeleted}, " +
+        $"bytes {r.BytesCopied}, specials {r.SpecialFilesSkipped}, errors {r.Errors}, deletion skipped {r.DeletionSkipped}";
+
+    /// <summary>
+    /// Issue 13.11: -WhatIf reports exactly what the real run then does, over stale destinations
+    /// with type conflicts (a directory tree where the source has a file, and the reverse), junk,
+    /// and excluded entries inside trees to delete.
+    /// </summary>
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, true)]
+    [InlineData(5, true)]
+    public void WhatIf_counts_match_the_real_run_over_random_trees(int seed, bool withExcludes)
+    {
+        using var t = new TempTree();
+        BuildSource(t.Source, new Random(seed));
+        BuildStaleDestination(t.Source, t.Destination, new Random(seed * 7919));
+        string[] exclude = withExcludes ? ["c.txt", "j"] : [];
+        var options = new MirrorOptions { Source = t.Source, Destination = t.Destination, Exclude = exclude };
+
+        MirrorResult planned;
+        using (MirrorSession session = MirrorEngine.Prepare(options))
+        {
+            planned = session.WhatIfResult();
+        }
+        MirrorResult done = MirrorEngine.Run(options);
+
+        Assert.True(Counts(done) == Counts(planned), $"real run: {Counts(done)}\nwhat-if:  {Counts(planned)}");
+        // The stale destination gives deletions to count (with the excludes, its junk trees are all kept).
+        Assert.True(done.FilesDeleted > 0 && (withExcludes || done.DirectoriesDeleted > 0), Counts(done));
+    }
 }

@@ -288,6 +288,85 @@ public sealed class MirrorRulesTests : IDisposable
         Assert.True(File.Exists("/etc/hostname") || Directory.Exists("/etc"));
     }
 
+    /// <summary>Issue 13.9: an entry that cannot be deleted does not stop the rest of its tree going.</summary>
+    [Fact]
+    public void One_undeletable_entry_does_not_stop_the_deletion_of_the_rest_of_its_tree()
+    {
+        using var ext4 = new LoopExt4(_t.Root);
+        string src = ext4.Path("src");
+        string dst = ext4.Path("dst");
+        Tree.Write(Path.Combine(src, "keep.txt"), "keep");
+        Tree.Write(Path.Combine(dst, "keep.txt"), "keep");
+        foreach (string name in new[] { "a", "b", "c", "locked/f", "sub/d", "sub/e", "z/y" })
+        {
+            Tree.Write(Path.Combine(dst, "old", name), name);
+        }
+        Tree.Write(Path.Combine(dst, "old2/x"), "x");
+        LoopExt4.Chattr("+i", Path.Combine(dst, "old/b"));      // cannot be removed
+        LoopExt4.Chattr("+i", Path.Combine(dst, "old/locked")); // nothing in it can be removed
+        var listener = new RecordingListener();
+
+        MirrorResult r = _t.Mirror(source: src, dest: dst, listener: listener);
+
+        Assert.Equal(2, r.Errors);
+        Assert.Equal([Path.Combine(dst, "old/b"), Path.Combine(dst, "old/locked/f")],
+            listener.Errors.Where(e => !e.IsWarning).Select(e => e.Path!).Order(StringComparer.Ordinal));
+        Assert.All(listener.Errors.Where(e => !e.IsWarning), e => Assert.Equal(BlitErrorCode.DeleteFailed, e.Code));
+        // Everything else went; the failing entries and their ancestors stay.
+        Assert.Equal(["old", "old/b", "old/locked", "old/locked/f"],
+            Directory.EnumerateFileSystemEntries(dst, "*", SearchOption.AllDirectories)
+                .Select(p => Path.GetRelativePath(dst, p)).Where(p => p != "keep.txt").Order(StringComparer.Ordinal));
+        Assert.Equal(6, r.FilesDeleted);       // a c sub/d sub/e z/y old2/x
+        Assert.Equal(3, r.DirectoriesDeleted); // sub z old2
+    }
+
+    /// <summary>
+    /// Issue 13.10: in an append-only directory (chattr +a) entries can be created but not renamed
+    /// or removed. Blit adds what is new there, says once per entry what it cannot replace, and
+    /// leaves no temp file behind; temp files an earlier run left there are a warning, not an error.
+    /// </summary>
+    [Fact]
+    public void An_append_only_directory_gets_new_entries_and_no_temp_files_and_later_runs_do_not_pile_up_errors()
+    {
+        using var ext4 = new LoopExt4(_t.Root);
+        string src = ext4.Path("src");
+        string dst = ext4.Path("dst");
+        Tree.Write(Path.Combine(src, "sub/g"), "old g", 1_600_000_000);
+        Tree.Symlink(Path.Combine(src, "sub/l"), "a");
+        _t.Mirror(source: src, dest: dst);
+        // Left by an earlier, killed run: a temp file and a staged directory.
+        Tree.Write(Path.Combine(dst, "sub/.~blit-1-2.tmp"), "partial");
+        Tree.Write(Path.Combine(dst, "sub/.~blit-1-3.tmp/n"), "staged");
+        LoopExt4.Chattr("+a", Path.Combine(dst, "sub"));
+        Tree.Write(Path.Combine(src, "sub/g"), "new g, another size");
+        File.Delete(Path.Combine(src, "sub/l"));
+        Tree.Symlink(Path.Combine(src, "sub/l"), "b");
+        Tree.Write(Path.Combine(src, "sub/new.txt"), "new");
+        Tree.Write(Path.Combine(src, "sub/newdir/n"), "n");
+        string[] leftovers = [Path.Combine(dst, "sub/.~blit-1-2.tmp"), Path.Combine(dst, "sub/.~blit-1-3.tmp")];
+
+        for (int run = 1; run <= 2; run++)
+        {
+            var listener = new RecordingListener();
+            MirrorResult r = _t.Mirror(source: src, dest: dst, listener: listener);
+
+            // Only what cannot be done is an error: replacing g and l.
+            Assert.Equal([Path.Combine(dst, "sub/g"), Path.Combine(dst, "sub/l")],
+                listener.Errors.Where(e => !e.IsWarning).Select(e => e.Path!).Order(StringComparer.Ordinal));
+            Assert.All(listener.Errors.Where(e => !e.IsWarning), e => Assert.Equal(BlitErrorCode.CopyFailed, e.Code));
+            Assert.Equal(2, r.Errors);
+            Assert.Contains(listener.Errors, e => e.IsWarning && e.Message.Contains("append-only", StringComparison.Ordinal) &&
+                e.Message.Contains(".~blit-1-2.tmp", StringComparison.Ordinal));
+            Assert.Equal("old g", File.ReadAllText(Path.Combine(dst, "sub/g")));
+            Assert.Equal("new", File.ReadAllText(Path.Combine(dst, "sub/new.txt")));
+            Assert.Equal("n", File.ReadAllText(Path.Combine(dst, "sub/newdir/n")));
+            // No temp file but the two left before.
+            Assert.Equal(leftovers, Directory.EnumerateFileSystemEntries(dst, ".~blit-*", SearchOption.AllDirectories)
+                .Where(p => Path.GetDirectoryName(p) == Path.Combine(dst, "sub")).Order(StringComparer.Ordinal));
+            Assert.Equal(["n"], Directory.EnumerateFileSystemEntries(leftovers[1]).Select(Path.GetFileName));
+        }
+    }
+
     [Fact]
     public void Excluded_entries_are_neither_copied_nor_deleted()
     {

@@ -120,6 +120,8 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) => _inner.MountPointsBelow(dir);
 
+    public DirectoryRestriction GetRestriction(DirHandle dir) => _inner.GetRestriction(dir);
+
 
     private sealed class HookedProgress(IProgress<long>? inner, string source, Action<string, long> hook) : IProgress<long>
     {

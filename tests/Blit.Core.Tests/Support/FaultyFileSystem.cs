@@ -65,4 +65,5 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public void UseDestination(FileSystemCapabilities capabilities) => inner.UseDestination(capabilities);
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) => inner.MountPointsBelow(dir);
+    public DirectoryRestriction GetRestriction(DirHandle dir) => inner.GetRestriction(dir);
 }
