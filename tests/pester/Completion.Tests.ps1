@@ -45,7 +45,7 @@ Describe 'Completion of the parameters users pick from a list' -ForEach @(@{ Cov
     It 'covers the fixed-set parameters there are' {
         # Guards the discovery above: if these stopped being enums, the data-driven cases would vanish silently.
         # Every other parameter takes free input: paths (completed as paths), patterns, numbers, switches.
-        $Covered | Sort-Object | Should -Be @('Measure-BlitWorkload -Comparator', 'Measure-BlitWorkload -Workload')
+        $Covered | Sort-Object | Should -Be @('Measure-BlitWorkload -Comparator', 'Measure-BlitWorkload -Mode', 'Measure-BlitWorkload -Workload')
     }
 
     It 'completes workloads by position and after a comma' {

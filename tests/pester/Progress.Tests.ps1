@@ -94,7 +94,7 @@ Describe 'Measure-BlitWorkload progress' {
     It 'reports workload, run and tool in one activity, advancing, Completed last' {
         $DelayField.SetValue($null, [timespan]::Zero)
         $root = (New-Item -ItemType Directory -Force (Join-Path $TestDrive 'bench')).FullName
-        $run = Invoke-WithProgress 'Measure-BlitWorkload NoOp -Quick -FileCount 300 -Runs 2 -Warmup 0 -Comparator Rsync -Root $args[0] -LogPath $args[1]' -ArgumentList $root, (Join-Path $TestDrive 'logs')
+        $run = Invoke-WithProgress 'Measure-BlitWorkload NoOp -Quick -FileCount 300 -Runs 2 -Warmup 0 -Comparator Rsync -Mode Warm -Root $args[0] -LogPath $args[1]' -ArgumentList $root, (Join-Path $TestDrive 'logs')
         $run.Output.Count | Should -Be 2
         $records = $run.Records
         @($records | ForEach-Object Activity | Sort-Object -Unique) | Should -Be @('Measure-BlitWorkload')

@@ -151,7 +151,9 @@ Describe 'README: results read well and export cleanly' {
         $history[0].BytesCopied | Should -Be '10'
         $history[0].FilesCopied | Should -Be '2'
         $bench = @(Import-Csv (Join-Path $dir 'bench.csv'))
-        $bench.Tool | Should -Be @('blit', 'rsync')
+        # NoOp is measured warm and cold by default: blit and rsync in each mode.
+        $bench.Tool | Should -Be @('blit', 'rsync', 'blit', 'rsync')
+        $bench.Mode | Should -Be @('Warm', 'Warm', 'Cold', 'Cold')
         $bench | ForEach-Object { $_.MedianSeconds | Should -Match '^\d+(\.\d+)?(E-?\d+)?$'; $_.MiBPerSecond | Should -Match '^\d+(\.\d+)?(E-?\d+)?$' }
     }
 }
