@@ -82,9 +82,11 @@ Describe 'Invoke-BlitMirror -Verbose and -LogPath (issue 15.1)' {
     }
 
     It 'logs errors and warnings, and the skips with -Verbose' {
-        & mkfifo (Join-Path $src 'pipe')
-        $null = Invoke-BlitMirror $src $dst -LogPath $log -Verbose -WarningAction SilentlyContinue 4>$null
-        (Select-String -LiteralPath $log -Pattern ('  WARNING +SpecialFileSkipped  ' + [regex]::Escape((Join-Path $src 'pipe')))).Count | Should -Be 1
+        # An extraneous directory that holds an excluded file is kept, with a warning.
+        $null = New-Item -ItemType Directory -Force (Join-Path $dst 'extra')
+        Set-Content -LiteralPath (Join-Path $dst 'extra/x.keep') -Value 'kept'
+        $null = Invoke-BlitMirror $src $dst -Exclude '*.keep' -LogPath $log -Verbose -WarningAction SilentlyContinue 4>$null
+        (Select-String -LiteralPath $log -Pattern ('  WARNING +DirectoryNotEmpty  ' + [regex]::Escape((Join-Path $dst 'extra')))).Count | Should -Be 1
         $null = Invoke-BlitMirror $src $dst -LogPath $log -Verbose -WarningAction SilentlyContinue 4>$null
         (Select-String -LiteralPath $log -Pattern '  Skip +File +.*a\.txt  \(Unchanged: ').Count | Should -Be 1
         (Select-String -LiteralPath $log -Pattern 'Blit .* :: Invoke-BlitMirror').Count | Should -Be 1 -Because 'without -Append the log is replaced'

@@ -201,7 +201,7 @@ Describe 'Views in use' {
         $text = Remove-Ansi ($first | Out-String -Width 200)
         $text | Should -Match '(?m)^Action\s+Kind\s+Size\s+RelativePath'
         $text | Should -Match '(?m)^CopyFile\s+File\s+\d+[.,]\d KiB sub/photo.bin'
-        $text | Should -Match '(?m)^Copied\s+: 5 new, 0 updated, 0 symlinks, 0 unchanged$'
+        $text | Should -Match '(?m)^Copied\s+: 5 new, 0 updated, 0 symlinks, 0 special, 0 unchanged$'
         $text | Should -Match '(?m)^Throughput\s+: \d+[.,]\d MiB/s$'
         $text | Should -Match '(?m)^Duration\s+: \d[.,]\d{3} s$'
         # Not the fallback: raw property names and figures.
