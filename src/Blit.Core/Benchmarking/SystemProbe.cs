@@ -193,28 +193,17 @@ public static class SystemProbe
     internal static MountEntry? FindMount(IEnumerable<string> mountinfo, string path)
     {
         MountEntry? best = null;
-        foreach (string line in mountinfo)
+        foreach (Platform.MountEntry m in Platform.MountTable.Parse(mountinfo))
         {
-            string[] f = line.Split(' ');
-            int dash = Array.IndexOf(f, "-");
-            if (f.Length < 10 || dash < 6 || dash + 2 >= f.Length)
-            {
-                continue;
-            }
-            string mountPoint = Unescape(f[4]);
+            string mountPoint = m.MountPoint;
             bool inside = mountPoint == "/" || path == mountPoint || path.StartsWith(mountPoint + "/", StringComparison.Ordinal);
             if (inside && (best is null || mountPoint.Length >= best.MountPoint.Length))
             {
-                best = new MountEntry(mountPoint, f[2], f[dash + 1], Unescape(f[dash + 2]));
+                best = new MountEntry(mountPoint, m.Device, m.FileSystemType, m.Source);
             }
         }
         return best;
     }
-
-    private static string Unescape(string s) => s.Contains('\\', StringComparison.Ordinal)
-        ? s.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)
-           .Replace("\\012", "\n", StringComparison.Ordinal).Replace("\\134", "\\", StringComparison.Ordinal)
-        : s;
 
     private static (string Kind, string Device) ClassifyLinuxDevice(MountEntry mount)
     {

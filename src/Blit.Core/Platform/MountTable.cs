@@ -3,29 +3,31 @@ using System.Text;
 namespace Blit.Platform;
 
 /// <summary>One line of /proc/self/mountinfo: which part of which filesystem is mounted where.</summary>
-internal readonly record struct MountEntry(ulong MountId, string Device, string Root, string MountPoint, string FileSystemType);
+internal readonly record struct MountEntry(ulong MountId, string Device, string Root, string MountPoint, string FileSystemType,
+    string Source = "");
 
 /// <summary>The mounts this process sees (/proc/self/mountinfo), for the nesting and mount-point checks.</summary>
 internal static class MountTable
 {
     private const string MountInfo = "/proc/self/mountinfo";
 
-    public static IEnumerable<MountEntry> Read()
+    public static IEnumerable<MountEntry> Read() =>
+        File.Exists(MountInfo) ? Parse(File.ReadLines(MountInfo)) : [];
+
+    /// <summary>The entries of mountinfo lines (malformed ones left out).</summary>
+    public static IEnumerable<MountEntry> Parse(IEnumerable<string> lines)
     {
-        if (!File.Exists(MountInfo))
+        foreach (string line in lines)
         {
-            yield break;
-        }
-        foreach (string line in File.ReadLines(MountInfo))
-        {
-            // Fields: id parent major:minor root mount-point ...; spaces etc. are octal-escaped.
-            // After the optional fields, " - " and then the filesystem type.
+            // id parent major:minor root mount-point options [optional...] - fstype source super-options;
+            // spaces and the like are octal-escaped.
             string[] fields = line.Split(' ');
             if (fields.Length > 4 && ulong.TryParse(fields[0], out ulong id))
             {
                 int dash = Array.IndexOf(fields, "-", 5);
                 string type = dash > 0 && dash + 1 < fields.Length ? fields[dash + 1] : "unknown";
-                yield return new MountEntry(id, fields[2], Unescape(fields[3]), Unescape(fields[4]), type);
+                string source = dash > 0 && dash + 2 < fields.Length ? Unescape(fields[dash + 2]) : string.Empty;
+                yield return new MountEntry(id, fields[2], Unescape(fields[3]), Unescape(fields[4]), type, source);
             }
         }
     }
