@@ -19,8 +19,6 @@ public enum MirrorAction
     UpdateMetadata,
     /// <summary>Delete an extraneous entry.</summary>
     Delete,
-    /// <summary>Skip a FIFO, socket or device.</summary>
-    SkipSpecial,
     /// <summary>The destination entry's name differs only by the destination's rule (letter case,
     /// Unicode normalization): it is renamed to the source's name, its data kept.</summary>
     Rename,
@@ -37,8 +35,6 @@ internal sealed class DirOp
     public required FileMeta Source { get; init; }
     /// <summary>Destination entry kind at this path, or null if missing.</summary>
     public EntryKind? DestKind { get; init; }
-    /// <summary>Destination listing of a directory being replaced (to delete its tree first).</summary>
-    public DirListing? ReplacedDestTree { get; init; }
     /// <summary>The destination entry's name where it differs from <see cref="Name"/> only by the
     /// destination's name rule (case, normalization): renamed to <see cref="Name"/> first.</summary>
     public string? DestName { get; init; }
@@ -48,7 +44,6 @@ internal sealed class DirOp
     public required DestinationRules Rules { get; init; }
     /// <summary>False when the source directory could not be read: nothing below it is touched.</summary>
     public bool SourceReadable { get; init; } = true;
-    public int Index { get; set; }
     public bool Declined { get; set; }
     /// <summary>The user declined only this directory's metadata update (-Confirm).</summary>
     public bool MetadataDeclined { get; set; }

@@ -60,11 +60,7 @@ internal sealed partial class MirrorPlanner
         return plan;
     }
 
-    private static void AddDir(MirrorPlan plan, DirOp op)
-    {
-        op.Index = plan.Directories.Count;
-        plan.Directories.Add(op);
-    }
+    private static void AddDir(MirrorPlan plan, DirOp op) => plan.Directories.Add(op);
 
     private static bool MetaDiffers(DestinationRules rules, in FileMeta src, in FileMeta dst) =>
         !rules.SameMtime(src, dst)
@@ -219,7 +215,6 @@ internal sealed partial class MirrorPlanner
                         Source = s.Meta,
                         DestKind = destKind,
                         DestName = destName,
-                        ReplacedDestTree = destKind == EntryKind.Directory ? null : d.Children,
                         MetadataDiffers = destKind != EntryKind.Directory || MetaDiffers(childRules, s.Meta, d.Meta),
                         SourceReadable = s.Children is not null,
                         Rules = childRules,

@@ -9,11 +9,11 @@ internal sealed partial class LinuxFileSystem
     public bool MakeWritable(DirHandle dir, string? name)
     {
         FileMeta meta = FStat(dir.Fd, dir.DisplayPath);
-        if ((meta.Permissions & 0x1C0) == 0x1C0)
+        if ((meta.Permissions & OwnerAll) == OwnerAll)
         {
             return false; // already writable by its owner: something else refused
         }
-        if (FChmod(dir.Fd, meta.Permissions | 0x1C0) < 0)
+        if (FChmod(dir.Fd, meta.Permissions | OwnerAll) < 0)
         {
             throw Fail("set mode", dir.DisplayPath);
         }

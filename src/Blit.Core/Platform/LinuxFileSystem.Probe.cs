@@ -36,7 +36,7 @@ internal sealed unsafe partial class LinuxFileSystem
     {
         string type = FileSystemTypeOf(dir.Fd);
         if (StatxAt(dir.Fd, string.Empty, AT_EMPTY_PATH, STATX_BASIC_STATS, out Statx before) < 0 ||
-            MkdirAt(dir.Fd, tempName, 0x1C0) < 0)
+            MkdirAt(dir.Fd, tempName, OwnerAll) < 0)
         {
             return FileSystemCapabilities.Assumed(type, CanSetOwner); // read-only, or not ours to write
         }

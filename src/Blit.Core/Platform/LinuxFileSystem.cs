@@ -13,7 +13,14 @@ namespace Blit.Platform;
 internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
 {
     private const int CopyChunk = 64 << 20; // bounds the time between cancellation checks (tests rely on two chunks for 80 MiB)
-    private const uint NewDirMode = 0x1C0;  // 0700 until the final mode is set
+    private const uint NewDirMode = OwnerAll;  // 0700 until the final mode is set
+
+    /// <summary>The rwx bits for owner, group and others (0777): what creation modes and the umask speak of.</summary>
+    private const uint AccessBits = 0x1FF;
+    /// <summary>Owner read, write and search (0700).</summary>
+    internal const uint OwnerAll = 0x1C0;
+    /// <summary>The set-group-ID bit (02000): on a directory, new entries take the directory's group.</summary>
+    private const uint SetGid = 0x400;
 
     // Once a filesystem pair refuses clone or copy_file_range, stop asking for this run.
     private volatile bool _cloneUnsupported;
@@ -58,7 +65,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         catch (IOException)
         {
         }
-        return 0x1FF; // unknown: assume everything is masked, so the mode is always set explicitly
+        return AccessBits; // unknown: assume everything is masked, so the mode is always set explicitly
     }
 
     public bool CanSetOwner { get; }
@@ -407,7 +414,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         try
         {
             // Created with its final permission bits where the umask allows, saving a chmod per file.
-            outFd = OpenAt(dstDir.Fd, tempName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, expected.Permissions & 0x1FF);
+            outFd = OpenAt(dstDir.Fd, tempName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, expected.Permissions & AccessBits);
             if (outFd < 0)
             {
                 throw Fail("create", dstDir.Child(tempName));
@@ -449,7 +456,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         {
             // An unnamed file in the destination directory, linked under its name only when complete:
             // one directory insertion instead of create + rename, and nothing is left if the process dies.
-            outFd = OpenAt(dstDir.Fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, expected.Permissions & 0x1FF);
+            outFd = OpenAt(dstDir.Fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, expected.Permissions & AccessBits);
             if (outFd < 0)
             {
                 int errno = LastErrno;
@@ -845,7 +852,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         {
             throw Fail("set owner", new EntryPath(dir, name));
         }
-        uint special = meta.Permissions & ~0x1FFu;
+        uint special = meta.Permissions & ~AccessBits;
         if (setPermissions && (special != 0 || (meta.Permissions & _umask) != 0) && FChmod(fd, meta.Permissions) < 0)
         {
             throw Fail("set mode", new EntryPath(dir, name));
@@ -864,7 +871,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             return gid;
         }
         FileMeta meta = FStat(dir.Fd, dir.DisplayPath);
-        gid = (meta.Permissions & 0x400) != 0 ? meta.Gid : _egid;
+        gid = (meta.Permissions & SetGid) != 0 ? meta.Gid : _egid;
         dir.NewFileGid = gid;
         return gid;
     }
@@ -999,7 +1006,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             SpecialKind.BlockDevice => S_IFBLK,
             _ => throw new ArgumentException($"Not a special file: {meta.Kind}.", nameof(meta)),
         };
-        uint mode = type | (meta.Permissions & 0x1FF);
+        uint mode = type | (meta.Permissions & AccessBits);
         int rc = -1;
         bool called = false;
         if (!_noMknodAt)
