@@ -670,8 +670,9 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
     /// </summary>
     private static void MoveDirectory(string source, string target)
     {
-        if (string.Equals(source, target, StringComparison.Ordinal) ||
-            !string.Equals(source, target, StringComparison.OrdinalIgnoreCase) || !Directory.Exists(target))
+        // No look-up of the target first: on exFAT through FUSE the kernel would keep that name cached
+        // as the directory, and .NET's own check before the second rename would find it.
+        if (string.Equals(source, target, StringComparison.Ordinal) || !string.Equals(source, target, StringComparison.OrdinalIgnoreCase))
         {
             Directory.Move(source, target);
             return;

@@ -350,6 +350,25 @@ public sealed class MirrorRulesTests : IDisposable
             var listener = new RecordingListener();
             MirrorResult r = _t.Mirror(source: src, dest: dst, listener: listener);
 
+            if (!Backend.SeesRestrictions)
+            {
+                // Documented limit: .NET reads no append-only attribute, so the portable backend writes
+                // new files there through temp names it can then neither rename nor remove. Every entry
+                // it could not write is an error, what was there is kept, and nothing outside sub is touched.
+                string[] failed = [.. listener.NonWarnings.Select(e => e.Path!)];
+                foreach (string name in new[] { "sub/g", "sub/l", "sub/new.txt", "sub/newdir" })
+                {
+                    Assert.Contains(Path.Combine(dst, name), failed);
+                }
+                Assert.Equal(r.Errors, failed.Length);
+                Assert.Equal("old g", File.ReadAllText(Path.Combine(dst, "sub/g")));
+                Assert.Equal("a", new FileInfo(Path.Combine(dst, "sub/l")).LinkTarget);
+                Assert.False(File.Exists(Path.Combine(dst, "sub/new.txt")));
+                Assert.False(Directory.Exists(Path.Combine(dst, "sub/newdir")));
+                Assert.All(leftovers, p => Assert.True(Path.Exists(p)));
+                Assert.Empty(Directory.EnumerateFileSystemEntries(dst, ".~blit-*", SearchOption.TopDirectoryOnly));
+                continue;
+            }
             // Only what cannot be done is an error: replacing g and l.
             Assert.Equal([Path.Combine(dst, "sub/g"), Path.Combine(dst, "sub/l")],
                 listener.Errors.Where(e => !e.IsWarning).Select(e => e.Path!).Order(StringComparer.Ordinal));

@@ -59,6 +59,9 @@ internal static class Backend
     /// <summary>Directory identity is device and inode (the portable backend's is the canonical path, blind to bind mounts).</summary>
     public static bool SeesBindMounts => !IsPortable;
 
+    /// <summary>Append-only directories are seen (.NET reads no such attribute: the portable backend treats them as any other).</summary>
+    public static bool SeesRestrictions => !IsPortable;
+
     /// <summary>
     /// An entry as the backend can mirror it: the mtime cut to its precision and the owner left out
     /// where it sets none, so snapshots of a source and its mirror compare what the backend promises.
