@@ -1,5 +1,5 @@
-using Blit.Platform;
 using Blit.Mirror;
+using Blit.Platform;
 using Blit.Tests.Support;
 
 namespace Blit.Tests.Mirror;
