@@ -517,8 +517,13 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
         byte[] bufA = ArrayPool<byte>.Shared.Rent(256 << 10);
         byte[] bufB = ArrayPool<byte>.Shared.Rent(256 << 10);
         string current = srcDir.Child(srcName);
+        // .NET opens without O_NONBLOCK, so a FIFO swapped in for the source since the scan would
+        // block the open: its type is checked first, as a copy checks it (what remains is the moment
+        // between this check and the open; see the backend's limits).
         try
         {
+            CheckRegular(a, current);
+            CheckRegular(b, dstDir.Child(dstName));
             using SafeFileHandle ha = File.OpenHandle(a, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             current = dstDir.Child(dstName);
             using SafeFileHandle hb = File.OpenHandle(b, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -547,6 +552,20 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
         {
             ArrayPool<byte>.Shared.Return(bufA);
             ArrayPool<byte>.Shared.Return(bufB);
+        }
+    }
+
+    /// <summary>Refuses to open anything but a regular file (a FIFO would block the open), as the Linux backend's non-blocking open does.</summary>
+    private void CheckRegular(string path, string display)
+    {
+        FileSystemInfo info = Lstat(path, "open", display);
+        if (!TryMeta(info, readLinkTarget: false, out FileMeta meta, out _))
+        {
+            throw Error(IOErrorKind.NotFound, "open", display, "No such file or directory");
+        }
+        if (meta.Kind != EntryKind.File)
+        {
+            throw new NativeIOException($"open '{display}': no longer a regular file (a FIFO, socket, device or directory took its place)");
         }
     }
 
@@ -614,7 +633,7 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
             {
                 // A directory is renamed onto a name that is free (the executor removes what was there)
                 // or onto itself in other letter case (a case-insensitive destination).
-                Directory.Move(source, target);
+                MoveDirectory(source, target);
             }
             else if (IsDirectoryLink(source))
             {
@@ -641,6 +660,33 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
         catch (Exception ex) when (IsIOError(ex))
         {
             throw Classify(ex, "rename", dir.Child(to));
+        }
+    }
+
+    /// <summary>
+    /// Directory.Move, also onto the same directory in other letter case: .NET on Linux takes a
+    /// case-insensitive filesystem (exFAT) for case-sensitive and refuses that rename as "already
+    /// exists", so it goes through a free temp name there.
+    /// </summary>
+    private static void MoveDirectory(string source, string target)
+    {
+        // No look-up of the target first: on exFAT through FUSE the kernel would keep that name cached
+        // as the directory, and .NET's own check before the second rename would find it.
+        if (string.Equals(source, target, StringComparison.Ordinal) || !string.Equals(source, target, StringComparison.OrdinalIgnoreCase))
+        {
+            Directory.Move(source, target);
+            return;
+        }
+        string temp = Path.Join(Path.GetDirectoryName(source), $".~blit-{Environment.ProcessId:x}-{Random.Shared.NextInt64():x}.tmp"); // a leftover is cleaned as any temp
+        Directory.Move(source, temp);
+        try
+        {
+            Directory.Move(temp, target);
+        }
+        catch
+        {
+            Directory.Move(temp, source); // back under its old name: nothing is lost
+            throw;
         }
     }
 

@@ -94,6 +94,20 @@ public sealed class ByteNameTests : IDisposable
         MirrorResult r = _t.Mirror(listener: listener);
         Tree.Run("rsync", "-a", "--delete", _t.Source + "/", rsyncDest + "/");
 
+        if (!Backend.NamesAsBytes)
+        {
+            // Documented limit: .NET decodes names as UTF-8 with U+FFFD for what is not, which no later
+            // call finds, so the portable backend refuses to read such a directory: an error naming it,
+            // and nothing deleted there (the stale entries stay, exactly as they were).
+            Assert.True(r.Errors > 0);
+            Assert.True(r.DeletionSkipped || r.FilesDeleted == 0);
+            Assert.Equal(0, r.FilesDeleted + r.DirectoriesDeleted);
+            Assert.All(listener.NonWarnings, e => Assert.Contains("is not valid UTF-8", e.Message, StringComparison.Ordinal));
+            Assert.Contains(listener.NonWarnings, e => e.Path == _t.Source);
+            Assert.Equal("extraneous", Bash($"cat {Q(_t.Destination)}/$'old\\xfa'"));
+            Assert.Equal("stale", Bash($"cat {Q(_t.Destination)}/$'d\\xe9/in\\xff'"));
+            return;
+        }
         Assert.Equal(0, r.Errors);
         Assert.Empty(listener.Errors);
         Assert.False(r.DeletionSkipped);
@@ -117,6 +131,16 @@ public sealed class ByteNameTests : IDisposable
         Bash($"printf data > {Q(_t.Source)}/$'caf\\xe9'");
         Tree.Write(_t.Dst("other.txt"), "other");
 
+        if (!Backend.NamesAsBytes)
+        {
+            // Documented limit (see above): the source cannot be read, so it is never taken for empty
+            // and nothing is deleted, even with -Force.
+            MirrorResult refused = _t.Mirror(force: true);
+            Assert.True(refused.Errors > 0);
+            Assert.Equal(0, refused.FilesDeleted);
+            Assert.Equal("other", File.ReadAllText(_t.Dst("other.txt")));
+            return;
+        }
         MirrorResult r = _t.Mirror();
 
         Assert.Equal(0, r.Errors);

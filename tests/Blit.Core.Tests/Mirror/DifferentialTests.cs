@@ -1,4 +1,5 @@
 using Blit.Mirror;
+using Blit.Platform;
 using Blit.Tests.Support;
 
 namespace Blit.Tests.Mirror;
@@ -58,10 +59,17 @@ public sealed class DifferentialTests
         {
             string dir = dirs[rng.Next(dirs.Count)];
             long t = 1_450_000_000 + rng.Next(1000);
+            if (!Backend.NamesAsBytes)
+            {
+                continue; // documented limit, asserted in ByteNameTests: the portable backend cannot read such a directory
+            }
             Tree.Run("bash", "-c", $"cd '{dir}' && printf 'data {i}' > $'bad\\xe9{i}' && mkdir $'bd\\xff{i}' && printf x > $'bd\\xff{i}/in\\xfe' " +
                 $"&& ln -s $'t\\xff{i}' $'bl\\xfe{i}' && touch -h -d @{t} $'bad\\xe9{i}' $'bd\\xff{i}/in\\xfe' $'bd\\xff{i}' $'bl\\xfe{i}'");
         }
-        Tree.Run("bash", "-c", $"cd '{root}' && ln -s $'t\\xff' $'bl\\xfe' && touch -h -d @1450000000 $'bl\\xfe'");
+        if (Backend.NamesAsBytes)
+        {
+            Tree.Run("bash", "-c", $"cd '{root}' && ln -s $'t\\xff' $'bl\\xfe' && touch -h -d @1450000000 $'bl\\xfe'");
+        }
         for (int i = 0; i < 4; i++)
         {
             string fifo = Path.Combine(dirs[rng.Next(dirs.Count)], $"fifo{i}");
@@ -128,7 +136,10 @@ public sealed class DifferentialTests
         Tree.Write(Path.Combine(dest, "readonly-junk"), "ro");
         Tree.Chmod(Path.Combine(dest, "readonly-junk"), 0x124);
         Tree.Symlink(Path.Combine(dest, "junk-link"), "/etc");
-        Tree.Run("bash", "-c", $"cd '{dest}' && ln -s $'t\\xfe' $'bl\\xfe' && printf j > $'junk\\xfa' && mkdir $'junk\\xfb' && printf j > $'junk\\xfb/j\\xfc'");
+        if (Backend.NamesAsBytes)
+        {
+            Tree.Run("bash", "-c", $"cd '{dest}' && ln -s $'t\\xfe' $'bl\\xfe' && printf j > $'junk\\xfa' && mkdir $'junk\\xfb' && printf j > $'junk\\xfb/j\\xfc'");
+        }
     }
 
     [Theory]
@@ -153,9 +164,15 @@ public sealed class DifferentialTests
         var blit = Snapshot.Take(t.Destination);
         var rsync = Snapshot.Take(rsyncDest);
         Assert.Equal(0, result.Errors);
-        var vsSource = Snapshot.Diff(source, blit);
+        // The portable backend cannot create FIFOs (documented limit): they are skipped and counted,
+        // and whatever stale entry has their name is left as it was.
+        var specials = source.Where(e => e.Value.Kind == EntryKind.Special).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        Func<string, bool>? skipped = Backend.CreatesSpecials ? null
+            : path => specials.Any(s => path == s || path.StartsWith(s + "/", StringComparison.Ordinal));
+        Assert.Equal(Backend.CreatesSpecials ? 0 : specials.Count, result.SpecialFilesSkipped);
+        var vsSource = Snapshot.Diff(source, blit, skipped);
         Assert.True(vsSource.Count == 0, "blit vs source:\n" + string.Join('\n', vsSource));
-        var vsRsync = Snapshot.Diff(rsync, blit);
+        var vsRsync = Snapshot.Diff(rsync, blit, skipped);
         Assert.True(vsRsync.Count == 0, "blit vs rsync:\n" + string.Join('\n', vsRsync));
 
         // And a second run has nothing left to do.

@@ -65,8 +65,24 @@ public sealed class SparseFileTests : IDisposable
         Assert.True(AllocatedBytes(big) < 1 << 20, "the source must be sparse for this test");
         string dest = Path.Combine(_mount, "dst");
 
-        MirrorResult r = _t.Mirror(dest: dest);
+        var listener = new RecordingListener();
+        MirrorResult r = _t.Mirror(dest: dest, listener: listener);
 
+        if (!Backend.KeepsHoles)
+        {
+            // Documented limit: the portable backend copies a sparse file dense, so 1 GiB does not fit
+            // in 64 MiB: the copy fails as reported and leaves no partial file (a file copied while the
+            // disk is full for that moment may fail too), so with big.bin left out the rest is mirrored.
+            Assert.True(r.Errors >= 1);
+            Assert.Equal(0, r.FilesSparse);
+            Assert.Contains(listener.NonWarnings, e => e.Path != null && e.Path.EndsWith("big.bin", StringComparison.Ordinal));
+            Assert.False(File.Exists(Path.Combine(dest, "big.bin")));
+            Assert.Empty(Tree.TempFiles(dest));
+            MirrorResult rest = _t.Mirror(dest: dest, exclude: ["big.bin"]);
+            Assert.Equal(0, rest.Errors);
+            Assert.Equal("dense", File.ReadAllText(Path.Combine(dest, "dense.txt")));
+            return;
+        }
         Assert.Equal(0, r.Errors);
         Assert.Equal(2, r.FilesCopied);
         Assert.Equal(1, r.FilesSparse);

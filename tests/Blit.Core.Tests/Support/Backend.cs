@@ -43,6 +43,25 @@ internal static class Backend
     /// <summary>Unnamed temp files (O_TMPFILE) are used for new files.</summary>
     public static bool UnnamedTempFiles => Capabilities.UnnamedTempFiles;
 
+    /// <summary>Names and link targets are bytes (non-UTF-8 ones mirrored); the portable backend
+    /// gets names from .NET as UTF-16 strings and refuses to read a directory holding one that is not UTF-8.</summary>
+    public static bool NamesAsBytes => !IsPortable;
+
+    /// <summary>FIFOs, sockets and devices are made (the portable backend has no .NET API for them and skips them).</summary>
+    public static bool CreatesSpecials => !IsPortable;
+
+    /// <summary>Holes of sparse files are kept (the portable backend copies them dense: .NET finds no holes).</summary>
+    public static bool KeepsHoles => !IsPortable;
+
+    /// <summary>A destination file's link count is seen (.NET has none: the portable backend sets metadata in place).</summary>
+    public static bool SeesLinkCounts => !IsPortable;
+
+    /// <summary>Directory identity is device and inode (the portable backend's is the canonical path, blind to bind mounts).</summary>
+    public static bool SeesBindMounts => !IsPortable;
+
+    /// <summary>Append-only directories are seen (.NET reads no such attribute: the portable backend treats them as any other).</summary>
+    public static bool SeesRestrictions => !IsPortable;
+
     /// <summary>
     /// An entry as the backend can mirror it: the mtime cut to its precision and the owner left out
     /// where it sets none, so snapshots of a source and its mirror compare what the backend promises.
