@@ -14,8 +14,6 @@ namespace Blit.Execution;
 /// </summary>
 internal sealed class MirrorExecutor
 {
-    /// <summary>Files at least this large get a batch (a worker) of their own.</summary>
-    internal const long LargeFileBytes = 4L << 20;
     /// <summary>
     /// Entries per batch. A batch stays in one directory, and creating entries in one directory
     /// serializes on its lock in the kernel, so workers do best in different directories.
@@ -431,7 +429,7 @@ internal sealed class MirrorExecutor
                 continue;
             }
             long bytes = IsCopy(op.Action) ? op.Source.Size : 0;
-            if (bytes >= LargeFileBytes)
+            if (bytes >= WorkerPlanner.LargeFileBytes)
             {
                 batches.Add(Counted(new Batch { Dir = op.Dir, Ops = [op], Bytes = bytes, StagedRoot = StagedRootOf(op.Dir) }));
                 continue;

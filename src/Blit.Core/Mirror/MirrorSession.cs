@@ -81,7 +81,7 @@ public sealed class MirrorSession : IDisposable
         _progress = progress;
         _stopwatch = stopwatch;
         _scanDuration = stopwatch.Elapsed;
-        WorkerCount = ChooseWorkers(options.ThrottleLimit, plan);
+        WorkerCount = WorkerPlanner.ChooseWorkers(options.ThrottleLimit, plan);
         long files = 0, bytes = 0;
         foreach (EntryOp op in plan.Entries)
         {
@@ -156,35 +156,6 @@ public sealed class MirrorSession : IDisposable
 
     /// <summary>Whether an extraneous entry is to be deleted: never with -NoDelete, and only after a complete scan (Blit's stale temps always).</summary>
     private bool Deletes(DeleteOp del) => del.IsStaleTemp || (_source.Complete && !_options.NoDelete);
-
-    internal static int ChooseWorkers(int throttleLimit, MirrorPlan plan)
-    {
-        if (throttleLimit > 0)
-        {
-            return throttleLimit;
-        }
-        int large = 0, small = 0;
-        foreach (EntryOp op in plan.Entries)
-        {
-            if (op.Action is not (MirrorAction.CopyFile or MirrorAction.UpdateFile))
-            {
-                small++; // symlinks and metadata fixes: a few calls each, like a small file
-            }
-            else if (op.Source.Size >= MirrorExecutor.LargeFileBytes)
-            {
-                large++;
-            }
-            else
-            {
-                small++;
-            }
-        }
-        int cpus = Environment.ProcessorCount;
-        // Small files are bound by per-file syscalls: overlap them. Large files by the kernel copy.
-        int forSmall = small > 256 ? Math.Clamp(cpus * 2, 2, 16) : Math.Clamp(small / 64 + 1, 1, cpus);
-        int forLarge = Math.Min(large, Math.Max(1, cpus));
-        return Math.Max(1, Math.Max(forSmall, forLarge + (small > 0 ? 1 : 0)));
-    }
 
     /// <summary>Every action the mirror would take, in execution order (deletions only if allowed).</summary>
     public IReadOnlyList<PlannedAction> GetPlannedActions()
