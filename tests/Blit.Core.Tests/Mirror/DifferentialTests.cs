@@ -9,8 +9,12 @@ namespace Blit.Tests.Mirror;
 /// the source as §2 defines (type, content, mode, mtime to the ns, link target, owner), and
 /// must match what `rsync -a --delete` makes of the same starting point.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class DifferentialTests
 {
+    /// <summary>Recursion that never enters a symlinked directory (the stale trees hold links to /tmp).</summary>
+    private static readonly EnumerationOptions NoLinks = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+
     private static readonly int[] Modes = [0x1A4, 0x180, 0x1ED, 0x124, 0x1C0, 0x1FF]; // 644 600 755 444 700 777
 
     private static void BuildSource(string root, Random rng)
@@ -69,6 +73,13 @@ public sealed class DifferentialTests
         if (Backend.NamesAsBytes)
         {
             Tree.Run("bash", "-c", $"cd '{root}' && ln -s $'t\\xff' $'bl\\xfe' && touch -h -d @1450000000 $'bl\\xfe'");
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            // Hard links in the source: copied as separate files, as rsync -a (without -H) does.
+            string target = Path.Combine(root, Path.GetRelativePath(root, Directory.GetFiles(root, "file*.bin", NoLinks)
+                .Order(StringComparer.Ordinal).ElementAt(rng.Next(10))));
+            Tree.Run("ln", target, Path.Combine(dirs[rng.Next(dirs.Count)], $"hardlink{i}"));
         }
         for (int i = 0; i < 4; i++)
         {
@@ -136,29 +147,56 @@ public sealed class DifferentialTests
         Tree.Write(Path.Combine(dest, "readonly-junk"), "ro");
         Tree.Chmod(Path.Combine(dest, "readonly-junk"), 0x124);
         Tree.Symlink(Path.Combine(dest, "junk-link"), "/etc");
+        if (Backend.SeesLinkCounts)
+        {
+            // Destination files with other names, one of them outside the tree: each is replaced,
+            // never re-stamped in place, so the outside name keeps its data and mode (issue 13.5).
+            string outside = dest + "-outside";
+            Tree.Write(outside, "outside, must not change");
+            Tree.Chmod(outside, 0x180);
+            foreach (string path in Directory.GetFiles(dest, "file*.bin", NoLinks).Order(StringComparer.Ordinal).Take(2))
+            {
+                File.Delete(path);
+                Tree.Run("ln", outside, path);
+            }
+        }
         if (Backend.NamesAsBytes)
         {
             Tree.Run("bash", "-c", $"cd '{dest}' && ln -s $'t\\xfe' $'bl\\xfe' && printf j > $'junk\\xfa' && mkdir $'junk\\xfb' && printf j > $'junk\\xfb/j\\xfc'");
         }
     }
 
+    /// <summary>rsync patterns for the runs with an exclude list: names, a directory, anchored and ** forms.</summary>
+    private static readonly string[] Excludes = ["file1*.bin", "dir3/", "/link2", "**/dir5/file*", "junk-tree/"];
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    public void Random_trees_match_the_source_and_rsync(int seed)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(4, false)]
+    [InlineData(5, false)]
+    [InlineData(6, true)]
+    [InlineData(7, true)]
+    [InlineData(8, true)]
+    public void Random_trees_match_the_source_and_rsync(int seed, bool withExcludes)
     {
         Assert.True(Tree.HasCommand("rsync"), "rsync is required (.ci/run installs it)");
         using var t = new TempTree();
         BuildSource(t.Source, new Random(seed));
         string rsyncDest = Path.Combine(t.Root, "rsync-dst");
         BuildStaleDestination(t.Source, t.Destination, new Random(seed * 7919));
-        BuildStaleDestination(t.Source, rsyncDest, new Random(seed * 7919));
+        // rsync starts from a copy of the same stale tree (times included), so the entries both
+        // leave alone (excluded ones) compare equal too.
+        Tree.Run("cp", "-a", t.Destination, rsyncDest);
+        string[] exclude = withExcludes ? Excludes : [];
 
-        MirrorResult result = t.Mirror();
-        Tree.Run("rsync", "-a", "--delete", t.Source + "/", rsyncDest + "/");
+        MirrorResult result = t.Mirror(exclude: exclude);
+        Tree.Run("rsync", ["-a", "--delete", .. exclude.Select(e => "--exclude=" + e), t.Source + "/", rsyncDest + "/"]);
+        if (Backend.SeesLinkCounts)
+        {
+            Assert.Equal("outside, must not change", File.ReadAllText(t.Destination + "-outside"));
+            Assert.Equal((UnixFileMode)0x180, File.GetUnixFileMode(t.Destination + "-outside"));
+        }
 
         var source = Snapshot.Take(t.Source);
         var blit = Snapshot.Take(t.Destination);
@@ -166,17 +204,24 @@ public sealed class DifferentialTests
         Assert.Equal(0, result.Errors);
         // The portable backend cannot create FIFOs (documented limit): they are skipped and counted,
         // and whatever stale entry has their name is left as it was.
-        var specials = source.Where(e => e.Value.Kind == EntryKind.Special).Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+        // With excludes, only the specials rsync mirrored (not excluded) are Blit's to create or skip.
+        var specials = source.Where(e => e.Value.Kind == EntryKind.Special &&
+                (!withExcludes || (rsync.TryGetValue(e.Key, out EntryState? r) && r.Kind == EntryKind.Special)))
+            .Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         Func<string, bool>? skipped = Backend.CreatesSpecials ? null
             : path => specials.Any(s => path == s || path.StartsWith(s + "/", StringComparison.Ordinal));
         Assert.Equal(Backend.CreatesSpecials ? 0 : specials.Count, result.SpecialFilesSkipped);
-        var vsSource = Snapshot.Diff(source, blit, skipped);
-        Assert.True(vsSource.Count == 0, "blit vs source:\n" + string.Join('\n', vsSource));
+        if (!withExcludes)
+        {
+            // With excludes, rsync is the reference: what is kept out of the copy and protected in the destination.
+            var vsSource = Snapshot.Diff(source, blit, skipped);
+            Assert.True(vsSource.Count == 0, "blit vs source:\n" + string.Join('\n', vsSource));
+        }
         var vsRsync = Snapshot.Diff(rsync, blit, skipped);
         Assert.True(vsRsync.Count == 0, "blit vs rsync:\n" + string.Join('\n', vsRsync));
 
         // And a second run has nothing left to do.
-        MirrorResult again = t.Mirror();
+        MirrorResult again = t.Mirror(exclude: exclude);
         Assert.Equal(0, again.FilesCopied + again.FilesUpdated + again.SymlinksCopied + again.SpecialFilesCopied + again.MetadataUpdated + again.FilesDeleted);
     }
 
