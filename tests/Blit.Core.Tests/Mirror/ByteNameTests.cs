@@ -17,13 +17,10 @@ public sealed class ByteNameTests : IDisposable
 
     public void Dispose() => _t.Dispose();
 
-    private static string Bash(string script) => Tree.Run("bash", "-c", script);
-
-    private static string Q(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>Every entry's name, type, size, mode, mtime and link target, as exact bytes (base64 of find's output).</summary>
     private static string Listing(string root) =>
-        Bash($"cd {Q(root)} && find . -printf '%P|%y|%s|%m|%T@|%l\\n' | LC_ALL=C sort | base64 -w0");
+        Tree.Bash($"cd {Tree.Quote(root)} && find . -printf '%P|%y|%s|%m|%T@|%l\\n' | LC_ALL=C sort | base64 -w0");
 
     private static void AssertSameListing(string expectedRoot, string actualRoot)
     {
@@ -69,8 +66,8 @@ public sealed class ByteNameTests : IDisposable
         foreach (string dst in new[] { _t.Destination, rsyncDest })
         {
             Directory.CreateDirectory(dst);
-            Bash($"""
-                cd {Q(dst)}
+            Tree.Bash($"""
+                cd {Tree.Quote(dst)}
                 ln -s $'\xfe' link-fe                       # the source has \xff: a different target
                 ln -s $'caf\xe9' same-target; touch -h -d @1400000000 same-target
                 printf extraneous > $'old\xfa'              # deleted
@@ -78,8 +75,8 @@ public sealed class ByteNameTests : IDisposable
                 mkdir $'d\xe9'; printf stale > $'d\xe9/in\xff'
                 """);
         }
-        Bash($"""
-            cd {Q(_t.Source)}
+        Tree.Bash($"""
+            cd {Tree.Quote(_t.Source)}
             printf data > $'caf\xe9'
             printf nfc > $'caf\xc3\xa9'                     # the valid UTF-8 spelling: another name
             mkdir $'d\xe9'; printf inner > $'d\xe9/in\xff'; printf ok > $'d\xe9/ok'
@@ -104,8 +101,8 @@ public sealed class ByteNameTests : IDisposable
             Assert.Equal(0, r.FilesDeleted + r.DirectoriesDeleted);
             Assert.All(listener.NonWarnings, e => Assert.Contains("is not valid UTF-8", e.Message, StringComparison.Ordinal));
             Assert.Contains(listener.NonWarnings, e => e.Path == _t.Source);
-            Assert.Equal("extraneous", Bash($"cat {Q(_t.Destination)}/$'old\\xfa'"));
-            Assert.Equal("stale", Bash($"cat {Q(_t.Destination)}/$'d\\xe9/in\\xff'"));
+            Assert.Equal("extraneous", Tree.Bash($"cat {Tree.Quote(_t.Destination)}/$'old\\xfa'"));
+            Assert.Equal("stale", Tree.Bash($"cat {Tree.Quote(_t.Destination)}/$'d\\xe9/in\\xff'"));
             return;
         }
         Assert.Equal(0, r.Errors);
@@ -128,7 +125,7 @@ public sealed class ByteNameTests : IDisposable
     [Fact]
     public void A_source_holding_only_a_name_that_is_not_UTF8_is_not_taken_for_empty()
     {
-        Bash($"printf data > {Q(_t.Source)}/$'caf\\xe9'");
+        Tree.Bash($"printf data > {Tree.Quote(_t.Source)}/$'caf\\xe9'");
         Tree.Write(_t.Dst("other.txt"), "other");
 
         if (!Backend.NamesAsBytes)

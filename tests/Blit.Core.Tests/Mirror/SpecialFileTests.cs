@@ -18,7 +18,6 @@ public sealed class SpecialFileTests : IDisposable
 
     public void Dispose() => _t.Dispose();
 
-    private static void Bash(string script) => Tree.Run("bash", "-c", script);
 
     private static void MakeSocket(string path)
     {
@@ -28,7 +27,7 @@ public sealed class SpecialFileTests : IDisposable
     }
 
     /// <summary>The stale entries both destinations start from: a file, a tree, a link, other specials.</summary>
-    private static void BuildStale(string dst) => Bash($"""
+    private static void BuildStale(string dst) => Tree.Bash($"""
         mkdir -p '{dst}' && cd '{dst}'
         printf stale > fifo-over-file; printf stale > sock-over-file; printf stale > null-over-file
         mkdir -p fifo-over-dir/sub; printf a > fifo-over-dir/a; printf b > fifo-over-dir/sub/b
@@ -45,14 +44,14 @@ public sealed class SpecialFileTests : IDisposable
         string rsyncDest = Path.Combine(_t.Root, "rsync-dst");
         BuildStale(_t.Destination);
         BuildStale(rsyncDest);
-        Bash($"""
+        Tree.Bash($"""
             cd '{_t.Source}'
             mkfifo fifo-over-file fifo-over-dir fifo-over-link fifo-over-chr fifo-same untouched
             mknod null-over-file c 1 3; mknod chr-other c 1 3; mknod blk-over-fifo b 7 200
             printf data > file
             """);
         MakeSocket(_t.Src("sock-over-file"));
-        Bash($"cd '{_t.Source}' && chmod 640 fifo-over-dir && touch -h -d @1500000000 * && touch -h -d @1400000000 untouched && touch -d @1600000000 .");
+        Tree.Bash($"cd '{_t.Source}' && chmod 640 fifo-over-dir && touch -h -d @1500000000 * && touch -h -d @1400000000 untouched && touch -d @1600000000 .");
 
         MirrorResult planned;
         using (MirrorSession session = MirrorEngine.Prepare(new MirrorOptions { Source = _t.Source, Destination = _t.Destination }))

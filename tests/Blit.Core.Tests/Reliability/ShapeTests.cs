@@ -107,7 +107,7 @@ public sealed class ShapeTests
         Assert.Equal(0, again.FilesCopied + again.FilesUpdated);
 
         // Remove the deep part from the source: the mirror deletes 119 nested levels below level 0.
-        Bash($"rm -rf {Quote(Path.Combine(box.Source, component, component))}");
+        Tree.Bash($"rm -rf {Tree.Quote(Path.Combine(box.Source, component, component))}");
         MirrorResult deleted = MirrorEngine.Run(box.Options());
         Assert.Equal(0, deleted.Errors);
         Assert.Equal(depth - 1, deleted.DirectoriesDeleted);
@@ -189,16 +189,5 @@ public sealed class ShapeTests
     }
 
     /// <summary>GNU find walks any depth: relative path, type, size, mode and mtime of every entry.</summary>
-    private static string Find(string root) => Bash($"cd {Quote(root)} && find . -printf '%P|%y|%s|%m|%T@\\n' | sort");
-
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static string Bash(string script)
-    {
-        using var p = Process.Start(new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, UseShellExecute = false })!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.Equal(0, p.ExitCode);
-        return output;
-    }
+    private static string Find(string root) => Tree.Bash($"cd {Tree.Quote(root)} && find . -printf '%P|%y|%s|%m|%T@\\n' | sort");
 }

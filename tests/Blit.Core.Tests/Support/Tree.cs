@@ -68,6 +68,12 @@ internal static class Tree
 
     public static void MkFifo(string path) => Run("mkfifo", path);
 
+    /// <summary>Runs <paramref name="script"/> with bash (names that are not UTF-8 are easiest made there); fails on a non-zero exit.</summary>
+    public static string Bash(string script) => Run("bash", "-c", script);
+
+    /// <summary><paramref name="s"/> single-quoted for bash.</summary>
+    public static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     public static string Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
