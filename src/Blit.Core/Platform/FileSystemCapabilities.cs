@@ -69,9 +69,6 @@ public sealed class FileSystemCapabilities
         return CaseSensitive ? key : key.ToUpperInvariant();
     }
 
-    /// <summary>The comparer of <see cref="NameKey"/>s (ordinal once names are folded).</summary>
-    internal StringComparer NameComparer => StringComparer.Ordinal;
-
     /// <summary>A short description for messages and -Verbose.</summary>
     public override string ToString()
     {

@@ -19,11 +19,9 @@ internal static unsafe partial class LinuxNative
 
     // errno values that a network filesystem (NFS, SMB, sshfs) returns for a passing fault: a
     // server restart (ESTALE), a dropped connection (EIO), a timeout. The same call may succeed
-    // a moment later, so the executor retries them when asked to (-RetryCount).
+    // a moment later, so KindOf classifies them Transient and the executor retries them when
+    // asked to (-RetryCount).
     public const int EIO = 5, ETIMEDOUT = 110, ESTALE = 116;
-
-    /// <summary>True for errors worth retrying after a pause (see <see cref="EIO"/>).</summary>
-    public static bool IsTransient(int errno) => errno is EIO or ETIMEDOUT or ESTALE;
 
     public const int AT_FDCWD = -100;
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
