@@ -64,12 +64,37 @@ function Invoke-Build {
     foreach ($file in $moduleFiles.Files | Where-Object { $_.From }) {
         Copy-Item -LiteralPath ($file.From -f $config) -Destination $file.Built
     }
+    Invoke-Precompile
     Invoke-Docs
     # A module folder missing any of these is broken: fail the build, not the user.
     foreach ($path in @($moduleFiles.Files.Built) + $moduleFiles.RepositoryOnly) {
         if (-not (Test-Path -LiteralPath $path -PathType Leaf)) { throw "build: expected $path is missing" }
     }
     'build: module ready (Import-Module ./Blit.psd1)'
+}
+
+function Invoke-Precompile {
+    # bin/<os>-<arch>/Blit.Core.dll: Blit.Core's IL with native code for this machine's OS and
+    # architecture (ReadyToRun), compiled by the crossgen2 of the SDK's own .NET version, so that a
+    # fresh pwsh's first mirror does not wait for the JIT (PrecompiledCore.cs, docs/performance.md).
+    # Optional: without it the module runs its plain IL, so a failure here is a warning.
+    $project = 'scripts/precompile/Precompile.csproj'
+    try {
+        Invoke-Native dotnet @('restore', $project, '-nologo', '-v:q')
+        $properties = (& dotnet msbuild $project -nologo -getProperty:NuGetPackageRoot -getProperty:BundledNETCoreAppPackageVersion `
+                -getProperty:HostRid -getProperty:NetCoreRoot | ConvertFrom-Json).Properties
+        if ($LASTEXITCODE -ne 0) { throw "dotnet msbuild -getProperty failed with exit code $LASTEXITCODE" }
+        $rid = $properties.HostRid
+        if ($rid -notmatch '^(linux|osx|win)-(x64|arm64)$') { throw "no precompiled copy for the build machine's runtime identifier '$rid'" }
+        $tools = Join-Path $properties.NuGetPackageRoot "microsoft.netcore.app.crossgen2.$rid/$($properties.BundledNETCoreAppPackageVersion)/tools"
+        $crossgen = Join-Path $tools ($IsWindows ? 'crossgen2.exe' : 'crossgen2')
+        $framework = Join-Path $properties.NetCoreRoot "shared/Microsoft.NETCore.App/$($properties.BundledNETCoreAppPackageVersion)"
+        foreach ($path in $crossgen, $framework) { if (-not (Test-Path -LiteralPath $path)) { throw "$path is missing" } }
+        $null = New-Item -ItemType Directory -Force "bin/$rid"
+        Invoke-Native $crossgen @('bin/Blit.Core.dll', '-o', "bin/$rid/Blit.Core.dll", '-r', (Join-Path $framework '*.dll'),
+            '--targetos', $Matches[1], '--targetarch', $Matches[2], '-O')
+    }
+    catch { Write-Warning "build: Blit.Core is not precompiled, the module runs its IL ($($_.Exception.Message))" }
 }
 
 function Read-XunitCount([string] $Trx, [int] $ExitCode) {

@@ -60,8 +60,14 @@ $version = [version] $manifest.ModuleVersion
 
 # --- What goes into the module folder: scripts/ModuleFiles.psd1, the one list ------------------
 $files = [ordered]@{}
-foreach ($file in (Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'ModuleFiles.psd1')).Files) {
+$moduleFiles = Import-PowerShellDataFile -LiteralPath (Join-Path $PSScriptRoot 'ModuleFiles.psd1')
+foreach ($file in $moduleFiles.Files) {
     $files[$file.Built] = $file.Module
+}
+foreach ($platform in Get-ChildItem -LiteralPath (Join-Path $repoRoot 'bin') -Directory) {
+    if (Test-Path -LiteralPath (Join-Path $platform.FullName $moduleFiles.Precompiled) -PathType Leaf) {
+        $files["bin/$($platform.Name)/$($moduleFiles.Precompiled)"] = "$($platform.Name)/$($moduleFiles.Precompiled)"
+    }
 }
 $missing = @($files.Keys | Where-Object { -not (Test-Path -LiteralPath (Join-Path $repoRoot $_) -PathType Leaf) })
 if ($missing) {

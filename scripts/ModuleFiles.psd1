@@ -19,6 +19,10 @@
         @{ Module = 'LICENSE'; Built = 'LICENSE' }
         @{ Module = 'CHANGELOG.md'; Built = 'CHANGELOG.md' }
     )
+    # Optional: Blit.Core with native code for the build machine (ReadyToRun), written by the
+    # build's precompile step as bin/<os>-<arch>/<this name> and packaged as <os>-<arch>/<this name>
+    # when present. Without it the module runs bin/Blit.Core.dll's IL (PrecompiledCore.cs).
+    Precompiled    = 'Blit.Core.dll'
     # Built but not packaged: the root Blit.psd1 makes the repository the module base, and
     # Get-Help looks for the cmdlet help under <module base>/en-US.
     RepositoryOnly = @('en-US/Blit.Cmdlets.dll-Help.xml')

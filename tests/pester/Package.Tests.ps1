@@ -70,8 +70,14 @@ Register-PSResourceRepository -Name UsersOwn -Uri '$TestDrive' -Priority 10
         $files = Get-ChildItem -LiteralPath $ModuleDir -Recurse -File |
             ForEach-Object { [IO.Path]::GetRelativePath($ModuleDir, $_.FullName) -replace '\\', '/' } | Sort-Object
         # scripts/ModuleFiles.psd1 is the one list of the module's files; Blit.psd1 is generated.
-        $expected = @((Import-PowerShellDataFile (Join-Path $RepoRoot 'scripts/ModuleFiles.psd1')).Files.Module) + 'Blit.psd1' | Sort-Object
+        $list = Import-PowerShellDataFile (Join-Path $RepoRoot 'scripts/ModuleFiles.psd1')
+        $precompiled = @(Get-ChildItem (Join-Path $RepoRoot 'bin') -Directory | Where-Object { Test-Path (Join-Path $_.FullName $list.Precompiled) } |
+            ForEach-Object { "$($_.Name)/$($list.Precompiled)" })
+        $expected = @($list.Files.Module) + $precompiled + 'Blit.psd1' | Sort-Object
         $expected | Should -Contain 'Blit.Core.dll'
+        if ($IsLinux -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64') {
+            $expected | Should -Contain 'linux-x64/Blit.Core.dll' -Because 'the build precompiles Blit.Core for the machine it runs on'
+        }
         $files | Should -Be $expected -Because 'the folder is what Install-PSResource will lay down'
         $Build.Result.Lines | Should -Contain "Build-Package: module folder $ModuleDir"
     }

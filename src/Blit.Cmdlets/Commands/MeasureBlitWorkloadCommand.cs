@@ -96,7 +96,16 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
 
     /// <summary>The comparator: Auto (robocopy on Windows, rsync elsewhere), Rsync, Robocopy or None.</summary>
     [Parameter]
-    public ComparatorKind Comparator { get; set; } = ComparatorKind.Auto;
+    public ComparatorKind Comparator
+    {
+        get => _comparator is ComparatorKind kind ? kind : ComparatorKind.Auto;
+        set => _comparator = value;
+    }
+
+    // Boxed, not a ComparatorKind field: an enum field makes loading this type load Blit.Core, and
+    // PowerShell loads the module's public types before the module can choose which Blit.Core to
+    // load (Infrastructure/PrecompiledCore.cs).
+    private object? _comparator;
 
     /// <summary>Flags that replace the comparator's defaults (the source and destination are added).</summary>
     [Parameter]

@@ -1,0 +1,104 @@
+# How a fresh pwsh loads Blit: the precompiled Blit.Core (bin/<os>-<arch>/, ReadyToRun) when the
+# build made one for this machine, the plain IL otherwise, and never both (issue 17, PrecompiledCore.cs).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:Manifest = Join-Path $RepoRoot 'Blit.psd1'
+    $script:Platform = ($IsLinux ? 'linux' : $IsMacOS ? 'osx' : 'win') + '-' +
+        [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    $script:PrecompiledPath = Join-Path $RepoRoot "bin/$Platform/Blit.Core.dll"
+    $script:Tree = Join-Path ([IO.Path]::GetTempPath()) "blit-startup-$PID"
+    New-TestTree -Root (Join-Path $Tree 'src') -Files @{ 'a.txt' = 'a'; 'd/b.txt' = 'bb'; 'd/e/c.txt' = 'ccc' }
+
+    function Get-FreshLoad([string] $Switch) {
+        <# In a fresh pwsh: import Blit, mirror the small tree with -WhatIf, and report which Blit.Core
+           copies are loaded and how many methods the pipeline thread had to JIT for that first mirror. #>
+        $command = @"
+`$env:BLIT_PRECOMPILED = '$Switch'
+Import-Module '$Manifest' -ErrorAction Stop
+`$before = [Runtime.JitInfo]::GetCompiledMethodCount(`$false)
+`$r = Invoke-BlitMirror -Path '$Tree/src' -Destination '$Tree/dst' -WhatIf -PassThru
+`$jitted = [Runtime.JitInfo]::GetCompiledMethodCount(`$false) - `$before
+[pscustomobject]@{
+    Cores = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Blit.Core' } | ForEach-Object Location)
+    TypeFrom = [Blit.Gate.GateReport].Assembly.Location
+    Jitted = `$jitted
+    Planned = `$r.FilesCopied
+} | ConvertTo-Json -Compress
+"@
+        $output = pwsh-child $command
+        $json = @($output | Where-Object { $_ -is [string] -and $_.StartsWith('{') })
+        if ($json.Count -ne 1) { throw "the child pwsh printed no result: $($output -join "`n")" }
+        $json[0] | ConvertFrom-Json
+    }
+}
+
+AfterAll {
+    Remove-Item -LiteralPath $Tree -Recurse -Force -ErrorAction Ignore
+}
+
+Describe 'Loading Blit.Core in a fresh pwsh' {
+    It 'loads exactly one Blit.Core, the plain IL, when BLIT_PRECOMPILED=0' {
+        $load = Get-FreshLoad '0'
+        @($load.Cores) | Should -Be @((Join-Path $RepoRoot 'bin/Blit.Core.dll'))
+        $load.TypeFrom | Should -Be (Join-Path $RepoRoot 'bin/Blit.Core.dll')
+        $load.Planned | Should -Be 3
+    }
+
+    It 'loads exactly one Blit.Core, the precompiled one, on the platform the build precompiled for' {
+        if (-not (Test-Path -LiteralPath $PrecompiledPath)) {
+            # The build precompiles on linux-x64 here; elsewhere it may not have (its warning says why).
+            $IsLinux -and $Platform -eq 'linux-x64' | Should -BeFalse -Because "./build.sh build writes $PrecompiledPath on linux-x64"
+            Set-ItResult -Skipped -Because "no precompiled Blit.Core for $Platform in bin/"
+            return
+        }
+        $load = Get-FreshLoad ''
+        @($load.Cores) | Should -Be @($PrecompiledPath) -Because 'two copies would make [Blit.*] type names ambiguous'
+        $load.TypeFrom | Should -Be $PrecompiledPath
+        $load.Planned | Should -Be 3
+    }
+
+    It 'runs the precompiled native code: the first mirror JITs far fewer methods than with the IL' {
+        if (-not (Test-Path -LiteralPath $PrecompiledPath)) { Set-ItResult -Skipped -Because "no precompiled Blit.Core for $Platform in bin/"; return }
+        $il = Get-FreshLoad '0'
+        $native = Get-FreshLoad ''
+        # About 330 fewer on linux-x64 (the engine's own methods); generic code over framework types
+        # and PowerShell's own methods are JIT-compiled either way. A runtime that rejected the
+        # native code would JIT as many as the IL does.
+        $native.Jitted | Should -BeLessThan ($il.Jitted - 100) -Because "IL: $($il.Jitted) methods JIT-compiled, precompiled: $($native.Jitted)"
+    }
+}
+
+Describe 'Choosing the precompiled copy' {
+    BeforeAll {
+        $type = [Blit.Cmdlets.Commands.InvokeBlitMirrorCommand].Assembly.GetType('Blit.Cmdlets.Infrastructure.PrecompiledCore', $true)
+        $script:Choose = $type.GetMethod('Choose', [Reflection.BindingFlags] 'NonPublic, Static')
+        $script:Folder = $type.GetMethod('PlatformFolder', [Reflection.BindingFlags] 'NonPublic, Static').Invoke($null, @())
+        function Invoke-Choose([int] $Major, [string] $Switch, [bool] $Exists) {
+            $arguments = [object[]] @('/m', $Major, $Switch, [Func[string, bool]] { param($p) $Exists }.GetNewClosure(), $null)
+            $path = $Choose.Invoke($null, $arguments)
+            [pscustomobject]@{ Path = $path; Reason = $arguments[4] }
+        }
+    }
+
+    It 'names the folder after this OS and architecture, as the build does' {
+        $Folder | Should -Be $Platform
+    }
+
+    It 'takes the precompiled copy on .NET <Major> when it exists' -ForEach @(@{ Major = 10 }, @{ Major = 11 }) {
+        (Invoke-Choose $Major $null $true).Path | Should -Be ([IO.Path]::Combine('/m', $Platform, 'Blit.Core.dll'))
+    }
+
+    It 'keeps the IL on an older runtime (PowerShell 7.4 runs .NET 8), and says why' {
+        $choice = Invoke-Choose 8 $null $true
+        $choice.Path | Should -BeNullOrEmpty
+        $choice.Reason | Should -Match '\.NET 8'
+    }
+
+    It 'keeps the IL when there is no copy for this platform, or BLIT_PRECOMPILED is 0' {
+        (Invoke-Choose 10 $null $false).Path | Should -BeNullOrEmpty
+        $off = Invoke-Choose 10 '0' $true
+        $off.Path | Should -BeNullOrEmpty
+        $off.Reason | Should -Match 'BLIT_PRECOMPILED=0'
+    }
+}
