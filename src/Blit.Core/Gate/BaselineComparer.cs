@@ -77,8 +77,8 @@ public static class BaselineComparer
                 $"{blits.Count - 1} older Blit measurement(s) of this workload in the input were not decided on; the latest ({blit!.Timestamp:u}) was"));
         }
         // cp copies but does not mirror: its figures are a reference beside the gate, never its comparator.
-        List<WorkloadMeasurement> comparators = [.. group.Where(m => m.IsComparator && m.Tool != ComparatorTool.CpName)];
-        int copyOnly = group.Count(m => m.IsComparator && m.Tool == ComparatorTool.CpName);
+        List<WorkloadMeasurement> comparators = [.. group.Where(m => m.IsComparator && m.Tool != CpTool.ToolName)];
+        int copyOnly = group.Count(m => m.IsComparator && m.Tool == CpTool.ToolName);
         if (copyOnly > 0)
         {
             notes.Add($"{copyOnly} cp measurement(s) in the input are a reference, not a mirror comparator, and were not used");
