@@ -28,7 +28,7 @@ internal static class BenchmarkLogHeader
         log.Line($"  OS: {system.OperatingSystem}");
         log.Line($"  Kernel: {system.Kernel}");
         log.Line($"  CPU: {system.CpuModel} ({system.CpuCount} logical)");
-        log.Line($"  RAM: {SystemProbe.FormatBytes(system.MemoryBytes)}");
+        log.Line($"  RAM: {ByteSize.Format(system.MemoryBytes)}");
         log.Line($"  Machine: {system.MachineName}");
         log.Line($"  Root: {o.Root} (workspace {workspace})");
         log.Line($"  Filesystem: {storage.FileSystem} on {storage.Device}, mounted at {storage.MountPoint}; device kind: {storage.DeviceKind}");

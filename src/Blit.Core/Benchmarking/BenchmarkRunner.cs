@@ -359,8 +359,8 @@ public sealed class BenchmarkRunner
         if (need > free)
         {
             throw new BlitException(BlitErrorCode.BenchmarkRootUnusable,
-                $"The benchmark root '{_options.Root}' has {SystemProbe.FormatBytes(free)} free; the largest workload needs about " +
-                $"{SystemProbe.FormatBytes(need)} (its tree and one copy per tool). Choose another -Root or smaller sizes.",
+                $"The benchmark root '{_options.Root}' has {ByteSize.Format(free)} free; the largest workload needs about " +
+                $"{ByteSize.Format(need)} (its tree and one copy per tool). Choose another -Root or smaller sizes.",
                 _options.Root);
         }
     }
@@ -428,7 +428,7 @@ public sealed class BenchmarkRunner
         _step++;
         string symlinks = builder.Symlinks.Count == 0 ? string.Empty : $"{builder.Symlinks.Count:N0} symlink(s), ";
         log.Line($"Workload {spec.Workload} {label}: {builder.SourceFileCount:N0} files, {builder.Directories.Count:N0} directories, " +
-                 $"{symlinks}{SystemProbe.FormatBytes(builder.SourceBytes)} ({builder.SourceBytes:N0} bytes), seed {spec.Seed}; " +
+                 $"{symlinks}{ByteSize.Format(builder.SourceBytes)} ({builder.SourceBytes:N0} bytes), seed {spec.Seed}; " +
                  $"generated in {clock.Elapsed.TotalSeconds:0.00} s");
         if (spec.Workload == Workload.Incremental)
         {
@@ -437,7 +437,7 @@ public sealed class BenchmarkRunner
         }
         else if (spec.Workload == Workload.Tiny)
         {
-            log.Line($"  Entries: {WorkloadBuilder.TinyEmptyFile} (empty file), {WorkloadBuilder.TinySmallFile} ({SystemProbe.FormatBytes(WorkloadSpec.TinySmallFileBytes)}), " +
+            log.Line($"  Entries: {WorkloadBuilder.TinyEmptyFile} (empty file), {WorkloadBuilder.TinySmallFile} ({ByteSize.Format(WorkloadSpec.TinySmallFileBytes)}), " +
                      $"the nested directories {WorkloadBuilder.TinyNestedDirectory}, {WorkloadBuilder.TinySymlink} -> {WorkloadBuilder.TinySmallFile} (symlink); " +
                      "mirrored into an empty destination");
         }
@@ -528,7 +528,7 @@ public sealed class BenchmarkRunner
                 modeMeasurements.Add(Statistics.Summarize(context, tool.Samples));
             }
             log.Line($"Summary {spec.Workload} {label}, {mode} ({warmups} warm-up, {runs} runs; " +
-                     $"{builder.SourceFileCount:N0} files, {SystemProbe.FormatBytes(builder.SourceBytes)}):");
+                     $"{builder.SourceFileCount:N0} files, {ByteSize.Format(builder.SourceBytes)}):");
             foreach (string line in BenchmarkLog.SummaryTable(modeMeasurements))
             {
                 log.Line(line);

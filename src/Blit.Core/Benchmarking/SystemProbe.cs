@@ -320,13 +320,4 @@ public static class SystemProbe
             return null;
         }
     }
-
-    /// <summary>Human size with binary units, for logs.</summary>
-    public static string FormatBytes(double bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Format(CultureInfo.InvariantCulture, "{0:0.00} GiB", bytes / (1L << 30)),
-        >= 1L << 20 => string.Format(CultureInfo.InvariantCulture, "{0:0.0} MiB", bytes / (1L << 20)),
-        >= 1L << 10 => string.Format(CultureInfo.InvariantCulture, "{0:0.0} KiB", bytes / (1L << 10)),
-        _ => string.Format(CultureInfo.InvariantCulture, "{0:0} B", bytes),
-    };
 }
