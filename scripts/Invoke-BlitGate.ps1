@@ -145,7 +145,8 @@ $report = [Blit.Gate.GateReport]::FormatSummary($summary, $repoRoot)
 Write-Host $report
 
 # Write the gate's own log beside the measurements' logs.
-$platform = if ($summary.System) { $summary.System.Platform } elseif ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'macos' } else { 'linux' }
+# The same folder Measure-BlitWorkload logs under (logs/linux, logs/macos, logs/windows).
+$platform = if ($summary.System) { $summary.System.Platform } else { [Blit.Benchmarking.SystemProbe]::PlatformName }
 $stamp = [datetime]::UtcNow.ToString('yyyyMMddTHHmmssZ', [cultureinfo]::InvariantCulture)
 $gateDir = Join-Path $LogPath (Join-Path $platform "gate_$stamp")
 $null = New-Item -ItemType Directory -Force -Path $gateDir

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Blit.Benchmarking;
 
 namespace Blit.Cmdlets.Infrastructure;
 
@@ -9,16 +10,11 @@ namespace Blit.Cmdlets.Infrastructure;
 /// </summary>
 public static class Units
 {
-    private const double KiB = 1L << 10, MiB = 1L << 20, GiB = 1L << 30;
+    private const double MiB = 1L << 20;
     private const string Missing = "—";
 
-    public static string Bytes(double bytes) => bytes switch
-    {
-        >= GiB => Format("{0:N2} GiB", bytes / GiB),
-        >= MiB => Format("{0:N1} MiB", bytes / MiB),
-        >= KiB => Format("{0:N1} KiB", bytes / KiB),
-        _ => Format("{0:N0} B", bytes),
-    };
+    /// <summary>A size in B, KiB, MiB or GiB (Blit.Core's one formatter, in the current culture).</summary>
+    public static string Bytes(double bytes) => ByteSize.Format(bytes, CultureInfo.CurrentCulture);
 
     /// <summary>A rate given in bytes per second, shown in MiB/s.</summary>
     public static string Rate(double bytesPerSecond) => MiBPerSecond(bytesPerSecond / MiB);

@@ -188,9 +188,6 @@ public interface IBenchmarkListener
 /// </summary>
 public sealed class BenchmarkRunner
 {
-    /// <summary>The tool name Blit's measurements carry.</summary>
-    public const string BlitTool = "blit";
-
     private readonly BenchmarkOptions _options;
     private readonly IBenchmarkListener? _listener;
     private readonly List<string> _recordedOptions = [];
@@ -271,11 +268,9 @@ public sealed class BenchmarkRunner
         {
             _listener?.OnWarning(missing);
         }
-        if (comparator is { IsCopyOnly: true } && _options.Specs.FirstOrDefault(s => !s.IsFullCopy) is { } mirrorOnly)
+        if (comparator is not null && _options.Specs.Select(comparator.Refuses).FirstOrDefault(r => r is not null) is { } refusal)
         {
-            throw new BlitException(BlitErrorCode.InvalidArgument,
-                $"cp copies but does not mirror (it deletes nothing and rewrites every file), so it is a comparator for the " +
-                $"full-copy workloads LargeFile, SmallFiles, Mixed and Tiny only, not {mirrorOnly.Workload}.");
+            throw new BlitException(BlitErrorCode.InvalidArgument, refusal);
         }
         int toolCount = comparator is null ? 1 : 2;
         CheckSpace(toolCount);
@@ -307,7 +302,8 @@ public sealed class BenchmarkRunner
             {
                 DateTimeOffset started = DateTimeOffset.UtcNow;
                 log = BenchmarkLog.Create(_options.LogRoot, system.Platform, group.Key, started, line => _listener?.OnLog(line));
-                WriteHeader(log, group.Key, started, system, storage, comparator, workspace);
+                BenchmarkLogHeader.Write(log, new BenchmarkLogHeader.Facts(_options, group.Key, started, system, storage, comparator,
+                    workspace, _dropCachesWorks));
                 var measured = new List<WorkloadMeasurement>();
                 foreach (WorkloadSpec spec in group)
                 {
@@ -363,8 +359,8 @@ public sealed class BenchmarkRunner
         if (need > free)
         {
             throw new BlitException(BlitErrorCode.BenchmarkRootUnusable,
-                $"The benchmark root '{_options.Root}' has {SystemProbe.FormatBytes(free)} free; the largest workload needs about " +
-                $"{SystemProbe.FormatBytes(need)} (its tree and one copy per tool). Choose another -Root or smaller sizes.",
+                $"The benchmark root '{_options.Root}' has {ByteSize.Format(free)} free; the largest workload needs about " +
+                $"{ByteSize.Format(need)} (its tree and one copy per tool). Choose another -Root or smaller sizes.",
                 _options.Root);
         }
     }
@@ -418,80 +414,6 @@ public sealed class BenchmarkRunner
         }
     }
 
-    private void WriteHeader(BenchmarkLog log, Workload workload, DateTimeOffset started, SystemInfo system, StorageInfo storage,
-        ComparatorTool? comparator, string workspace)
-    {
-        log.Line($"Blit benchmark: {workload}");
-        log.Line($"Started: {started:yyyy-MM-dd HH:mm:ss} UTC");
-        if (_options.CommandLine is { Length: > 0 } cmd)
-        {
-            log.Line($"Command: {cmd}");
-        }
-        log.Line();
-        log.Line("System:");
-        log.Line($"  Platform: {system.Platform}");
-        log.Line($"  OS: {system.OperatingSystem}");
-        log.Line($"  Kernel: {system.Kernel}");
-        log.Line($"  CPU: {system.CpuModel} ({system.CpuCount} logical)");
-        log.Line($"  RAM: {SystemProbe.FormatBytes(system.MemoryBytes)}");
-        log.Line($"  Machine: {system.MachineName}");
-        log.Line($"  Root: {_options.Root} (workspace {workspace})");
-        log.Line($"  Filesystem: {storage.FileSystem} on {storage.Device}, mounted at {storage.MountPoint}; device kind: {storage.DeviceKind}");
-        log.Line($"  Blit: {system.BlitVersion}");
-        log.Line();
-        log.Line("Method:");
-        WorkloadSpec[] specs = [.. _options.Specs.Where(s => s.Workload == workload)];
-        string rounds = string.Join("; ", specs.Select(s => $"{_options.WarmupFor(s)} warm-up + {_options.RunsFor(s)} measured")
-            .Distinct(StringComparer.Ordinal));
-        log.Line($"  Rounds: {rounds} per mode; the tools alternate order each round " +
-                 "(odd rounds blit first, even rounds the comparator first)");
-        log.Line("  Destinations: one per tool, prepared outside the timed window: emptied for LargeFile/SmallFiles/Mixed/Tiny; " +
-                 "put back to the pre-change tree for Incremental (so every run is a real update pass); " +
-                 "left mirrored for NoOp (rebuilt after a failed run)");
-        BenchmarkMode[] modes = [.. specs.SelectMany(_options.ModesFor).Distinct().Order()];
-        log.Line($"  Modes: {string.Join(", ", modes)} (each measured with its own rounds; baselines of one mode are never compared with the other)");
-        if (modes.Contains(BenchmarkMode.Warm))
-        {
-            log.Line("  Blit (warm): Invoke-BlitMirror's engine (MirrorEngine.Run) in this process, default options (planner chooses workers and copy method)");
-            log.Line($"    {ResourceUsage.SelfMethod}");
-        }
-        if (modes.Contains(BenchmarkMode.Cold) && _options.BlitProcess is { } child)
-        {
-            log.Line($"  Blit (cold): a fresh process per run, default options: {child.Description}");
-            log.Line("    timing: the whole child process, start to exit (process start-up, module import, the mirror, exit), as the comparator's");
-            log.Line($"    {ResourceUsage.ChildMethod}");
-            log.Line("    success: exit code 0 and a result line with 0 errors");
-        }
-        log.Line("  Memory: \"peak MiB\" is a whole process tree's peak (the comparator, cold Blit); \"growth MiB\" is warm Blit's " +
-                 "in-process growth; the two are different figures and never compared with each other");
-        if (comparator is null)
-        {
-            log.Line(_options.Comparator == ComparatorKind.None
-                ? "  Comparator: none (-Comparator None)"
-                : "  Comparator: none (not found; see the warning)");
-        }
-        else
-        {
-            log.Line($"  Comparator: {comparator.Name} at {comparator.ExecutablePath}" +
-                     (comparator.Version is null ? string.Empty : $" ({comparator.Version})"));
-            log.Line($"    command: {comparator.CommandLine("SRC", "DEST")}" +
-                     (comparator.FlagsOverridden ? " (flags from -ComparatorArgument)" : " (default flags)"));
-            log.Line($"    success: {(comparator.IsRobocopy ? "exit code below 8" : "exit code 0")}");
-            log.Line($"    {ResourceUsage.ChildMethod}");
-        }
-        log.Line($"  Verification after every run: {_options.Verifier.Describe()}; a run that does not verify is failed");
-        log.Line($"  Summary: median, min and max wall seconds over verified runs (all runs when none verified); MiB/s and files/s from the median");
-        log.Line("  Cold cache (-DropCaches): " + (!_options.DropCaches ? "off"
-            : _dropCachesWorks ? $"on: sync, then \"3\" written to {_options.DropCachesPath} before every run"
-            : "requested but not permitted; runs are warm-cache"));
-        log.Line("  Settle: " + (OperatingSystem.IsWindows() ? "none (Windows has no system-wide sync)"
-            : "sync(2) before and after each destination is prepared, outside the timed window, so no run pays for the writeback of the run before it"));
-        log.Line("  Flush (-Flush): " + (!_options.Flush ? "off"
-            : OperatingSystem.IsWindows() ? "requested but unavailable on Windows" : "on: sync(2) after the tool ends, inside the timed window"));
-        log.Line("  Blit history/telemetry: none exists in this version of Blit, so nothing needs keeping out of the measured runs");
-        log.Line();
-    }
-
     private IReadOnlyList<WorkloadMeasurement> MeasureSpec(WorkloadSpec spec, ComparatorTool? comparator, string workspace,
         SystemInfo system, BenchmarkLog log, DateTimeOffset started, CancellationToken cancellationToken)
     {
@@ -506,7 +428,7 @@ public sealed class BenchmarkRunner
         _step++;
         string symlinks = builder.Symlinks.Count == 0 ? string.Empty : $"{builder.Symlinks.Count:N0} symlink(s), ";
         log.Line($"Workload {spec.Workload} {label}: {builder.SourceFileCount:N0} files, {builder.Directories.Count:N0} directories, " +
-                 $"{symlinks}{SystemProbe.FormatBytes(builder.SourceBytes)} ({builder.SourceBytes:N0} bytes), seed {spec.Seed}; " +
+                 $"{symlinks}{ByteSize.Format(builder.SourceBytes)} ({builder.SourceBytes:N0} bytes), seed {spec.Seed}; " +
                  $"generated in {clock.Elapsed.TotalSeconds:0.00} s");
         if (spec.Workload == Workload.Incremental)
         {
@@ -515,7 +437,7 @@ public sealed class BenchmarkRunner
         }
         else if (spec.Workload == Workload.Tiny)
         {
-            log.Line($"  Entries: {WorkloadBuilder.TinyEmptyFile} (empty file), {WorkloadBuilder.TinySmallFile} ({SystemProbe.FormatBytes(WorkloadSpec.TinySmallFileBytes)}), " +
+            log.Line($"  Entries: {WorkloadBuilder.TinyEmptyFile} (empty file), {WorkloadBuilder.TinySmallFile} ({ByteSize.Format(WorkloadSpec.TinySmallFileBytes)}), " +
                      $"the nested directories {WorkloadBuilder.TinyNestedDirectory}, {WorkloadBuilder.TinySymlink} -> {WorkloadBuilder.TinySmallFile} (symlink); " +
                      "mirrored into an empty destination");
         }
@@ -524,10 +446,10 @@ public sealed class BenchmarkRunner
             log.Line($"  Small files: {spec.MinFileBytes:N0}-{spec.MaxFileBytes:N0} bytes, {spec.FilesPerDirectory:N0} per directory");
         }
 
-        var tools = new List<ToolState> { new(BlitTool, Path.Combine(specDir, BlitTool), null) };
+        var tools = new List<ToolState> { new(new BlitTool(_options.BlitProcess), specDir) };
         if (comparator is not null)
         {
-            tools.Add(new ToolState(comparator.Name, Path.Combine(specDir, comparator.Name), comparator));
+            tools.Add(new ToolState(comparator, specDir));
         }
         int warmups = _options.WarmupFor(spec), runs = _options.RunsFor(spec);
         var measurements = new List<WorkloadMeasurement>();
@@ -538,7 +460,7 @@ public sealed class BenchmarkRunner
                 tool.Samples.Clear();
                 tool.PlannerChoices.Clear();
             }
-            log.Line($"  Mode {mode}: {ModeText(mode)}");
+            log.Line($"  Mode {mode}: {BenchmarkLogHeader.ModeText(mode, _options)}");
             for (int round = 0; round < warmups + runs; round++)
             {
                 bool warmup = round < warmups;
@@ -591,11 +513,12 @@ public sealed class BenchmarkRunner
                     TotalBytes = builder.SourceBytes,
                     FileCount = builder.SourceFileCount,
                     Tool = tool.Name,
-                    Command = tool.Comparator?.CommandLine(source, tool.Destination) ?? BlitCommand(mode, source, tool.Destination),
-                    IsComparator = tool.Comparator is not null,
+                    Command = tool.Tool.Command(mode, source, tool.Destination),
+                    IsComparator = tool.Tool.IsComparator,
                     Mode = mode,
                     WarmupRuns = warmups,
-                    PlannerNotes = tool.Comparator is null ? string.Join(" | ", tool.PlannerChoices.Distinct(StringComparer.Ordinal)) : null,
+                    PlannerNotes = tool.Tool.IsComparator ? null : string.Join(" | ", tool.PlannerChoices.Distinct(StringComparer.Ordinal)),
+                    ToolVersion = tool.Tool.Version,
                     Timestamp = started,
                     System = system,
                     LogPath = log.LogPath,
@@ -605,7 +528,7 @@ public sealed class BenchmarkRunner
                 modeMeasurements.Add(Statistics.Summarize(context, tool.Samples));
             }
             log.Line($"Summary {spec.Workload} {label}, {mode} ({warmups} warm-up, {runs} runs; " +
-                     $"{builder.SourceFileCount:N0} files, {SystemProbe.FormatBytes(builder.SourceBytes)}):");
+                     $"{builder.SourceFileCount:N0} files, {ByteSize.Format(builder.SourceBytes)}):");
             foreach (string line in BenchmarkLog.SummaryTable(modeMeasurements))
             {
                 log.Line(line);
@@ -638,129 +561,24 @@ public sealed class BenchmarkRunner
         return measurements;
     }
 
-    private string ModeText(BenchmarkMode mode) => mode == BenchmarkMode.Warm
-        ? "blit in this process (the engine call, timed by a Stopwatch around it)"
-        : $"blit in a fresh process per run, timed as the whole process from start to exit: {_options.BlitProcess?.Description}";
-
-    private string BlitCommand(BenchmarkMode mode, string source, string destination) =>
-        mode == BenchmarkMode.Cold && _options.BlitProcess is { } child
-            ? string.Join(' ', new[] { child.FileName }.Concat(child.Arguments(source, destination)).Select(ComparatorTool.Quote))
-            : $"Invoke-BlitMirror -Path {source} -Destination {destination} (in-process MirrorEngine.Run, default options)";
-
     private (RunSample Sample, VerificationResult Verification, MirrorResult? Result, BlitRunSummary? Blit) RunOnce(ToolState tool,
         BenchmarkMode mode, string source, WorkloadBuilder builder, int round, int number, CancellationToken cancellationToken)
     {
-        double wall, cpu;
-        long? peak = null, growth = null;
-        string? failure;
-        MirrorResult? result = null;
-        BlitRunSummary? blit = null;
-        if (tool.Comparator is null && mode == BenchmarkMode.Warm)
-        {
-            long g;
-            (wall, cpu, g, result, failure) = RunBlit(source, tool.Destination, cancellationToken);
-            growth = g;
-            blit = result is null ? null : BlitRunSummary.From(result);
-        }
-        else
-        {
-            try
-            {
-                ProcessMeasurement p;
-                if (tool.Comparator is { } c)
-                {
-                    p = c.Run(source, tool.Destination, _options.Flush, cancellationToken);
-                    failure = c.IsSuccess(p.ExitCode)
-                        ? null
-                        : $"{c.DescribeExit(p.ExitCode)}" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty);
-                }
-                else
-                {
-                    p = RunBlitProcess(source, tool.Destination, cancellationToken);
-                    blit = BlitRunSummary.Parse(p.Output);
-                    failure = p.ExitCode != 0
-                        ? $"blit (cold) exit code {p.ExitCode}" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty)
-                        : blit is null
-                            ? $"blit (cold) printed no {BlitProcessCommand.ResultPrefix} line" + (p.Output.Length > 0 ? $"; output: {Tail(p.Output)}" : string.Empty)
-                            : blit.Errors > 0
-                                ? $"blit (cold) reported {blit.Errors} error(s); output: {Tail(p.Output)}"
-                                : null;
-                }
-                (wall, cpu, peak) = (p.WallSeconds, p.CpuSeconds, p.PeakMemoryBytes);
-            }
-            catch (System.ComponentModel.Win32Exception ex)
-            {
-                (wall, cpu, peak) = (0, 0, 0);
-                failure = $"{tool.Name} could not be started: {ex.Message}";
-            }
-        }
+        ToolRun run = tool.Tool.Run(mode, source, tool.Destination, _options.Flush, cancellationToken);
         VerificationResult verification = _options.Verifier.Verify(source, tool.Destination,
             builder.Spec.Seed ^ (round * 7919) ^ tool.Name.Length, builder.ChangedPaths, cancellationToken);
-        failure ??= verification.Failure is null ? null : "verification failed: " + verification.Failure;
+        string? failure = run.Failure ?? (verification.Failure is null ? null : "verification failed: " + verification.Failure);
         var sample = new RunSample
         {
             Run = number,
-            WallSeconds = wall,
-            CpuSeconds = cpu,
-            PeakMemoryBytes = peak,
-            MemoryGrowthBytes = growth,
+            WallSeconds = run.WallSeconds,
+            CpuSeconds = run.CpuSeconds,
+            PeakMemoryBytes = run.PeakMemoryBytes,
+            MemoryGrowthBytes = run.MemoryGrowthBytes,
             Verified = failure is null && verification.Matches,
             Failure = failure,
         };
-        return (sample, verification, result, blit);
-    }
-
-    /// <summary>A cold Blit run: the child process of <see cref="BenchmarkOptions.BlitProcess"/>, measured as the comparator is.</summary>
-    private ProcessMeasurement RunBlitProcess(string source, string destination, CancellationToken cancellationToken)
-    {
-        BlitProcessCommand child = _options.BlitProcess
-            ?? throw new InvalidOperationException("Cold mode without a BlitProcess command (Validate refuses this).");
-        var psi = new ProcessStartInfo(child.FileName);
-        foreach (string arg in child.Arguments(source, destination))
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        return ProcessMeter.Run(psi, _options.Flush, cancellationToken);
-    }
-
-    private (double Wall, double Cpu, long Growth, MirrorResult? Result, string? Failure) RunBlit(string source, string destination,
-        CancellationToken cancellationToken)
-    {
-        var options = new MirrorOptions { Source = source, Destination = destination };
-        var errors = new ErrorCollector();
-        // Garbage from generation and earlier runs is collected here, not inside the timed window.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        ResourceUsage.PeakWindow window = ResourceUsage.StartSelfPeakWindow();
-        double cpuBefore = ResourceUsage.SelfCpuSeconds();
-        var clock = Stopwatch.StartNew();
-        MirrorResult? result = null;
-        string? failure = null;
-        try
-        {
-            result = MirrorEngine.Run(options, errors, null, cancellationToken);
-        }
-        catch (BlitException ex)
-        {
-            failure = $"blit failed: {ex.Code}: {ex.Message}";
-        }
-        catch (IOException ex)
-        {
-            failure = $"blit failed: {ex.Message}";
-        }
-        if (_options.Flush)
-        {
-            ResourceUsage.Sync();
-        }
-        clock.Stop();
-        double cpu = ResourceUsage.SelfCpuSeconds() - cpuBefore;
-        long growth = ResourceUsage.SelfPeakGrowth(window);
-        if (failure is null && result is not null && (result.Errors > 0 || errors.Count > 0))
-        {
-            failure = $"blit reported {Math.Max(result.Errors, errors.Count)} error(s); first: {errors.First ?? "(none reported)"}";
-        }
-        return (clock.Elapsed.TotalSeconds, Math.Max(0, cpu), growth, result, failure);
+        return (sample, verification, run.Result, run.Blit);
     }
 
     private static void PrepareDestination(WorkloadBuilder builder, ToolState tool, CancellationToken cancellationToken)
@@ -816,12 +634,6 @@ public sealed class BenchmarkRunner
     private void Report(WorkloadSpec spec, string activity, string? tool, int run, int runs) =>
         _listener?.OnStatus(new BenchmarkStatus(spec.Workload, spec.SizeLabel, activity, tool, run, runs, _step, _totalSteps));
 
-    private static string Tail(string text)
-    {
-        string oneLine = text.ReplaceLineEndings(" | ");
-        return oneLine.Length <= 300 ? oneLine : "..." + oneLine[^300..];
-    }
-
     /// <summary>Removes a tree, read-only entries included; a missing tree is fine.</summary>
     internal static void RemoveTree(string path)
     {
@@ -843,38 +655,14 @@ public sealed class BenchmarkRunner
         }
     }
 
-    private sealed class ToolState(string name, string destination, ComparatorTool? comparator)
+    /// <summary>A tool and its own destination (&lt;spec dir&gt;/&lt;tool name&gt;), with its runs so far.</summary>
+    private sealed class ToolState(BenchmarkTool tool, string specDir)
     {
-        public string Name { get; } = name;
-        public string Destination { get; } = destination;
-        public ComparatorTool? Comparator { get; } = comparator;
+        public BenchmarkTool Tool { get; } = tool;
+        public string Name => Tool.Name;
+        public string Destination { get; } = Path.Combine(specDir, tool.Name);
         public bool LastVerified { get; set; }
         public List<RunSample> Samples { get; } = [];
         public List<string> PlannerChoices { get; } = [];
-    }
-
-    /// <summary>Collects the engine's non-warning errors (called from its worker threads).</summary>
-    private sealed class ErrorCollector : IMirrorListener
-    {
-        private int _count;
-        private string? _first;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public string? First => Volatile.Read(ref _first);
-
-        public void OnError(BlitError error)
-        {
-            if (error.IsWarning)
-            {
-                return;
-            }
-            Interlocked.Increment(ref _count);
-            Interlocked.CompareExchange(ref _first, $"{error.Code}: {error.Message}", null);
-        }
-
-        public void OnItem(MirrorItem item)
-        {
-        }
     }
 }

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 using Blit.Errors;
 
 namespace Blit.Benchmarking;
@@ -28,32 +25,23 @@ public enum ComparatorKind
 public sealed record ProcessMeasurement(int ExitCode, double WallSeconds, double CpuSeconds, long PeakMemoryBytes, string Output);
 
 /// <summary>
-/// The comparator run as a process: <c>rsync -a --delete SRC/ DEST/</c>,
-/// <c>robocopy SRC DEST /MIR …</c> (flags that need no admin rights; exit codes below 8 are
-/// success) or, for the full-copy workloads only, <c>cp -a SRC/. DEST</c>. Finds the tool on
-/// PATH, probes that rsync accepts its flags, and measures a run:
-/// wall time, CPU of the process tree (getrusage(RUSAGE_CHILDREN) deltas) and its peak memory
-/// (VmHWM of the tree sampled from /proc).
+/// A comparator run as a process beside Blit: <see cref="RsyncTool"/>, <see cref="RobocopyTool"/> or
+/// <see cref="CpTool"/>, each with its own default flags, argument order, success rule, exit-code wording and probe.
+/// <see cref="Select"/> finds the one asked for (Auto: robocopy on Windows, rsync elsewhere) on the PATH. A run is
+/// measured by <see cref="ProcessMeter"/>: wall time, CPU and peak memory of the process tree.
 /// </summary>
-public sealed partial class ComparatorTool
+public abstract class ComparatorTool : BenchmarkTool
 {
-    /// <summary>rsync's tool name.</summary>
-    public const string RsyncName = "rsync";
-    /// <summary>robocopy's tool name.</summary>
-    public const string RobocopyName = "robocopy";
-    /// <summary>cp's tool name.</summary>
-    public const string CpName = "cp";
-
-    private ComparatorTool(string name, string executablePath, IReadOnlyList<string> flags, bool flagsOverridden)
+    /// <summary>A comparator at <paramref name="executablePath"/> with <paramref name="flags"/>, or its defaults when none are given.</summary>
+    private protected ComparatorTool(string executablePath, IReadOnlyList<string>? flags, IReadOnlyList<string> defaultFlags)
     {
-        Name = name;
         ExecutablePath = executablePath;
-        Flags = flags;
-        FlagsOverridden = flagsOverridden;
+        FlagsOverridden = flags is { Count: > 0 };
+        Flags = FlagsOverridden ? [.. flags!] : defaultFlags;
     }
 
-    /// <summary>"rsync", "robocopy" or "cp".</summary>
-    public string Name { get; }
+    /// <summary>Which comparator this is.</summary>
+    public abstract ComparatorKind Kind { get; }
 
     /// <summary>The comparator's executable, as found on the PATH.</summary>
     public string ExecutablePath { get; }
@@ -64,27 +52,76 @@ public sealed partial class ComparatorTool
     /// <summary>True when the flags came from -ComparatorArgument instead of the defaults.</summary>
     public bool FlagsOverridden { get; }
 
-    /// <summary>The tool's version line (rsync), when probed.</summary>
-    public string? Version { get; private set; }
+    /// <inheritdoc/>
+    public override bool IsComparator => true;
 
-    /// <summary>True for robocopy (its exit codes below 8 are success).</summary>
-    public bool IsRobocopy => Name == RobocopyName;
+    /// <summary>The success rule, as the log states it ("exit code 0", "exit code below 8").</summary>
+    public abstract string SuccessRule { get; }
 
-    /// <summary>cp copies but does not mirror: it can only be compared on a destination emptied before each run.</summary>
-    public bool IsCopyOnly => Name == CpName;
+    /// <summary>The full argument list for one run, in the order the tool takes it.</summary>
+    public abstract IReadOnlyList<string> Arguments(string source, string destination);
 
-    /// <summary>The default flags: the reference semantics (rsync -a --delete; robocopy /MIR keeping data, attributes and times).</summary>
-    public static IReadOnlyList<string> DefaultFlags(string name) => name switch
+    /// <summary>Whether a run that exited with <paramref name="exitCode"/> succeeded.</summary>
+    public abstract bool IsSuccess(int exitCode);
+
+    /// <summary>What an exit code means, for the log and failure notes.</summary>
+    public abstract string DescribeExit(int exitCode);
+
+    /// <summary>
+    /// Reads the tool's version and checks, where the tool has a dry run, that it accepts <see cref="Flags"/>, using
+    /// two empty directories under <paramref name="scratchDirectory"/>; a rejected flag is an error
+    /// (ComparatorArgumentUnsupported) naming it, before anything is measured.
+    /// </summary>
+    public abstract void Probe(string scratchDirectory, CancellationToken cancellationToken);
+
+    /// <summary>Why this comparator cannot be measured on <paramref name="spec"/>, or null when it can.</summary>
+    public virtual string? Refuses(WorkloadSpec spec) => null;
+
+    /// <summary>The command as a shell on this OS would show it.</summary>
+    public string CommandLine(string source, string destination) =>
+        CommandText.Join(Name, Arguments(source, destination), OperatingSystem.IsWindows());
+
+    /// <inheritdoc/>
+    public override string Command(BenchmarkMode mode, string source, string destination) => CommandLine(source, destination);
+
+    /// <summary>
+    /// Runs the comparator once and measures it. With <paramref name="flush"/>, sync(2) runs
+    /// after the process ends, inside the timed window. Cancellation kills the process tree.
+    /// </summary>
+    public ProcessMeasurement Run(string source, string destination, bool flush, CancellationToken cancellationToken)
     {
-        RsyncName => ["-a", "--delete"],
-        RobocopyName => ["/MIR", "/COPY:DAT", "/DCOPY:DAT", "/R:0", "/W:0", "/MT:8", "/NP", "/NFL", "/NDL", "/NJH", "/NJS"],
-        CpName => ["-a"],
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown comparator."),
-    };
+        var psi = new ProcessStartInfo(ExecutablePath);
+        foreach (string arg in Arguments(source, destination))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+        return ProcessMeter.Run(psi, flush, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    internal override ToolRun Run(BenchmarkMode mode, string source, string destination, bool flush,
+        CancellationToken cancellationToken)
+    {
+        ProcessMeasurement p;
+        try
+        {
+            p = Run(source, destination, flush, cancellationToken);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return ToolRun.NotStarted($"{Name} could not be started: {ex.Message}");
+        }
+        string? failure = IsSuccess(p.ExitCode) ? null : DescribeExit(p.ExitCode) + ToolRun.OutputNote(p.Output);
+        return new ToolRun(p.WallSeconds, p.CpuSeconds, p.PeakMemoryBytes, null, failure);
+    }
+
+    /// <summary>The comparator <paramref name="kind"/> stands for on this OS: Auto is robocopy on Windows, rsync elsewhere.</summary>
+    public static ComparatorKind Resolve(ComparatorKind kind, bool windows) =>
+        kind == ComparatorKind.Auto ? windows ? ComparatorKind.Robocopy : ComparatorKind.Rsync : kind;
 
     /// <summary>
     /// The comparator to use. Auto finds robocopy on Windows and rsync elsewhere and returns
-    /// null with a <paramref name="warning"/> when it is missing; an explicit Rsync or Robocopy
+    /// null with a <paramref name="warning"/> when it is missing; an explicit Rsync, Robocopy or Cp
     /// that is not on PATH is an error (ComparatorNotFound); None returns null.
     /// </summary>
     public static ComparatorTool? Select(ComparatorKind kind, IReadOnlyList<string>? flags, string? pathVariable,
@@ -95,28 +132,16 @@ public sealed partial class ComparatorTool
         {
             return null;
         }
-        string name = kind switch
+        (string name, string hint, Func<string, ComparatorTool> create) = Resolve(kind, OperatingSystem.IsWindows()) switch
         {
-            ComparatorKind.Rsync => RsyncName,
-            ComparatorKind.Robocopy => RobocopyName,
-            ComparatorKind.Cp => CpName,
-            ComparatorKind.Auto => OperatingSystem.IsWindows() ? RobocopyName : RsyncName,
+            ComparatorKind.Rsync => (RsyncTool.ToolName, RsyncTool.InstallHint, (Func<string, ComparatorTool>)(p => new RsyncTool(p, flags))),
+            ComparatorKind.Robocopy => (RobocopyTool.ToolName, RobocopyTool.InstallHint, p => new RobocopyTool(p, flags)),
+            ComparatorKind.Cp => (CpTool.ToolName, CpTool.InstallHint, p => new CpTool(p, flags)),
             _ => throw new BlitException(BlitErrorCode.InvalidArgument, $"Unknown comparator '{kind}'."),
         };
-        string? path = FindOnPath(name, pathVariable);
-        if (path is null && name == RobocopyName && OperatingSystem.IsWindows())
-        {
-            string system = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "robocopy.exe");
-            path = File.Exists(system) ? system : null;
-        }
+        string? path = FindOnPath(name, pathVariable) ?? (name == RobocopyTool.ToolName ? RobocopyTool.FindInSystemDirectory() : null);
         if (path is null)
         {
-            string hint = name switch
-            {
-                RsyncName => "install it (Debian/Ubuntu: apt-get install rsync; macOS ships one in /usr/bin)",
-                CpName => "it is part of every Unix (coreutils on Linux); on Windows use Robocopy",
-                _ => "robocopy ships with Windows in %SystemRoot%\\System32",
-            };
             if (kind == ComparatorKind.Auto)
             {
                 warning = $"No comparator: {name} was not found on PATH ({hint}). Blit is measured alone; " +
@@ -125,8 +150,7 @@ public sealed partial class ComparatorTool
             }
             throw new BlitException(BlitErrorCode.ComparatorNotFound, $"The comparator {name} was not found on PATH; {hint}.");
         }
-        bool overridden = flags is { Count: > 0 };
-        return new ComparatorTool(name, path, overridden ? [.. flags!] : DefaultFlags(name), overridden);
+        return create(path);
     }
 
     /// <summary>The first executable named <paramref name="name"/> in the PATH list (with PATHEXT on Windows).</summary>
@@ -175,121 +199,8 @@ public sealed partial class ComparatorTool
         return (mode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
     }
 
-    /// <summary>The full argument list for one run.</summary>
-    public IReadOnlyList<string> Arguments(string source, string destination) =>
-        IsRobocopy ? [source, destination, .. Flags]
-        : IsCopyOnly ? [.. Flags, Path.Combine(source, "."), destination] // SRC/. : the contents, into the existing DEST
-        : [.. Flags, WithSlash(source), WithSlash(destination)];
-
-    /// <summary>The command as a shell would show it.</summary>
-    public string CommandLine(string source, string destination) =>
-        string.Join(' ', new[] { Name }.Concat(Arguments(source, destination)).Select(Quote));
-
-    /// <summary>rsync: 0 is success. robocopy: below 8 is success (1 = files copied, 2 = extras deleted, ...).</summary>
-    public bool IsSuccess(int exitCode) => IsRobocopy ? exitCode is >= 0 and < 8 : exitCode == 0;
-
-    /// <summary>
-    /// rsync: reads its version and checks that it accepts the flags, by a dry run between two
-    /// empty directories under <paramref name="scratchDirectory"/>; a rejected flag is an error
-    /// (ComparatorArgumentUnsupported) naming it, before anything is measured. macOS ships an
-    /// old rsync (2.6.9) or openrsync that lack newer flags. robocopy is not probed (its run
-    /// would print a job; its flags are stable across Windows versions).
-    /// </summary>
-    public void Probe(string scratchDirectory, CancellationToken cancellationToken)
-    {
-        if (IsRobocopy)
-        {
-            return;
-        }
-        (int versionExit, string versionText) = RunQuiet(["--version"], cancellationToken);
-        Version = versionExit == 0
-            ? versionText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
-            : null;
-        if (IsCopyOnly)
-        {
-            return; // cp has no dry run; a flag it rejects fails the first (warm-up) run, which is reported
-        }
-        string src = Path.Combine(scratchDirectory, "probe-src");
-        string dst = Path.Combine(scratchDirectory, "probe-dst");
-        Directory.CreateDirectory(src);
-        Directory.CreateDirectory(dst);
-        try
-        {
-            (int exit, string output) = RunQuiet([.. Flags, "--dry-run", WithSlash(src), WithSlash(dst)], cancellationToken);
-            if (exit == 0)
-            {
-                return;
-            }
-            // The flag whose removal makes the dry run pass is the one rsync rejects (flags depend on each
-            // other, e.g. --delete needs -r, so they cannot be tried alone); else rsync's own words name it.
-            var rejected = new List<string>();
-            for (int i = 0; i < Flags.Count; i++)
-            {
-                if (!Flags[i].StartsWith('-'))
-                {
-                    continue;
-                }
-                string[] without = [.. Flags.Where((_, j) => j != i), "--dry-run", WithSlash(src), WithSlash(dst)];
-                if (RunQuiet(without, cancellationToken).ExitCode == 0)
-                {
-                    rejected.Add(Flags[i]);
-                }
-            }
-            if (rejected.Count == 0)
-            {
-                rejected.AddRange(UnknownOptionPattern().Matches(output).Select(m => m.Groups["flag"].Value).Distinct());
-            }
-            string what = rejected.Count > 0 ? $"rejects {string.Join(' ', rejected)}" : $"fails with the flags {string.Join(' ', Flags)}";
-            throw new BlitException(BlitErrorCode.ComparatorArgumentUnsupported,
-                $"{Version ?? Name} at {ExecutablePath} {what} (exit code {exit}: {FirstLine(output)}). " +
-                "Pass flags it supports with -ComparatorArgument.");
-        }
-        finally
-        {
-            Directory.Delete(src, true);
-            Directory.Delete(dst, true);
-        }
-    }
-
-    /// <summary>
-    /// Runs the comparator once and measures it. With <paramref name="flush"/>, sync(2) runs
-    /// after the process ends, inside the timed window. Cancellation kills the process tree.
-    /// </summary>
-    public ProcessMeasurement Run(string source, string destination, bool flush, CancellationToken cancellationToken)
-    {
-        var psi = new ProcessStartInfo(ExecutablePath);
-        foreach (string arg in Arguments(source, destination))
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        return ProcessMeter.Run(psi, flush, cancellationToken);
-    }
-
-    /// <summary>What an exit code means, for the log and failure notes.</summary>
-    public string DescribeExit(int exitCode)
-    {
-        if (IsRobocopy)
-        {
-            return exitCode >= 8
-                ? $"robocopy exit code {exitCode}: at least one failure (8 = copy errors, 16 = fatal)"
-                : $"robocopy exit code {exitCode}: success";
-        }
-        if (IsCopyOnly)
-        {
-            return exitCode == 0 ? "exit code 0: success" : $"cp exit code {exitCode}: at least one file was not copied";
-        }
-        return exitCode switch
-        {
-            0 => "exit code 0: success",
-            1 => "exit code 1: syntax or usage error",
-            11 => "exit code 11: error in file I/O",
-            23 => "exit code 23: partial transfer due to error",
-            24 => "exit code 24: some source files vanished",
-            _ => $"exit code {exitCode}",
-        };
-    }
-
-    private (int ExitCode, string Output) RunQuiet(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    /// <summary>Runs the tool with <paramref name="arguments"/>, unmeasured, and returns its exit code and output (stdout, then stderr).</summary>
+    private protected (int ExitCode, string Output) RunQuiet(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(ExecutablePath)
         {
@@ -314,6 +225,33 @@ public sealed partial class ComparatorTool
         return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
     }
 
+    /// <summary>
+    /// Runs <paramref name="probe"/> with two fresh empty directories under <paramref name="scratchDirectory"/> (source,
+    /// destination), removing them afterwards.
+    /// </summary>
+    private protected static void WithEmptyDirectories(string scratchDirectory, Action<string, string> probe)
+    {
+        string src = Path.Combine(scratchDirectory, "probe-src");
+        string dst = Path.Combine(scratchDirectory, "probe-dst");
+        Directory.CreateDirectory(src);
+        Directory.CreateDirectory(dst);
+        try
+        {
+            probe(src, dst);
+        }
+        finally
+        {
+            Directory.Delete(src, true);
+            Directory.Delete(dst, true);
+        }
+    }
+
+    /// <summary>The error a probe raises for flags the tool rejects.</summary>
+    private protected BlitException Unsupported(string what, int exitCode, string output, string? advice = null) =>
+        new(BlitErrorCode.ComparatorArgumentUnsupported,
+            $"{Version ?? Name} at {ExecutablePath} {what} (exit code {exitCode}: {FirstLine(output) ?? "no output"}). " +
+            (advice is null ? string.Empty : advice + " ") + "Pass flags it supports with -ComparatorArgument.");
+
     internal static void Kill(Process process)
     {
         try
@@ -326,162 +264,7 @@ public sealed partial class ComparatorTool
         }
     }
 
-    /// <summary>rsync's "rsync: --x: unknown option"; openrsync's and older rsyncs' "unrecognized option `--x'".</summary>
-    [GeneratedRegex(@"(?:rsync: (?<flag>-[^:\s]+): unknown option|(?:unrecognized|illegal|invalid) option [`'""]?(?<flag>-[^'""\s]+))")]
-    private static partial Regex UnknownOptionPattern();
-
-    private static string FirstLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "no output";
-
-    private static string WithSlash(string path) =>
-        path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith('/') ? path : path + "/";
-
-    internal static string Quote(string arg) =>
-        arg.Length > 0 && !arg.Any(c => char.IsWhiteSpace(c) || c is '"' or '\'' or '$' or '`' or '\\' or '*' or '?')
-            ? arg
-            : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-}
-
-/// <summary>
-/// Samples the peak memory (VmHWM) of a process and its descendants from /proc on a
-/// background thread; the result is the sum over the tree's processes of their peaks.
-/// </summary>
-internal sealed class TreePeakSampler
-{
-    private readonly int _rootPid;
-    private readonly TimeSpan _interval;
-    private readonly Dictionary<int, long> _peaks = [];
-    private readonly Thread _thread;
-    private readonly ManualResetEventSlim _stop = new();
-    private readonly bool _childrenFiles;
-
-    /// <summary>The first samples come this often, so a process that lives a few milliseconds is still seen at its peak.</summary>
-    public static readonly TimeSpan FastInterval = TimeSpan.FromMilliseconds(2);
-
-    /// <summary>How long the fast sampling lasts before <see cref="_interval"/> takes over.</summary>
-    public static readonly TimeSpan FastPhase = TimeSpan.FromMilliseconds(100);
-
-    private readonly Stopwatch _age = Stopwatch.StartNew();
-
-    public TreePeakSampler(int rootPid, TimeSpan interval)
-    {
-        _rootPid = rootPid;
-        _interval = interval;
-        _childrenFiles = File.Exists($"/proc/self/task/{Environment.ProcessId}/children");
-        _thread = new Thread(Loop) { IsBackground = true, Name = "blit-bench-sampler" };
-        _thread.Start();
-    }
-
-    /// <summary>Stops sampling and returns the summed peak (bytes); 0 when nothing was sampled.</summary>
-    public long Stop()
-    {
-        _stop.Set();
-        _thread.Join();
-        _stop.Dispose();
-        return _peaks.Values.Sum();
-    }
-
-    private void Loop()
-    {
-        do
-        {
-            Sample();
-        }
-        while (!_stop.Wait(_age.Elapsed < FastPhase ? FastInterval : _interval));
-    }
-
-    private void Sample()
-    {
-        foreach (int pid in Tree())
-        {
-            long hwm = ResourceUsage.ReadStatusKiB($"/proc/{pid}/status", "VmHWM:") * 1024;
-            if (hwm > 0)
-            {
-                _peaks[pid] = Math.Max(_peaks.GetValueOrDefault(pid), hwm);
-            }
-        }
-    }
-
-    private List<int> Tree()
-    {
-        var result = new List<int> { _rootPid };
-        if (_childrenFiles)
-        {
-            for (int i = 0; i < result.Count; i++)
-            {
-                try
-                {
-                    foreach (string task in Directory.EnumerateDirectories($"/proc/{result[i]}/task"))
-                    {
-                        foreach (string child in File.ReadAllText(Path.Combine(task, "children"))
-                                     .Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                        {
-                            if (int.TryParse(child, NumberStyles.Integer, CultureInfo.InvariantCulture, out int c))
-                            {
-                                result.Add(c);
-                            }
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // The process ended between listing and reading.
-                }
-            }
-            return result;
-        }
-        // No /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN off): build the tree from every process's parent.
-        var parents = new Dictionary<int, List<int>>();
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid))
-            {
-                continue;
-            }
-            int ppid = ParentOf(dir);
-            if (ppid > 0)
-            {
-                if (!parents.TryGetValue(ppid, out List<int>? kids))
-                {
-                    parents[ppid] = kids = [];
-                }
-                kids.Add(pid);
-            }
-        }
-        for (int i = 0; i < result.Count; i++)
-        {
-            if (parents.TryGetValue(result[i], out List<int>? kids))
-            {
-                result.AddRange(kids);
-            }
-        }
-        return result;
-    }
-
-    /// <summary>The ppid field of /proc/&lt;pid&gt;/stat (after the parenthesized command, which may hold spaces).</summary>
-    internal static int ParentOf(string procDir)
-    {
-        try
-        {
-            string stat = File.ReadAllText(Path.Combine(procDir, "stat"));
-            return ParseParent(stat);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
-    }
-
-    internal static int ParseParent(string stat)
-    {
-        int close = stat.LastIndexOf(')');
-        if (close < 0)
-        {
-            return 0;
-        }
-        string[] fields = stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int ppid)
-            ? ppid
-            : 0;
-    }
+    /// <summary>The first non-empty line of <paramref name="text"/>, trimmed; null when there is none.</summary>
+    internal static string? FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
 }

@@ -112,6 +112,8 @@ public sealed class WorkloadMeasurement
     public required string Command { get; init; }
     /// <summary>True for the comparator (rsync, robocopy, cp), false for Blit.</summary>
     public required bool IsComparator { get; init; }
+    /// <summary>The tool's version: Blit's own, or the comparator's as its probe read it (null when it could not be read, and in files written before it was recorded).</summary>
+    public string? ToolVersion { get; init; }
     /// <summary>How Blit was started (a comparator's runs are fresh processes in both modes; its mode pairs it with Blit's).</summary>
     public BenchmarkMode Mode { get; init; }
     /// <summary>Warm-up runs before the measured ones (not in <see cref="Samples"/>).</summary>

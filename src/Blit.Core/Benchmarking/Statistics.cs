@@ -45,6 +45,7 @@ public static class Statistics
             Tool = context.Tool,
             Command = context.Command,
             IsComparator = context.IsComparator,
+            ToolVersion = context.ToolVersion,
             WarmupRuns = context.WarmupRuns,
             Samples = samples,
             MedianSeconds = median,
@@ -96,6 +97,8 @@ public sealed record MeasurementContext
     public required string Command { get; init; }
     /// <summary>True for the comparator.</summary>
     public required bool IsComparator { get; init; }
+    /// <summary>The tool's version, when known.</summary>
+    public string? ToolVersion { get; init; }
     /// <summary>How Blit was run: in the measuring process (warm) or in a fresh pwsh per run (cold).</summary>
     public BenchmarkMode Mode { get; init; }
     /// <summary>Warm-up runs before the measured ones.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace Blit.Benchmarking;
 
@@ -14,8 +15,11 @@ public sealed record StorageInfo(string FileSystem, string DeviceKind, string De
 
 /// <summary>
 /// System notes for a measurement: OS and kernel, CPU, RAM, and the filesystem and device kind
-/// of the benchmark root (Linux: /proc/self/mountinfo and /sys/dev/block; elsewhere DriveInfo).
-/// Reads only; every figure degrades to "unknown" rather than failing the benchmark.
+/// of the benchmark root. Linux: /etc/os-release, /proc/cpuinfo, /proc/meminfo, /proc/self/mountinfo and
+/// /sys/dev/block. macOS: sw_vers, sysctl (machdep.cpu.brand_string, hw.memsize), df, mount and diskutil info.
+/// Windows: the registry's ProcessorNameString, the GC's view of physical memory, and DriveInfo of the root's drive.
+/// The parsing is in pure functions over the tools' text (tested on Linux with sample texts; this code has not been
+/// run on macOS or Windows). Reads only; every figure degrades to "unknown" rather than failing the benchmark.
 /// </summary>
 public static class SystemProbe
 {
@@ -24,8 +28,12 @@ public static class SystemProbe
 
     /// <summary>linux, macos or windows: the folder under logs/.</summary>
     public static string PlatformName =>
-        OperatingSystem.IsWindows() ? "windows" : OperatingSystem.IsMacOS() ? "macos" : OperatingSystem.IsLinux() ? "linux"
-        : RuntimeInformation.OSDescription.Split(' ')[0].ToLowerInvariant();
+        PlatformFolder(OperatingSystem.IsWindows(), OperatingSystem.IsMacOS(), OperatingSystem.IsLinux(), RuntimeInformation.OSDescription);
+
+    /// <summary>The folder under logs/ for an OS: windows, macos, linux, else the first word of its description in lower case.</summary>
+    internal static string PlatformFolder(bool windows, bool macOS, bool linux, string osDescription) =>
+        windows ? "windows" : macOS ? "macos" : linux ? "linux"
+        : osDescription.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.ToLowerInvariant() ?? Unknown;
 
     /// <summary>This machine's notes, with the filesystem and device kind of <paramref name="root"/> (also returned in <paramref name="storage"/>).</summary>
     public static SystemInfo Probe(string root, out StorageInfo storage)
@@ -57,9 +65,13 @@ public static class SystemProbe
         }
     }
 
-    /// <summary>The operating system's name and version (Linux: PRETTY_NAME of /etc/os-release).</summary>
+    /// <summary>The operating system's name and version (Linux: PRETTY_NAME of /etc/os-release; macOS: sw_vers).</summary>
     public static string OperatingSystemName()
     {
+        if (OperatingSystem.IsMacOS() && ParseSwVers(RunForText("/usr/bin/sw_vers")) is { } mac)
+        {
+            return mac;
+        }
         if (OperatingSystem.IsLinux())
         {
             string? pretty = ReadLines("/etc/os-release")
@@ -101,7 +113,7 @@ public static class SystemProbe
         }
         else if (OperatingSystem.IsMacOS())
         {
-            string? brand = RunForLine("/usr/sbin/sysctl", "-n", "machdep.cpu.brand_string");
+            string? brand = RunForText("/usr/sbin/sysctl", "-n", "machdep.cpu.brand_string");
             if (!string.IsNullOrWhiteSpace(brand))
             {
                 return brand;
@@ -109,10 +121,10 @@ public static class SystemProbe
         }
         else if (OperatingSystem.IsWindows())
         {
-            string? id = Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER");
-            if (!string.IsNullOrWhiteSpace(id))
+            string? name = WindowsProcessorName() ?? Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER");
+            if (!string.IsNullOrWhiteSpace(name))
             {
-                return id;
+                return name.Trim();
             }
         }
         return $"{RuntimeInformation.ProcessArchitecture} ({Unknown} model)";
@@ -147,9 +159,29 @@ public static class SystemProbe
         return fallback;
     }
 
-    /// <summary>Physical memory, in bytes.</summary>
+    /// <summary>The CPU's marketing name from the registry (HKLM\HARDWARE\DESCRIPTION\System\CentralProcessor\0).</summary>
+    [SupportedOSPlatform("windows")]
+    private static string? WindowsProcessorName()
+    {
+        try
+        {
+            using Microsoft.Win32.RegistryKey? key =
+                Microsoft.Win32.Registry.LocalMachine.OpenSubKey(@"HARDWARE\DESCRIPTION\System\CentralProcessor\0");
+            return key?.GetValue("ProcessorNameString") as string;
+        }
+        catch (Exception ex) when (ex is System.Security.SecurityException or UnauthorizedAccessException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Physical memory, in bytes (Linux: MemTotal; macOS: sysctl hw.memsize; Windows: what the GC sees as physical memory).</summary>
     public static long MemoryBytes()
     {
+        if (OperatingSystem.IsMacOS() && ParseNumber(RunForText("/usr/sbin/sysctl", "-n", "hw.memsize")) is long memsize and > 0)
+        {
+            return memsize;
+        }
         if (OperatingSystem.IsLinux())
         {
             long kib = ResourceUsage.ReadStatusKiB("/proc/meminfo", "MemTotal:");
@@ -164,9 +196,10 @@ public static class SystemProbe
     /// <summary>The filesystem type and device kind of the filesystem holding <paramref name="root"/>.</summary>
     public static StorageInfo DescribeStorage(string root)
     {
+        string full = Path.GetFullPath(root);
         if (OperatingSystem.IsLinux())
         {
-            string real = Platform.FileSystemFactory.Create().CanonicalPath(Path.GetFullPath(root)) ?? Path.GetFullPath(root);
+            string real = Platform.FileSystemFactory.Create().CanonicalPath(full) ?? full;
             MountEntry? mount = FindMount(ReadLines("/proc/self/mountinfo"), real);
             if (mount is not null)
             {
@@ -174,16 +207,131 @@ public static class SystemProbe
                 return new StorageInfo(mount.FileSystem, kind, device, mount.MountPoint);
             }
         }
+        else if (OperatingSystem.IsMacOS() && DescribeMacStorage(full) is { } mac)
+        {
+            return mac;
+        }
+        string driveRoot = Path.GetPathRoot(full) ?? full;
+        if (OperatingSystem.IsWindows() && driveRoot.StartsWith(@"\\", StringComparison.Ordinal))
+        {
+            return new StorageInfo(Unknown, "network", driveRoot, driveRoot); // a UNC share: DriveInfo takes drive letters only
+        }
         try
         {
-            var drive = new DriveInfo(Path.GetPathRoot(Path.GetFullPath(root)) ?? root);
-            return new StorageInfo(drive.DriveFormat, drive.DriveType == DriveType.Ram ? "memory" : Unknown,
-                drive.Name, drive.RootDirectory.FullName);
+            var drive = new DriveInfo(driveRoot);
+            return new StorageInfo(drive.DriveFormat, DriveKind(drive.DriveType), $"{drive.Name} ({drive.DriveType} drive)",
+                drive.RootDirectory.FullName);
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
         {
             return new StorageInfo(Unknown, Unknown, Unknown, Unknown);
         }
+    }
+
+    /// <summary>The device kind DriveInfo can tell (Windows): a RAM disk is memory, a mapped share network; a fixed disk does not say ssd or rotational.</summary>
+    internal static string DriveKind(DriveType type) => type switch
+    {
+        DriveType.Ram => "memory",
+        DriveType.Network => "network",
+        DriveType.Removable => "removable",
+        _ => Unknown,
+    };
+
+    /// <summary>
+    /// macOS: the mount holding <paramref name="path"/> from <c>df -P</c>, its type from <c>mount</c>, and for a local
+    /// disk ssd or rotational from <c>diskutil info</c>; null when df cannot tell.
+    /// </summary>
+    private static StorageInfo? DescribeMacStorage(string path)
+    {
+        if (ParseDf(RunForText("/bin/df", "-P", path)) is not { } df)
+        {
+            return null;
+        }
+        (string fileSystem, bool local) = ParseMacMount(RunForText("/sbin/mount"), df.MountPoint) ?? (Unknown, true);
+        string kind = !local ? "network"
+            : df.Device.StartsWith("/dev/", StringComparison.Ordinal)
+                ? ParseSolidState(RunForText("/usr/sbin/diskutil", "info", df.Device)) ?? Unknown
+                : Unknown;
+        return new StorageInfo(fileSystem, kind, df.Device, df.MountPoint);
+    }
+
+    /// <summary>"macOS 14.5 (23F79)" from <c>sw_vers</c> ("ProductName:\tmacOS", "ProductVersion:\t14.5", "BuildVersion:\t23F79").</summary>
+    internal static string? ParseSwVers(string? text)
+    {
+        Dictionary<string, string> fields = KeyValues(text);
+        if (!fields.TryGetValue("ProductName", out string? name))
+        {
+            return null;
+        }
+        string version = fields.TryGetValue("ProductVersion", out string? v) ? " " + v : string.Empty;
+        string build = fields.TryGetValue("BuildVersion", out string? b) ? $" ({b})" : string.Empty;
+        return name + version + build;
+    }
+
+    /// <summary>A whole number printed alone (<c>sysctl -n hw.memsize</c>); null otherwise.</summary>
+    internal static long? ParseNumber(string? text) =>
+        long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null;
+
+    /// <summary>
+    /// The device and mount point in <c>df -P PATH</c>'s output: the second line is "device blocks used available
+    /// capacity% mount point", the mount point everything after the capacity (it may hold spaces).
+    /// </summary>
+    internal static (string Device, string MountPoint)? ParseDf(string? text)
+    {
+        string[] lines = (text ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length < 2)
+        {
+            return null;
+        }
+        string[] fields = lines[1].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int capacity = Array.FindIndex(fields, f => f.EndsWith('%'));
+        return capacity < 4 || capacity == fields.Length - 1
+            ? null
+            : (string.Join(' ', fields[..(capacity - 3)]), string.Join(' ', fields[(capacity + 1)..]));
+    }
+
+    /// <summary>
+    /// The type of the mount at <paramref name="mountPoint"/> in macOS <c>mount</c> output ("/dev/disk3s5 on
+    /// /System/Volumes/Data (apfs, local, journaled, nobrowse)"), and whether it is local (a network mount lacks "local").
+    /// </summary>
+    internal static (string FileSystem, bool Local)? ParseMacMount(string? text, string mountPoint)
+    {
+        string marker = $" on {mountPoint} (";
+        foreach (string line in (text ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int at = line.IndexOf(marker, StringComparison.Ordinal);
+            if (at < 0 || !line.TrimEnd().EndsWith(')'))
+            {
+                continue;
+            }
+            string[] options = line[(at + marker.Length)..].TrimEnd().TrimEnd(')').Split(',', StringSplitOptions.TrimEntries);
+            return (options[0], options.Contains("local", StringComparer.Ordinal));
+        }
+        return null;
+    }
+
+    /// <summary>ssd or rotational from <c>diskutil info</c>'s "Solid State: Yes/No" line; null when it has none.</summary>
+    internal static string? ParseSolidState(string? text) =>
+        KeyValues(text).GetValueOrDefault("Solid State") switch
+        {
+            "Yes" => "ssd",
+            "No" => "rotational",
+            _ => null,
+        };
+
+    /// <summary>"Key: value" lines (the first colon splits; both sides trimmed).</summary>
+    private static Dictionary<string, string> KeyValues(string? text)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in (text ?? string.Empty).Split('\n'))
+        {
+            int colon = line.IndexOf(':');
+            if (colon > 0)
+            {
+                fields.TryAdd(line[..colon].Trim(), line[(colon + 1)..].Trim());
+            }
+        }
+        return fields;
     }
 
     /// <summary>One line of /proc/self/mountinfo.</summary>
@@ -297,7 +445,8 @@ public static class SystemProbe
         }
     }
 
-    private static string? RunForLine(string file, params string[] args)
+    /// <summary>The standard output of <paramref name="file"/>, trimmed, when it exits 0; null when it fails or cannot start.</summary>
+    private static string? RunForText(string file, params string[] args)
     {
         try
         {
@@ -320,13 +469,4 @@ public static class SystemProbe
             return null;
         }
     }
-
-    /// <summary>Human size with binary units, for logs.</summary>
-    public static string FormatBytes(double bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Format(CultureInfo.InvariantCulture, "{0:0.00} GiB", bytes / (1L << 30)),
-        >= 1L << 20 => string.Format(CultureInfo.InvariantCulture, "{0:0.0} MiB", bytes / (1L << 20)),
-        >= 1L << 10 => string.Format(CultureInfo.InvariantCulture, "{0:0.0} KiB", bytes / (1L << 10)),
-        _ => string.Format(CultureInfo.InvariantCulture, "{0:0} B", bytes),
-    };
 }

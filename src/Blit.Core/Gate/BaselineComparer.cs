@@ -50,7 +50,11 @@ public static class BaselineComparer
         return new GateSummary(decisions, notes, baselines.Folder);
     }
 
-    /// <summary>Decides one workload, size and mode from its measurements (Blit's and the comparator's, all of that mode).</summary>
+    /// <summary>
+    /// Decides one workload, size and mode from its measurements (Blit's and the comparator's, all of that mode): picks
+    /// the pair to compare, then runs each check in turn — figures, verification, same machine and tree, speed, memory,
+    /// CPU — each returning its own findings (passed, failed, or a note); GO when none failed.
+    /// </summary>
     public static WorkloadDecision Decide(IReadOnlyList<WorkloadMeasurement> group, BaselineStore baselines, GateOptions options)
     {
         ArgumentNullException.ThrowIfNull(group);
@@ -65,159 +69,26 @@ public static class BaselineComparer
             throw new ArgumentException("Warm and cold measurements are never decided together.", nameof(group));
         }
 
-        var failed = new FailedChecks();
-        var passed = new List<string>();
-        var notes = new List<string>();
-
-        List<WorkloadMeasurement> blits = [.. group.Where(m => !m.IsComparator).OrderByDescending(m => m.Timestamp)];
-        WorkloadMeasurement? blit = blits.FirstOrDefault();
-        if (blits.Count > 1)
-        {
-            notes.Add(FormattableString.Invariant(
-                $"{blits.Count - 1} older Blit measurement(s) of this workload in the input were not decided on; the latest ({blit!.Timestamp:u}) was"));
-        }
-        // cp copies but does not mirror: its figures are a reference beside the gate, never its comparator.
-        List<WorkloadMeasurement> comparators = [.. group.Where(m => m.IsComparator && m.Tool != ComparatorTool.CpName)];
-        int copyOnly = group.Count(m => m.IsComparator && m.Tool == ComparatorTool.CpName);
-        if (copyOnly > 0)
-        {
-            notes.Add($"{copyOnly} cp measurement(s) in the input are a reference, not a mirror comparator, and were not used");
-        }
-        WorkloadMeasurement? comparator = PickComparator(comparators, blit);
-        if (comparators.Count > 1)
-        {
-            notes.Add(FormattableString.Invariant(
-                $"{comparators.Count - 1} other comparator measurement(s) in the input were not used; {comparator!.Tool} of {comparator.Timestamp:u} was"));
-        }
-        string comparatorName = comparator?.Tool ?? "comparator";
-
-        // Figures must exist and be trustworthy before they are compared.
-        bool blitTrusted = false;
-        if (blit is null)
-        {
-            failed.Add(GateCheck.Figures, "no Blit figures: the input has only comparator runs for this workload");
-        }
-        else if (RunFailure(blit, "Blit") is string blitFailure)
-        {
-            failed.Add(GateCheck.Verification, blitFailure);
-        }
-        else
-        {
-            blitTrusted = true;
-            passed.Add(FormattableString.Invariant($"verified: all {blit.Samples.Count} Blit runs left the destination matching the source"));
-        }
-        if (comparator is null)
-        {
-            failed.Add(GateCheck.Figures, "no comparator figures: nothing measured Blit against (rsync on Linux/macOS, robocopy on Windows)");
-        }
-        else if (RunFailure(comparator, comparator.Tool) is string comparatorFailure)
-        {
-            failed.Add(GateCheck.Verification, comparatorFailure + "; its time cannot be compared");
-        }
-
-        if (blit is not null && comparator is not null)
-        {
-            IReadOnlyList<string> diffs = MachineIdentity.Differences(blit.System, comparator.System);
-            if (diffs.Count > 0)
-            {
-                failed.Add(GateCheck.Machine, $"machine mismatch: Blit and {comparatorName} were measured on different machines ({string.Join("; ", diffs)})");
-            }
-            if (blit.TotalBytes != comparator.TotalBytes || blit.FileCount != comparator.FileCount)
-            {
-                failed.Add(GateCheck.Size, FormattableString.Invariant(
-                    $"size mismatch: Blit's tree is {GateText.Count(blit.FileCount)} files, {GateText.Bytes(blit.TotalBytes)}; {comparatorName}'s is {GateText.Count(comparator.FileCount)} files, {GateText.Bytes(comparator.TotalBytes)}"));
-            }
-        }
-
-        // Speed.
-        double? ratio = null, worstCase = null, bestCase = null;
-        if (blit is not null && comparator is not null)
-        {
-            if (IsValidTime(blit.MedianSeconds) && IsValidTime(comparator.MedianSeconds))
-            {
-                ratio = comparator.MedianSeconds / blit.MedianSeconds;
-                string figures = $"{comparatorName} {GateText.Seconds(comparator.MedianSeconds)} / Blit {GateText.Seconds(blit.MedianSeconds)}, medians" +
-                    (blit.Mode == BenchmarkMode.Cold ? "; cold: Blit timed as a whole fresh process, start-up included" : string.Empty);
-                if (IsValidTime(blit.MaxSeconds) && IsValidTime(comparator.MinSeconds))
-                {
-                    worstCase = comparator.MinSeconds / blit.MaxSeconds;
-                }
-                if (IsValidTime(blit.MinSeconds) && IsValidTime(comparator.MaxSeconds))
-                {
-                    bestCase = comparator.MaxSeconds / blit.MinSeconds;
-                }
-                double threshold = blit.Mode == BenchmarkMode.Cold ? options.ColdThreshold : options.Threshold;
-                if (threshold == 0)
-                {
-                    passed.Add($"speed (cold): ratio {GateText.Ratio(ratio.Value)}, reported, not gated (ColdThreshold 0) ({figures})");
-                }
-                else if (ratio.Value >= threshold * (1 - RatioRounding))
-                {
-                    passed.Add($"speed: ratio {GateText.Ratio(ratio.Value, threshold)} ≥ threshold {GateText.Ratio(threshold)} ({figures})");
-                    if (worstCase < threshold)
-                    {
-                        notes.Add($"borderline: the margin is within the noise ({comparatorName}'s fastest run / Blit's slowest = {GateText.Ratio(worstCase.Value, threshold)} < {GateText.Ratio(threshold)})");
-                    }
-                }
-                else
-                {
-                    failed.Add(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio.Value, threshold)} < threshold {GateText.Ratio(threshold)} ({figures}): Blit is slower than allowed");
-                    if (bestCase >= threshold)
-                    {
-                        notes.Add($"borderline: within the noise ({comparatorName}'s slowest run / Blit's fastest = {GateText.Ratio(bestCase.Value, threshold)} ≥ {GateText.Ratio(threshold)}); more runs would tell");
-                    }
-                }
-            }
-            else
-            {
-                failed.Add(GateCheck.Speed, $"speed: no valid median time (Blit {blit.MedianSeconds} s, {comparatorName} {comparator.MedianSeconds} s)");
-            }
-        }
+        var findings = new List<Finding>();
+        (WorkloadMeasurement? blit, WorkloadMeasurement? comparator) = PickPair(group, findings);
+        findings.AddRange(CheckBlitFigures(blit));
+        findings.AddRange(CheckComparatorFigures(comparator));
+        findings.AddRange(CheckSameMachineAndTree(blit, comparator));
+        SpeedFigures? speed = SpeedFigures.Of(blit, comparator);
+        findings.AddRange(CheckSpeed(blit, comparator, speed, options));
 
         // Memory and CPU against the baseline: only for verified Blit runs (a failed run's figures mean nothing).
-        Baseline? baseline = null;
+        bool blitTrusted = blit is not null && RunFailure(blit, "Blit") is null;
+        Baseline? baseline = blitTrusted ? baselines.Find(blit!, options.BaselineRuns) : null;
         double? memoryChange = null, cpuChange = null;
-        if (blit is not null && blitTrusted)
+        if (blit is not null && baseline is not null)
         {
-            baseline = baselines.Find(blit, options.BaselineRuns);
-            notes.AddRange(baseline.Notes);
-            string figureName = GateText.Memory(blit.MemoryFigure);
-            if (blit.MemoryBytes is long blitMemory && baseline.MemoryBytes is long baseMemory)
-            {
-                double limit = Math.Max(baseMemory * (1 + options.MemoryTolerance), baseMemory + (double)options.MemoryNoiseBytes);
-                memoryChange = baseMemory > 0 ? (blitMemory - baseMemory) / (double)baseMemory : null;
-                string figures = FormattableString.Invariant(
-                    $"{figureName} {GateText.Bytes(blitMemory)} vs baseline {GateText.Bytes(baseMemory)}{ChangeText(memoryChange)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Bytes(limit)} (+{GateText.Percent(options.MemoryTolerance)}, at least +{GateText.Bytes(options.MemoryNoiseBytes)})");
-                if (blitMemory <= limit)
-                {
-                    passed.Add("memory: " + figures);
-                }
-                else
-                {
-                    failed.Add(GateCheck.Memory, "memory regression: " + figures);
-                }
-            }
-            else if (baseline.Runs.Count > 0)
-            {
-                notes.Add($"memory not compared: {(blit.MemoryBytes is null ? "this run" : "the baseline")} has no {figureName} figure");
-            }
-            if (baseline.CpuSeconds is double baseCpu)
-            {
-                double limit = Math.Max(baseCpu * (1 + options.CpuTolerance), baseCpu + options.CpuNoiseSeconds);
-                cpuChange = baseCpu > 0 ? (blit.MedianCpuSeconds - baseCpu) / baseCpu : null;
-                string figures = FormattableString.Invariant(
-                    $"{GateText.Seconds(blit.MedianCpuSeconds)} median vs baseline {GateText.Seconds(baseCpu)}{ChangeText(cpuChange)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Seconds(limit)} (+{GateText.Percent(options.CpuTolerance)}, at least +{GateText.Seconds(options.CpuNoiseSeconds)})");
-                if (blit.MedianCpuSeconds <= limit)
-                {
-                    passed.Add("CPU: " + figures);
-                }
-                else
-                {
-                    failed.Add(GateCheck.Cpu, "CPU regression: " + figures);
-                }
-            }
+            findings.AddRange(baseline.Notes.Select(n => Finding.Note(GateCheck.Memory, n)));
+            findings.AddRange(CheckMemory(blit, baseline, options, out memoryChange));
+            findings.AddRange(CheckCpu(blit, baseline, options, out cpuChange));
         }
 
+        List<Finding> failed = [.. findings.Where(f => f.Kind == FindingKind.Failed)];
         WorkloadMeasurement any = blit ?? comparator!;
         return new WorkloadDecision
         {
@@ -227,15 +98,15 @@ public static class BaselineComparer
             TotalBytes = any.TotalBytes,
             FileCount = any.FileCount,
             Decision = failed.Count == 0 ? GateDecision.Go : GateDecision.NoGo,
-            Reasons = failed.Count == 0 ? passed : failed.Messages,
-            FailedChecks = failed.Checks,
-            Notes = notes,
+            Reasons = failed.Count == 0 ? [.. findings.Where(f => f.Kind == FindingKind.Passed).Select(f => f.Text)] : [.. failed.Select(f => f.Text)],
+            FailedChecks = [.. failed.Select(f => f.Check).Distinct()],
+            Notes = [.. findings.Where(f => f.Kind == FindingKind.Note).Select(f => f.Text)],
             Comparator = comparator?.Tool,
             BlitMedianSeconds = blit?.MedianSeconds,
             ComparatorMedianSeconds = comparator?.MedianSeconds,
-            Ratio = ratio,
-            WorstCaseRatio = worstCase,
-            BestCaseRatio = bestCase,
+            Ratio = speed?.Ratio,
+            WorstCaseRatio = speed?.WorstCase,
+            BestCaseRatio = speed?.BestCase,
             Threshold = options.Threshold,
             BlitMiBPerSecond = blit?.MiBPerSecond,
             ComparatorMiBPerSecond = comparator?.MiBPerSecond,
@@ -266,6 +137,172 @@ public static class BaselineComparer
             Blit = blit,
             ComparatorMeasurement = comparator,
         };
+    }
+
+    /// <summary>
+    /// The Blit measurement to decide on (the latest) and the comparator to decide against (cp is a reference, never the
+    /// comparator); notes what was left out.
+    /// </summary>
+    private static (WorkloadMeasurement? Blit, WorkloadMeasurement? Comparator) PickPair(IReadOnlyList<WorkloadMeasurement> group,
+        List<Finding> findings)
+    {
+        List<WorkloadMeasurement> blits = [.. group.Where(m => !m.IsComparator).OrderByDescending(m => m.Timestamp)];
+        WorkloadMeasurement? blit = blits.FirstOrDefault();
+        if (blits.Count > 1)
+        {
+            findings.Add(Finding.Note(GateCheck.Figures, FormattableString.Invariant(
+                $"{blits.Count - 1} older Blit measurement(s) of this workload in the input were not decided on; the latest ({blit!.Timestamp:u}) was")));
+        }
+        // cp copies but does not mirror: its figures are a reference beside the gate, never its comparator.
+        List<WorkloadMeasurement> comparators = [.. group.Where(m => m.IsComparator && m.Tool != CpTool.ToolName)];
+        int copyOnly = group.Count(m => m.IsComparator && m.Tool == CpTool.ToolName);
+        if (copyOnly > 0)
+        {
+            findings.Add(Finding.Note(GateCheck.Figures,
+                $"{copyOnly} cp measurement(s) in the input are a reference, not a mirror comparator, and were not used"));
+        }
+        WorkloadMeasurement? comparator = PickComparator(comparators, blit);
+        if (comparators.Count > 1)
+        {
+            findings.Add(Finding.Note(GateCheck.Figures, FormattableString.Invariant(
+                $"{comparators.Count - 1} other comparator measurement(s) in the input were not used; {comparator!.Tool} of {comparator.Timestamp:u} was")));
+        }
+        return (blit, comparator);
+    }
+
+    /// <summary>Blit's figures exist and every one of its runs verified.</summary>
+    internal static IEnumerable<Finding> CheckBlitFigures(WorkloadMeasurement? blit)
+    {
+        if (blit is null)
+        {
+            yield return Finding.Fail(GateCheck.Figures, "no Blit figures: the input has only comparator runs for this workload");
+        }
+        else if (RunFailure(blit, "Blit") is string failure)
+        {
+            yield return Finding.Fail(GateCheck.Verification, failure);
+        }
+        else
+        {
+            yield return Finding.Pass(GateCheck.Verification,
+                FormattableString.Invariant($"verified: all {blit.Samples.Count} Blit runs left the destination matching the source"));
+        }
+    }
+
+    /// <summary>The comparator's figures exist and every one of its runs verified.</summary>
+    internal static IEnumerable<Finding> CheckComparatorFigures(WorkloadMeasurement? comparator)
+    {
+        if (comparator is null)
+        {
+            yield return Finding.Fail(GateCheck.Figures,
+                "no comparator figures: nothing measured Blit against (rsync on Linux/macOS, robocopy on Windows)");
+        }
+        else if (RunFailure(comparator, comparator.Tool) is string failure)
+        {
+            yield return Finding.Fail(GateCheck.Verification, failure + "; its time cannot be compared");
+        }
+    }
+
+    /// <summary>Blit and the comparator were measured on the same machine, on the same tree.</summary>
+    internal static IEnumerable<Finding> CheckSameMachineAndTree(WorkloadMeasurement? blit, WorkloadMeasurement? comparator)
+    {
+        if (blit is null || comparator is null)
+        {
+            yield break;
+        }
+        IReadOnlyList<string> diffs = MachineIdentity.Differences(blit.System, comparator.System);
+        if (diffs.Count > 0)
+        {
+            yield return Finding.Fail(GateCheck.Machine,
+                $"machine mismatch: Blit and {comparator.Tool} were measured on different machines ({string.Join("; ", diffs)})");
+        }
+        if (blit.TotalBytes != comparator.TotalBytes || blit.FileCount != comparator.FileCount)
+        {
+            yield return Finding.Fail(GateCheck.Size, FormattableString.Invariant(
+                $"size mismatch: Blit's tree is {GateText.Count(blit.FileCount)} files, {GateText.Bytes(blit.TotalBytes)}; {comparator.Tool}'s is {GateText.Count(comparator.FileCount)} files, {GateText.Bytes(comparator.TotalBytes)}"));
+        }
+    }
+
+    /// <summary>
+    /// The ratio of the medians against the threshold of the mode (warm: <see cref="GateOptions.Threshold"/>; cold:
+    /// <see cref="GateOptions.ColdThreshold"/>, where 0 reports without gating), with a note when the noise straddles it.
+    /// </summary>
+    internal static IEnumerable<Finding> CheckSpeed(WorkloadMeasurement? blit, WorkloadMeasurement? comparator, SpeedFigures? speed,
+        GateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (blit is null || comparator is null)
+        {
+            yield break;
+        }
+        string name = comparator.Tool;
+        if (speed is null)
+        {
+            yield return Finding.Fail(GateCheck.Speed, $"speed: no valid median time (Blit {blit.MedianSeconds} s, {name} {comparator.MedianSeconds} s)");
+            yield break;
+        }
+        double ratio = speed.Ratio;
+        string figures = $"{name} {GateText.Seconds(comparator.MedianSeconds)} / Blit {GateText.Seconds(blit.MedianSeconds)}, medians" +
+            (blit.Mode == BenchmarkMode.Cold ? "; cold: Blit timed as a whole fresh process, start-up included" : string.Empty);
+        double threshold = blit.Mode == BenchmarkMode.Cold ? options.ColdThreshold : options.Threshold;
+        if (threshold == 0)
+        {
+            yield return Finding.Pass(GateCheck.Speed, $"speed (cold): ratio {GateText.Ratio(ratio)}, reported, not gated (ColdThreshold 0) ({figures})");
+        }
+        else if (ratio >= threshold * (1 - RatioRounding))
+        {
+            yield return Finding.Pass(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio, threshold)} ≥ threshold {GateText.Ratio(threshold)} ({figures})");
+            if (speed.WorstCase < threshold)
+            {
+                yield return Finding.Note(GateCheck.Speed, $"borderline: the margin is within the noise ({name}'s fastest run / Blit's slowest = {GateText.Ratio(speed.WorstCase.Value, threshold)} < {GateText.Ratio(threshold)})");
+            }
+        }
+        else
+        {
+            yield return Finding.Fail(GateCheck.Speed, $"speed: ratio {GateText.Ratio(ratio, threshold)} < threshold {GateText.Ratio(threshold)} ({figures}): Blit is slower than allowed");
+            if (speed.BestCase >= threshold)
+            {
+                yield return Finding.Note(GateCheck.Speed, $"borderline: within the noise ({name}'s slowest run / Blit's fastest = {GateText.Ratio(speed.BestCase.Value, threshold)} ≥ {GateText.Ratio(threshold)}); more runs would tell");
+            }
+        }
+    }
+
+    /// <summary>Blit's memory figure within tolerance of the baseline's (the larger of the relative and the absolute allowance).</summary>
+    internal static IEnumerable<Finding> CheckMemory(WorkloadMeasurement blit, Baseline baseline, GateOptions options, out double? change)
+    {
+        ArgumentNullException.ThrowIfNull(blit);
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(options);
+        change = null;
+        string figureName = GateText.Memory(blit.MemoryFigure);
+        if (blit.MemoryBytes is long blitMemory && baseline.MemoryBytes is long baseMemory)
+        {
+            double limit = Math.Max(baseMemory * (1 + options.MemoryTolerance), baseMemory + (double)options.MemoryNoiseBytes);
+            change = baseMemory > 0 ? (blitMemory - baseMemory) / (double)baseMemory : null;
+            string figures = FormattableString.Invariant(
+                $"{figureName} {GateText.Bytes(blitMemory)} vs baseline {GateText.Bytes(baseMemory)}{ChangeText(change)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Bytes(limit)} (+{GateText.Percent(options.MemoryTolerance)}, at least +{GateText.Bytes(options.MemoryNoiseBytes)})");
+            return [blitMemory <= limit ? Finding.Pass(GateCheck.Memory, "memory: " + figures) : Finding.Fail(GateCheck.Memory, "memory regression: " + figures)];
+        }
+        return baseline.Runs.Count > 0
+            ? [Finding.Note(GateCheck.Memory, $"memory not compared: {(blit.MemoryBytes is null ? "this run" : "the baseline")} has no {figureName} figure")]
+            : [];
+    }
+
+    /// <summary>Blit's median CPU seconds within tolerance of the baseline's (the larger of the relative and the absolute allowance).</summary>
+    internal static IEnumerable<Finding> CheckCpu(WorkloadMeasurement blit, Baseline baseline, GateOptions options, out double? change)
+    {
+        ArgumentNullException.ThrowIfNull(blit);
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(options);
+        change = null;
+        if (baseline.CpuSeconds is not double baseCpu)
+        {
+            return [];
+        }
+        double limit = Math.Max(baseCpu * (1 + options.CpuTolerance), baseCpu + options.CpuNoiseSeconds);
+        change = baseCpu > 0 ? (blit.MedianCpuSeconds - baseCpu) / baseCpu : null;
+        string figures = FormattableString.Invariant(
+            $"{GateText.Seconds(blit.MedianCpuSeconds)} median vs baseline {GateText.Seconds(baseCpu)}{ChangeText(change)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Seconds(limit)} (+{GateText.Percent(options.CpuTolerance)}, at least +{GateText.Seconds(options.CpuNoiseSeconds)})");
+        return [blit.MedianCpuSeconds <= limit ? Finding.Pass(GateCheck.Cpu, "CPU: " + figures) : Finding.Fail(GateCheck.Cpu, "CPU regression: " + figures)];
     }
 
     /// <summary>The comparator run paired with <paramref name="blit"/>: from the same results file, else the same or nearest time.</summary>
@@ -308,23 +345,34 @@ public static class BaselineComparer
             $"{name} failed {failedRuns} of {m.Samples.Count} measured runs (verification or tool error): {why ?? "no failure text recorded"}");
     }
 
-    /// <summary>The checks that failed, in order, with their messages.</summary>
-    private sealed class FailedChecks
+    /// <summary>What a finding is: a check passed, a check failed, or a note that does not change the decision.</summary>
+    internal enum FindingKind
     {
-        public List<GateCheck> Checks { get; } = [];
+        Passed,
+        Failed,
+        Note,
+    }
 
-        public List<string> Messages { get; } = [];
+    /// <summary>One finding of one check, with its reason.</summary>
+    internal readonly record struct Finding(FindingKind Kind, GateCheck Check, string Text)
+    {
+        public static Finding Pass(GateCheck check, string text) => new(FindingKind.Passed, check, text);
 
-        public int Count => Messages.Count;
+        public static Finding Fail(GateCheck check, string text) => new(FindingKind.Failed, check, text);
 
-        public void Add(GateCheck check, string message)
-        {
-            if (!Checks.Contains(check))
-            {
-                Checks.Add(check);
-            }
-            Messages.Add(message);
-        }
+        public static Finding Note(GateCheck check, string text) => new(FindingKind.Note, check, text);
+    }
+
+    /// <summary>The speed figures of a pair: the ratio of the medians, and the least and most it could be given the runs' noise.</summary>
+    internal sealed record SpeedFigures(double Ratio, double? WorstCase, double? BestCase)
+    {
+        /// <summary>The figures of <paramref name="blit"/> against <paramref name="comparator"/>; null when either median is not a valid time.</summary>
+        public static SpeedFigures? Of(WorkloadMeasurement? blit, WorkloadMeasurement? comparator) =>
+            blit is null || comparator is null || !IsValidTime(blit.MedianSeconds) || !IsValidTime(comparator.MedianSeconds)
+                ? null
+                : new SpeedFigures(comparator.MedianSeconds / blit.MedianSeconds,
+                    IsValidTime(blit.MaxSeconds) && IsValidTime(comparator.MinSeconds) ? comparator.MinSeconds / blit.MaxSeconds : null,
+                    IsValidTime(blit.MinSeconds) && IsValidTime(comparator.MaxSeconds) ? comparator.MaxSeconds / blit.MinSeconds : null);
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

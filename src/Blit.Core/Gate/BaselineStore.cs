@@ -173,21 +173,10 @@ public sealed class BaselineStore
         {
             Runs = runs,
             MemoryBytes = runs.Any(r => r.Measurement.MemoryBytes is not null)
-                ? (long)Math.Round(Median(runs.Where(r => r.Measurement.MemoryBytes is not null).Select(r => (double)r.Measurement.MemoryBytes!.Value)))
+                ? (long)Math.Round(Statistics.Median(runs.Where(r => r.Measurement.MemoryBytes is not null).Select(r => (double)r.Measurement.MemoryBytes!.Value)))
                 : null,
-            CpuSeconds = Median(runs.Select(r => r.Measurement.MedianCpuSeconds)),
+            CpuSeconds = Statistics.Median(runs.Select(r => r.Measurement.MedianCpuSeconds)),
             Notes = notes,
         };
-    }
-
-    internal static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        if (sorted.Length == 0)
-        {
-            throw new ArgumentException("No values.", nameof(values));
-        }
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

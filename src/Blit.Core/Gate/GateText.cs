@@ -13,14 +13,8 @@ public static class GateText
     /// <summary>"GO" or "NO-GO".</summary>
     public static string Label(GateDecision decision) => decision == GateDecision.Go ? "GO" : "NO-GO";
 
-    /// <summary>Bytes in B, KiB, MiB or GiB.</summary>
-    public static string Bytes(double bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Format(Inv, "{0:0.00} GiB", bytes / (1L << 30)),
-        >= 1L << 20 => string.Format(Inv, "{0:0.0} MiB", bytes / (1L << 20)),
-        >= 1L << 10 => string.Format(Inv, "{0:0.0} KiB", bytes / (1L << 10)),
-        _ => string.Format(Inv, "{0:0} B", bytes),
-    };
+    /// <summary>Bytes in B, KiB, MiB or GiB (<see cref="Benchmarking.ByteSize.Format"/>, invariant).</summary>
+    public static string Bytes(double bytes) => Benchmarking.ByteSize.Format(bytes, Inv);
 
     /// <summary>Seconds to the millisecond.</summary>
     public static string Seconds(double seconds) => string.Format(Inv, "{0:0.000} s", seconds);

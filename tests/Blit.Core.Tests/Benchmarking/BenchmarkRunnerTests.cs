@@ -55,6 +55,8 @@ public sealed class BenchmarkRunnerTests : IDisposable
 
     private string ScriptDir(string name, string body) => _temp.WriteScript(name, body);
 
+    private static string? FindRsync() => ComparatorTool.FindOnPath("rsync", Environment.GetEnvironmentVariable("PATH"));
+
     [Fact]
     public void Blit_alone_gives_one_verified_measurement_with_logs_and_no_workspace_left()
     {
@@ -122,6 +124,12 @@ public sealed class BenchmarkRunnerTests : IDisposable
         string log = File.ReadAllText(result[0].LogPath!);
         Assert.Contains("Workload Tiny 5entries: 2 files, 2 directories, 1 symlink(s)", log);
         Assert.Contains("Rounds: 2 warm-up + 4 measured per mode", log);
+        // Every tool's version is recorded, in the log and in results.json.
+        Assert.Equal(SystemProbe.BlitVersion, result[0].ToolVersion);
+        Assert.StartsWith("rsync  version ", result[1].ToolVersion);
+        Assert.Contains($"Comparator: rsync at {FindRsync()} ({result[1].ToolVersion})", log);
+        ResultsFile saved = ResultsFile.Load(result[0].ResultsPath!);
+        Assert.Equal([SystemProbe.BlitVersion, result[1].ToolVersion], saved.Measurements.Select(m => m.ToolVersion));
     }
 
     [Fact]
@@ -288,6 +296,11 @@ public sealed class BenchmarkRunnerTests : IDisposable
         Assert.False(bad.Verified);
         Assert.Contains("robocopy exit code 8", bad.Samples[0].Failure);
         Assert.Contains("/MIR /COPY:DAT", File.ReadAllLines(_temp.Combine("args.txt"))[0]);
+        // Its command line and success rule are recorded as rsync's are: the flags in bench.log and results.json.
+        string log = File.ReadAllText(bad.LogPath!);
+        Assert.Contains("    command: robocopy SRC DEST /MIR /COPY:DAT /DCOPY:DAT /R:0 /W:0 /MT:8 /NP /NFL /NDL /NJH /NJS (default flags)", log);
+        Assert.Contains("    success: exit code below 8", log);
+        Assert.Matches(@"^robocopy \S+/source \S+/robocopy /MIR /COPY:DAT /DCOPY:DAT /R:0 /W:0 /MT:8 /NP /NFL /NDL /NJH /NJS$", bad.Command);
     }
 
     [Fact]

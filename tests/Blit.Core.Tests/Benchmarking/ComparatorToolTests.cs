@@ -141,6 +141,164 @@ public sealed class ComparatorToolTests : IDisposable
     }
 
     [Fact]
+    public void Auto_is_robocopy_on_Windows_and_rsync_elsewhere_and_each_kind_gets_its_own_class()
+    {
+        Assert.Equal(ComparatorKind.Robocopy, ComparatorTool.Resolve(ComparatorKind.Auto, windows: true));
+        Assert.Equal(ComparatorKind.Rsync, ComparatorTool.Resolve(ComparatorKind.Auto, windows: false));
+        Assert.Equal(ComparatorKind.Cp, ComparatorTool.Resolve(ComparatorKind.Cp, windows: true));
+        string bin = Script("rsync", "exit 0");
+        Script("robocopy", "exit 0");
+        Script("cp", "exit 0");
+        Assert.IsType<RsyncTool>(ComparatorTool.Select(ComparatorKind.Rsync, null, bin, out _));
+        Assert.IsType<RobocopyTool>(ComparatorTool.Select(ComparatorKind.Robocopy, null, bin, out _));
+        Assert.IsType<CpTool>(ComparatorTool.Select(ComparatorKind.Cp, null, bin, out _));
+        Assert.IsType<RsyncTool>(ComparatorTool.Select(ComparatorKind.Auto, null, bin, out _)); // this test runs on Linux
+        Assert.Equal("exit code 0", new RsyncTool(bin).SuccessRule);
+        Assert.Equal("exit code below 8", new RobocopyTool(bin).SuccessRule);
+    }
+
+    [Fact]
+    public void Cp_refuses_the_mirror_workloads_only()
+    {
+        var cp = new CpTool("/bin/cp");
+        Assert.Null(cp.Refuses(new WorkloadSpec { Workload = Workload.SmallFiles }));
+        Assert.Contains("not Incremental", cp.Refuses(new WorkloadSpec { Workload = Workload.Incremental }));
+        Assert.Null(new RsyncTool("/usr/bin/rsync").Refuses(new WorkloadSpec { Workload = Workload.Incremental }));
+    }
+
+    [Fact]
+    public void Command_lines_quote_for_the_shell_of_the_OS()
+    {
+        Assert.Equal("plain", CommandText.Quote("plain", windows: false));
+        Assert.Equal("'a b'", CommandText.Quote("a b", windows: false));
+        Assert.Equal("'it'\\''s'", CommandText.Quote("it's", windows: false));
+        Assert.Equal(@"C:\bench\src", CommandText.Quote(@"C:\bench\src", windows: true));
+        Assert.Equal("\"C:\\my bench\\src\"", CommandText.Quote(@"C:\my bench\src", windows: true));
+        Assert.Equal("\"C:\\my dir\\\\\"", CommandText.Quote(@"C:\my dir\", windows: true)); // a trailing backslash doubled before the quote
+        Assert.Equal("\"say \\\"hi\\\"\"", CommandText.Quote("say \"hi\"", windows: true));
+        Assert.Equal("\"\"", CommandText.Quote(string.Empty, windows: true));
+    }
+
+    // rsync --version texts. The first is captured from the rsync installed on the test machine (Debian); the other
+    // two are hand-written, not captured (no macOS here), in the shape their tools print: Apple's rsync 2.6.9 (macOS up
+    // to 14) and openrsync (macOS 15 and later, as /usr/bin/rsync).
+    private const string Rsync35Version = """
+        rsync  version 3.5.0  protocol version 32
+        Copyright (C) 1996-2026 by Andrew Tridgell, Wayne Davison, and others.
+        Web site: https://rsync.samba.org/
+        Capabilities:
+            64-bit files, 64-bit inums, 64-bit timestamps, 64-bit long ints,
+            socketpairs, symlinks, symtimes, hardlinks, hardlink-specials,
+        """;
+
+    private const string Apple269Version = """
+        rsync  version 2.6.9  protocol version 29
+        Copyright (C) 1996-2006 by Andrew Tridgell, Wayne Davison, and others.
+        <http://rsync.samba.org/>
+        Capabilities: 64-bit files, socketpairs, hard links, symlinks, batchfiles,
+                      inplace, IPv6, 64-bit system inums, 64-bit internal inums
+
+        rsync comes with ABSOLUTELY NO WARRANTY.  This is free software, and you
+        are welcome to redistribute it under certain conditions.  See the GNU
+        General Public Licence for details.
+        """;
+
+    private const string OpenRsyncVersion = """
+        openrsync: protocol version 29
+        rsync version 2.6.9 compatible
+        """;
+
+    [Fact]
+    public void The_version_text_tells_samba_rsync_from_apples_2_6_9_and_openrsync()
+    {
+        RsyncVersion linux = RsyncTool.ParseVersion(Rsync35Version);
+        Assert.Equal((RsyncFlavor.Samba, "3.5.0", 32), (linux.Flavor, linux.Version, linux.Protocol));
+        Assert.Equal("rsync  version 3.5.0  protocol version 32", linux.Description);
+        Assert.False(linux.IsBefore3);
+        Assert.Null(RsyncTool.Advice(linux));
+
+        RsyncVersion apple = RsyncTool.ParseVersion(Apple269Version);
+        Assert.Equal((RsyncFlavor.Samba, "2.6.9", 29), (apple.Flavor, apple.Version, apple.Protocol));
+        Assert.True(apple.IsBefore3);
+        Assert.Contains("predates rsync 3", RsyncTool.Advice(apple));
+
+        RsyncVersion open = RsyncTool.ParseVersion(OpenRsyncVersion);
+        Assert.Equal((RsyncFlavor.OpenRsync, "2.6.9", 29), (open.Flavor, open.Version, open.Protocol));
+        Assert.Equal("openrsync: protocol version 29; rsync version 2.6.9 compatible", open.Description);
+        Assert.False(open.IsBefore3);
+        Assert.Contains("openrsync", RsyncTool.Advice(open));
+
+        Assert.Equal(RsyncFlavor.Unknown, RsyncTool.ParseVersion("something else 1.0").Flavor);
+        Assert.Null(RsyncTool.ParseVersion(string.Empty).Description);
+    }
+
+    [Theory]
+    // Captured from rsync 3.5.0 on the test machine.
+    [InlineData("rsync: --no-such-blit-flag: unknown option\nrsync error: syntax or usage error (code 1) at main.c(1886) [client=3.5.0]", "--no-such-blit-flag")]
+    [InlineData("rsync: -Q: unknown option\nrsync error: syntax or usage error (code 1) at main.c(1886) [client=3.5.0]", "-Q")]
+    // Hand-written, not captured: getopt_long (openrsync on macOS) for a long option, BSD getopt and glibc getopt for a letter.
+    [InlineData("rsync: unrecognized option `--info=progress2'\nusage: rsync [-0468BCDEFHILOPRSTWVabcdefghiklmnopqrtuvxyz] [-e program]", "--info=progress2")]
+    [InlineData("rsync: illegal option -- X\nusage: rsync [-0468BCDEFHILOPRSTWVabcdefghiklmnopqrtuvxyz] [-e program]", "-X")]
+    [InlineData("rsync: invalid option -- 'X'", "-X")]
+    public void An_unknown_flag_is_named_from_the_error_text(string output, string flag) =>
+        Assert.Equal([flag], RsyncTool.RejectedFlags(output));
+
+    // Hand-written, not captured (no Windows here): robocopy's answer to a parameter it does not know.
+    private const string RobocopyInvalidParameter = """
+        -------------------------------------------------------------------------------
+           ROBOCOPY     ::     Robust File Copy for Windows
+        -------------------------------------------------------------------------------
+
+          Started : Monday, 1 December 2025 10:15:00
+           Source - C:\bench\probe-src\
+             Dest - C:\bench\probe-dst\
+
+            Files : *.*
+
+          Options : *.* /S /E /DCOPY:DAT /COPY:DAT /PURGE /MIR /R:0 /W:0
+
+        ------------------------------------------------------------------------------
+
+        ERROR : Invalid Parameter #4 : "/NOSUCH"
+
+               Simple Usage :: ROBOCOPY source destination /MIR
+        """;
+
+    [Fact]
+    public void Robocopy_names_the_parameter_it_calls_invalid()
+    {
+        Assert.Equal(["/NOSUCH"], RobocopyTool.RejectedFlags(RobocopyInvalidParameter));
+        Assert.Empty(RobocopyTool.RejectedFlags("   ROBOCOPY     ::     Robust File Copy for Windows"));
+    }
+
+    [Fact]
+    public void Robocopy_probe_lists_only_and_refuses_a_flag_robocopy_rejects()
+    {
+        string log = _temp.Combine("probe-args.txt");
+        string bin = Script("robocopy",
+            $"echo \"$@\" >> '{log}'; for a in \"$@\"; do [ \"$a\" = /NOSUCH ] && {{ echo 'ERROR : Invalid Parameter #3 : \"/NOSUCH\"'; exit 16; }}; done; exit 0");
+        ComparatorTool good = ComparatorTool.Select(ComparatorKind.Robocopy, null, bin, out _)!;
+        good.Probe(_temp.Root, CancellationToken.None);
+        string probe = File.ReadAllText(log).Trim();
+        Assert.EndsWith("/NJS /L", probe); // list only: robocopy copies, timestamps and deletes nothing
+        Assert.False(Directory.Exists(_temp.Combine("probe-src")), "the probe cleans up after itself");
+
+        ComparatorTool bad = ComparatorTool.Select(ComparatorKind.Robocopy, ["/MIR", "/NOSUCH"], bin, out _)!;
+        BlitException ex = Assert.Throws<BlitException>(() => bad.Probe(_temp.Root, CancellationToken.None));
+        Assert.Equal(BlitErrorCode.ComparatorArgumentUnsupported, ex.Code);
+        Assert.Contains("rejects /NOSUCH", ex.Message);
+    }
+
+    [Fact]
+    public void A_robocopy_probe_that_fails_without_naming_a_parameter_is_left_to_the_runs()
+    {
+        string bin = Script("robocopy", "echo 'ERROR 5 (0x00000005) Accessing Source Directory'; exit 16");
+        ComparatorTool tool = ComparatorTool.Select(ComparatorKind.Robocopy, null, bin, out _)!;
+        tool.Probe(_temp.Root, CancellationToken.None);
+        Assert.Null(tool.Version); // a shell script has no file version
+    }
+
+    [Fact]
     public void Parent_pid_is_read_after_the_command_name()
     {
         Assert.Equal(45, TreePeakSampler.ParseParent("123 (rsync (x) y) S 45 123 123 0 -1"));

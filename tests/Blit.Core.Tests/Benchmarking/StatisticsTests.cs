@@ -96,3 +96,28 @@ public class StatisticsTests
         Assert.Equal(0, m.FailedRuns);
     }
 }
+
+public class ByteSizeTests
+{
+    [Theory]
+    [InlineData(0, "0 B")]
+    [InlineData(512, "512 B")]
+    [InlineData(1023, "1,023 B")]
+    [InlineData(1536, "1.5 KiB")]
+    [InlineData(5L << 20, "5.0 MiB")]
+    [InlineData(3L << 30, "3.00 GiB")]
+    [InlineData(2048L << 30, "2,048.00 GiB")]
+    public void Sizes_are_written_one_way_in_binary_units(long bytes, string text)
+    {
+        Assert.Equal(text, ByteSize.Format(bytes));
+        Assert.Equal(text, Blit.Gate.GateText.Bytes(bytes)); // the gate's reasons use the same formatter
+    }
+
+    [Fact]
+    public void The_views_culture_changes_only_the_separators()
+    {
+        var german = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+        Assert.Equal("1,5 KiB", ByteSize.Format(1536, german));
+        Assert.Equal("2.048,00 GiB", ByteSize.Format(2048L << 30, german));
+    }
+}

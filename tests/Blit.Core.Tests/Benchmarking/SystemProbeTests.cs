@@ -85,4 +85,66 @@ public class SystemProbeTests
         Assert.Equal(storage.FileSystem, info.FileSystem);
         Assert.StartsWith("0.", info.BlitVersion);
     }
+
+    [Fact]
+    public void The_log_folder_follows_the_OS()
+    {
+        Assert.Equal("linux", SystemProbe.PlatformName); // these tests run on Linux
+        Assert.Equal("windows", SystemProbe.PlatformFolder(windows: true, macOS: false, linux: false, "Microsoft Windows 10.0.22631"));
+        Assert.Equal("macos", SystemProbe.PlatformFolder(windows: false, macOS: true, linux: false, "Darwin 23.5.0 Darwin Kernel Version 23.5.0"));
+        Assert.Equal("linux", SystemProbe.PlatformFolder(windows: false, macOS: false, linux: true, "Linux 6.8.0"));
+        Assert.Equal("freebsd", SystemProbe.PlatformFolder(windows: false, macOS: false, linux: false, "FreeBSD 14.1-RELEASE"));
+    }
+
+    // The macOS samples below are hand-written, not captured (no macOS here), in the shape sw_vers, sysctl, df -P,
+    // mount and diskutil info print them.
+    [Fact]
+    public void The_macOS_name_and_memory_come_from_sw_vers_and_sysctl()
+    {
+        Assert.Equal("macOS 14.5 (23F79)", SystemProbe.ParseSwVers("ProductName:\t\tmacOS\nProductVersion:\t\t14.5\nBuildVersion:\t\t23F79\n"));
+        Assert.Null(SystemProbe.ParseSwVers(string.Empty));
+        Assert.Equal(17179869184L, SystemProbe.ParseNumber("17179869184\n"));
+        Assert.Null(SystemProbe.ParseNumber("sysctl: unknown oid 'hw.memsize'"));
+        Assert.Null(SystemProbe.ParseNumber(null));
+    }
+
+    [Fact]
+    public void The_macOS_storage_is_read_from_df_mount_and_diskutil()
+    {
+        const string df = """
+            Filesystem    512-blocks      Used Available Capacity  Mounted on
+            /dev/disk3s5   971350180 601874144 337212792    65%    /System/Volumes/Data
+            """;
+        Assert.Equal(("/dev/disk3s5", "/System/Volumes/Data"), SystemProbe.ParseDf(df));
+        Assert.Equal(("/dev/disk4s1", "/Volumes/Bench Disk"), SystemProbe.ParseDf(
+            "Filesystem 512-blocks Used Available Capacity Mounted on\n/dev/disk4s1 1953456 120 1953336 1% /Volumes/Bench Disk\n"));
+        Assert.Equal(("//bench@nas/share", "/Volumes/share"), SystemProbe.ParseDf(
+            "Filesystem 512-blocks Used Available Capacity Mounted on\n//bench@nas/share 1000 10 990 2% /Volumes/share\n"));
+        Assert.Null(SystemProbe.ParseDf("df: /nope: No such file or directory"));
+
+        const string mount = """
+            /dev/disk3s1s1 on / (apfs, sealed, local, read-only, journaled)
+            devfs on /dev (devfs, local, nobrowse)
+            /dev/disk3s5 on /System/Volumes/Data (apfs, local, journaled, nobrowse, protect, root data)
+            /dev/disk4s1 on /Volumes/Bench Disk (exfat, local, nodev, nosuid, noowners)
+            //bench@nas/share on /Volumes/share (smbfs, nodev, nosuid, mounted by bench)
+            """;
+        Assert.Equal(("apfs", true), SystemProbe.ParseMacMount(mount, "/System/Volumes/Data"));
+        Assert.Equal(("apfs", true), SystemProbe.ParseMacMount(mount, "/"));
+        Assert.Equal(("exfat", true), SystemProbe.ParseMacMount(mount, "/Volumes/Bench Disk"));
+        Assert.Equal(("smbfs", false), SystemProbe.ParseMacMount(mount, "/Volumes/share"));
+        Assert.Null(SystemProbe.ParseMacMount(mount, "/Volumes"));
+
+        Assert.Equal("ssd", SystemProbe.ParseSolidState("   Device Identifier:         disk3s5\n   Solid State:               Yes\n"));
+        Assert.Equal("rotational", SystemProbe.ParseSolidState("   Solid State:               No\n"));
+        Assert.Null(SystemProbe.ParseSolidState("   Device Identifier:         disk4s1\n"));
+    }
+
+    [Theory]
+    [InlineData(DriveType.Ram, "memory")]
+    [InlineData(DriveType.Network, "network")]
+    [InlineData(DriveType.Removable, "removable")]
+    [InlineData(DriveType.Fixed, SystemProbe.Unknown)]
+    public void A_Windows_drive_type_gives_the_kind_it_can_tell(DriveType type, string kind) =>
+        Assert.Equal(kind, SystemProbe.DriveKind(type));
 }
