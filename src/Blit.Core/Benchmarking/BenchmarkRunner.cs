@@ -512,6 +512,7 @@ public sealed class BenchmarkRunner
                     SizeLabel = label,
                     TotalBytes = builder.SourceBytes,
                     FileCount = builder.SourceFileCount,
+                    EntryCount = builder.SourceEntryCount,
                     Tool = tool.Name,
                     Command = tool.Tool.Command(mode, source, tool.Destination),
                     IsComparator = tool.Tool.IsComparator,
@@ -541,6 +542,10 @@ public sealed class BenchmarkRunner
             log.Line(mode == BenchmarkMode.Warm
                 ? "  memory: blit's figure is the growth of this process's peak during the engine call (in-process), not a process peak; it is not comparable with the comparator's peak"
                 : "  memory: every peak is the whole process tree's (blit: the child pwsh; the comparator: its processes), sampled the same way");
+            if (BenchmarkLog.PerEntryLine(modeMeasurements) is { } perEntry)
+            {
+                log.Line(perEntry);
+            }
             if (modeMeasurements.Count > 1 && blitSummary.MedianSeconds > 0)
             {
                 WorkloadMeasurement c = modeMeasurements[1];

@@ -106,6 +106,8 @@ public sealed class WorkloadMeasurement
     public required long TotalBytes { get; init; }
     /// <summary>Files in the workload tree.</summary>
     public required long FileCount { get; init; }
+    /// <summary>Entries below the workload tree's root: files, directories and symlinks (0 in files written before it was recorded).</summary>
+    public long EntryCount { get; init; }
     /// <summary>"blit", "rsync" or "robocopy".</summary>
     public required string Tool { get; init; }
     /// <summary>The command as run (for blit: the engine call and its options).</summary>
@@ -161,6 +163,12 @@ public sealed class WorkloadMeasurement
     /// <summary>The value of <see cref="MemoryFigure"/>: <see cref="MemoryGrowthBytes"/> or <see cref="PeakMemoryBytes"/>.</summary>
     [JsonIgnore]
     public long? MemoryBytes => MemoryFigure == MemoryFigure.InProcessGrowth ? MemoryGrowthBytes : PeakMemoryBytes;
+
+    /// <summary>
+    /// The whole-process peak divided by <see cref="EntryCount"/>: what a tree of this shape costs per entry, the
+    /// process's fixed start-up memory included. Null without a process peak (warm Blit) or an entry count.
+    /// </summary>
+    public double? PeakBytesPerEntry => PeakMemoryBytes is long peak && EntryCount > 0 ? peak / (double)EntryCount : null;
 }
 
 /// <summary>The machine-readable results.json written beside each bench.log.</summary>

@@ -42,6 +42,7 @@ public static class Statistics
             SizeLabel = context.SizeLabel,
             TotalBytes = context.TotalBytes,
             FileCount = context.FileCount,
+            EntryCount = context.EntryCount,
             Tool = context.Tool,
             Command = context.Command,
             IsComparator = context.IsComparator,
@@ -91,6 +92,8 @@ public sealed record MeasurementContext
     public required long TotalBytes { get; init; }
     /// <summary>Files in the workload tree.</summary>
     public required long FileCount { get; init; }
+    /// <summary>Entries below the tree's root (files, directories, symlinks).</summary>
+    public long EntryCount { get; init; }
     /// <summary>"blit" or the comparator's name.</summary>
     public required string Tool { get; init; }
     /// <summary>The command as run.</summary>

@@ -169,6 +169,9 @@ public sealed class WorkloadBuilder
     /// <summary>Files in the tree the tools mirror.</summary>
     public long SourceFileCount => _base.Length - _deleted.Length + _added.Length;
 
+    /// <summary>Entries below the root of the tree the tools mirror: files, directories and symlinks (what memory per entry is counted by).</summary>
+    public long SourceEntryCount => SourceFileCount + _directories.Length + _symlinks.Length;
+
     /// <summary>Writes the base tree into <paramref name="root"/> (created; it must be empty or missing).</summary>
     public void BuildBase(string root, CancellationToken cancellationToken = default)
     {
@@ -187,14 +190,22 @@ public sealed class WorkloadBuilder
         {
             WriteFile(root, f, cancellationToken);
         }
-        Parallel.ForEach(Partition(_base.Where(f => f.Length < ChunkBytes)), options, batch =>
+        try
         {
-            foreach (GeneratedFile f in batch)
+            Parallel.ForEach(Partition(_base.Where(f => f.Length < ChunkBytes)), options, batch =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                WriteFile(root, f, cancellationToken);
-            }
-        });
+                foreach (GeneratedFile f in batch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    WriteFile(root, f, cancellationToken);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // The first worker's error as it was ("No space left on device : '<file>'"), not "One or more errors occurred".
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
         foreach ((string path, string target) in _symlinks)
         {
             File.CreateSymbolicLink(Path.Combine(root, path), target);

@@ -70,3 +70,36 @@ public sealed class BenchmarkLogTests : IDisposable
         Assert.Equal(system.CpuModel, back.System.CpuModel);
     }
 }
+
+public sealed class PerEntryMemoryTests
+{
+    [Fact]
+    public void States_each_whole_process_peak_per_entry_of_the_tree()
+    {
+        WorkloadMeasurement blit = Blit.Tests.Gate.Synthetic.BlitRun(3.0, memory: 400_000_000, mode: BenchmarkMode.Cold);
+        WorkloadMeasurement rsync = Blit.Tests.Gate.Synthetic.RsyncRun(6.0, mode: BenchmarkMode.Cold);
+        blit = With(blit, 1_000_000);
+        rsync = With(rsync, 1_000_000);
+
+        Assert.Equal(400.0, blit.PeakBytesPerEntry);
+        Assert.Equal("  memory per entry: blit 400 B, rsync 21 B (whole-process peak / 1,000,000 entries)",
+            BenchmarkLog.PerEntryLine([blit, rsync]));
+    }
+
+    [Fact]
+    public void Says_nothing_for_warm_blit_or_without_an_entry_count()
+    {
+        WorkloadMeasurement warm = With(Blit.Tests.Gate.Synthetic.BlitRun(1.0), 1000);
+        Assert.Null(warm.PeakBytesPerEntry); // an in-process growth is not a process peak
+        Assert.Null(BenchmarkLog.PerEntryLine([warm, Blit.Tests.Gate.Synthetic.RsyncRun(2.0)])); // no entry count: written before it was recorded
+    }
+
+    private static WorkloadMeasurement With(WorkloadMeasurement m, long entries) => new()
+    {
+        Workload = m.Workload, SizeLabel = m.SizeLabel, TotalBytes = m.TotalBytes, FileCount = m.FileCount, EntryCount = entries,
+        Tool = m.Tool, Command = m.Command, IsComparator = m.IsComparator, Mode = m.Mode, WarmupRuns = m.WarmupRuns, Samples = m.Samples,
+        MedianSeconds = m.MedianSeconds, MinSeconds = m.MinSeconds, MaxSeconds = m.MaxSeconds, MedianCpuSeconds = m.MedianCpuSeconds,
+        PeakMemoryBytes = m.PeakMemoryBytes, MemoryGrowthBytes = m.MemoryGrowthBytes, MiBPerSecond = m.MiBPerSecond,
+        FilesPerSecond = m.FilesPerSecond, FailedRuns = m.FailedRuns, Timestamp = m.Timestamp, System = m.System,
+    };
+}

@@ -185,6 +185,20 @@ public sealed class WorkloadBuilderTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_cannot_be_written_fails_the_build_with_its_own_error_not_an_aggregate()
+    {
+        // A full disk while building a million-file tree surfaced as "One or more errors occurred".
+        var builder = new WorkloadBuilder(Small());
+        string root = _temp.Combine("blocked");
+        string first = builder.SourceFiles.Where(f => f.Length < 1 << 20).First().RelativePath;
+        Directory.CreateDirectory(Path.Combine(root, first)); // a directory where the file goes
+
+        Exception ex = Assert.ThrowsAny<Exception>(() => builder.BuildBase(root));
+        Assert.IsNotType<AggregateException>(ex);
+        Assert.Contains(Path.GetFileName(first), ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reverting_the_change_gives_back_the_base_tree_exactly()
     {
         var builder = new WorkloadBuilder(Incremental());
