@@ -93,7 +93,6 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     // Each scanning thread reads into its own growing buffer and hands out an exact-size sorted
     // copy: no list regrowth per directory, and the sort moves ints, not 72-byte entries.
     [ThreadStatic] private static TreeEntry[]? t_readBuffer;
-    [ThreadStatic] private static int[]? t_order;
     private const int KeptBufferEntries = 1 << 14; // at most 1 MiB kept per thread; a huge directory allocates its own
 
     public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
@@ -170,7 +169,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             {
                 throw IOError(ENOENT, "read directory", dir.DisplayPath);
             }
-            return SortedCopy(buffer, count);
+            return NameOrder.SortedCopy(buffer, count);
         }
         finally
         {
@@ -181,32 +180,6 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 t_readBuffer = buffer;
             }
         }
-    }
-
-    /// <summary>The first <paramref name="count"/> entries, sorted by ordinal name, in a new array of that size.</summary>
-    private static TreeEntry[] SortedCopy(TreeEntry[] buffer, int count)
-    {
-        int[] order = t_order is { } o && o.Length >= count ? o : new int[Math.Max(count, 256)];
-        for (int i = 0; i < count; i++)
-        {
-            order[i] = i;
-        }
-        order.AsSpan(0, count).Sort(new ByName(buffer));
-        var sorted = new TreeEntry[count];
-        for (int i = 0; i < count; i++)
-        {
-            sorted[i] = buffer[order[i]];
-        }
-        if (order.Length <= KeptBufferEntries)
-        {
-            t_order = order;
-        }
-        return sorted;
-    }
-
-    private readonly struct ByName(TreeEntry[] entries) : IComparer<int>
-    {
-        public int Compare(int x, int y) => string.CompareOrdinal(entries[x].Name, entries[y].Name);
     }
 
     private static string? ReadLink(int dirFd, byte* name, string display)

@@ -234,8 +234,8 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
         {
             throw Classify(ex, "read directory", dir.DisplayPath);
         }
-        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return [.. entries];
+        TreeEntry[] listed = [.. entries];
+        return NameOrder.SortedCopy(listed, listed.Length);
     }
 
     /// <summary>The metadata of an entry as the mirror compares it; false when it vanished meanwhile.</summary>
