@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.IO.Enumeration;
 using System.Text;
+using Blit.Platform;
 
 namespace Blit.Benchmarking;
 
@@ -18,7 +20,8 @@ public sealed record VerificationResult(
 
 /// <summary>
 /// Checks that a destination matches its source after a run: the same entries (path and
-/// type), the same total and per-file sizes, file mtimes within <see cref="MtimeTolerance"/>, the same symlink targets,
+/// type), the same total and per-file sizes, file mtimes as exactly as the destination keeps them
+/// (<see cref="MtimeTolerance"/>), the same symlink targets,
 /// and the same content for a sample of files (changed files first, then seeded picks; large
 /// files by blocks). A fast wrong run must be a failure, not a record.
 /// </summary>
@@ -36,14 +39,26 @@ public sealed class TreeVerifier
     /// <summary>Blocks compared in a large file besides its first and last.</summary>
     public int RandomBlocks { get; init; } = 8;
 
-    /// <summary>Mtimes closer than this are treated as equal.</summary>
-    public TimeSpan MtimeTolerance { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// Mtimes further apart than this fail. Null (the default): the timestamp precision of the
+    /// destination's filesystem, measured on the destination itself as the engine measures it
+    /// (<see cref="FileSystemCapabilities.TimestampPrecisionNs"/>): exact where it keeps 100 ns or
+    /// finer (ext4, XFS, Btrfs, tmpfs, NTFS, APFS: what rsync -a, cp -a and robocopy carry there),
+    /// 10 ms on exFAT, 2 s on FAT; unchecked where it keeps no mtimes.
+    /// </summary>
+    public TimeSpan? MtimeTolerance { get; init; }
+
+    private readonly ConcurrentDictionary<string, TimeSpan> _measuredTolerance = new(StringComparer.Ordinal);
 
     /// <summary>How this verifier checks, for the log.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"every entry's path and type, every symlink's target, every file's size and mtime (within {MtimeTolerance.TotalSeconds:0.#} s), total bytes; " +
+        $"every entry's path and type, every symlink's target, every file's size and mtime ({DescribeMtimes()}), total bytes; " +
         $"content of {SampleFiles} files per run (changed files first, then seeded picks), files over " +
         $"{WholeFileLimit >> 20} MiB by first, last and {RandomBlocks} seeded {BlockBytes >> 20} MiB blocks");
+
+    private string DescribeMtimes() => MtimeTolerance is { } tolerance
+        ? string.Create(CultureInfo.InvariantCulture, $"within {tolerance.TotalSeconds:0.###} s")
+        : "as exactly as the destination's filesystem keeps them, measured there";
 
     /// <summary>Compares <paramref name="destination"/> with <paramref name="source"/>: every entry's path, type, size and mtime, and sampled content (<paramref name="priorityPaths"/> first).</summary>
     public VerificationResult Verify(string source, string destination, int sampleSeed,
@@ -55,6 +70,7 @@ public sealed class TreeVerifier
         {
             return new VerificationResult(false, $"The destination '{destination}' does not exist.", 0, 0, 0, 0, 0, 0);
         }
+        TimeSpan mtimeTolerance = MtimeTolerance ?? _measuredTolerance.GetOrAdd(Path.GetFullPath(destination), MeasureTolerance);
         Dictionary<string, Entry> src = Walk(source, cancellationToken);
         Dictionary<string, Entry> dst = Walk(destination, cancellationToken);
         long srcBytes = src.Values.Sum(e => e.Length), dstBytes = dst.Values.Sum(e => e.Length);
@@ -84,7 +100,7 @@ public sealed class TreeVerifier
                 {
                     wrongSize.Add(path);
                 }
-                else if ((d.LastWriteTimeUtc - s.LastWriteTimeUtc).Duration() > MtimeTolerance)
+                else if ((d.LastWriteTimeUtc - s.LastWriteTimeUtc).Duration() > mtimeTolerance)
                 {
                     wrongTime.Add(path);
                 }
@@ -125,6 +141,27 @@ public sealed class TreeVerifier
         }
         string? failure = problems.Length == 0 ? null : problems.ToString().TrimEnd(' ', ';');
         return new VerificationResult(failure is null, failure, src.Count, dst.Count, srcBytes, dstBytes, sampled, compared);
+    }
+
+    /// <summary>
+    /// The mtime tolerance for <paramref name="destination"/>: its filesystem's timestamp precision,
+    /// measured there by the engine's probe. Mtimes are read as 100 ns ticks, so a filesystem as fine
+    /// as that is compared exactly.
+    /// </summary>
+    internal static TimeSpan MeasureTolerance(string destination)
+    {
+        IMirrorFileSystem fs = FileSystemFactory.Create();
+        long precisionNs;
+        using (DirHandle dir = fs.OpenRoot(destination))
+        {
+            precisionNs = fs.ProbeDestination(dir, TempName.New()).TimestampPrecisionNs;
+        }
+        return precisionNs switch
+        {
+            <= 0 => TimeSpan.MaxValue, // no mtimes kept: nothing to compare
+            <= TimeSpan.NanosecondsPerTick => TimeSpan.Zero,
+            _ => TimeSpan.FromTicks(precisionNs / TimeSpan.NanosecondsPerTick),
+        };
     }
 
     private static void Describe(StringBuilder sb, List<string> paths, string what)

@@ -56,7 +56,7 @@ public static class MirrorEngine
     {
         if (dstRoot is not null)
         {
-            return fs.ProbeDestination(dstRoot, MirrorExecutor.NewTempName());
+            return fs.ProbeDestination(dstRoot, TempName.New());
         }
         for (string? dir = Path.GetDirectoryName(destination); dir is not null; dir = Path.GetDirectoryName(dir))
         {
@@ -67,7 +67,7 @@ public static class MirrorEngine
             try
             {
                 using DirHandle parent = fs.OpenRoot(dir);
-                return fs.ProbeDestination(parent, MirrorExecutor.NewTempName());
+                return fs.ProbeDestination(parent, TempName.New());
             }
             catch (IOException)
             {
@@ -93,8 +93,8 @@ public static class MirrorEngine
             }
             try
             {
-                using DirHandle mount = MirrorExecutor.OpenPath(fs, dstRoot, relative);
-                rules[relative] = new DestinationRules(fs.ProbeDestination(mount, MirrorExecutor.NewTempName()), windowNs, fs.CanSetOwner);
+                using DirHandle mount = RelativePath.Open(fs, dstRoot, relative);
+                rules[relative] = new DestinationRules(fs.ProbeDestination(mount, TempName.New()), windowNs, fs.CanSetOwner);
             }
             catch (IOException)
             {
@@ -172,7 +172,7 @@ public static class MirrorEngine
             ExcludeFilter destinationFilter = options.DeleteExcluded ? ExcludeFilter.None : exclude;
             FileMeta? destMeta = destMissing ? null : fs.StatRoot(destination);
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Scanning);
-            int scanWorkers = Math.Max(2, Environment.ProcessorCount);
+            int scanWorkers = WorkerPlanner.ReadWorkers;
             var srcScanner = new TreeScanner(fs, exclude, scanWorkers, BlitErrorCode.SourceUnreadable, BlitErrorCode.SourceVanished);
             var dstScanner = new TreeScanner(fs, destinationFilter, scanWorkers, BlitErrorCode.DestinationUnreadable, BlitErrorCode.DestinationUnreadable);
             ScanResult? dstScan = null;

@@ -98,7 +98,7 @@ public sealed class MirrorSession : IDisposable
             listener?.OnError(new BlitError(BlitErrorCode.NameCollision,
                 $"'{skipped}' and '{kept}' are one name on the destination ({rules.Capabilities.FileSystemType}, " +
                 $"{(rules.Capabilities.CaseSensitive ? "normalization-insensitive" : "case-insensitive")}): '{skipped}' was not mirrored.",
-                MirrorExecutor.Combine(options.Source, skipped)));
+                RelativePath.Display(options.Source, skipped)));
         }
         if (plan.SymlinksSkipped > 0)
         {
@@ -123,7 +123,7 @@ public sealed class MirrorSession : IDisposable
             return;
         }
         string first = _plan.SpecialPaths.Count > 0
-            ? MirrorExecutor.Combine(_options.Source, _plan.SpecialPaths[0])
+            ? RelativePath.Display(_options.Source, _plan.SpecialPaths[0])
             : c.FirstSkippedSpecial!;
         _listener?.OnError(new BlitError(BlitErrorCode.SpecialFileSkipped,
             $"{count} special file{(count == 1 ? "" : "s")} (FIFO, socket or device) skipped: not permitted " +
@@ -167,18 +167,18 @@ public sealed class MirrorSession : IDisposable
             if (d.Parent is not null && d.NeedsCreate)
             {
                 list.Add(new PlannedAction(MirrorAction.CreateDirectory, d.RelativePath,
-                    MirrorExecutor.Combine(dest, d.RelativePath), EntryKind.Directory, 0, () => d.Declined = true));
+                    RelativePath.Display(dest, d.RelativePath), EntryKind.Directory, 0, () => d.Declined = true));
             }
             else if (d.MetadataDiffers && (d.Parent is not null || _dstRoot is not null))
             {
                 // The destination root too, when it exists: a run reports its metadata update as well.
                 list.Add(new PlannedAction(MirrorAction.UpdateMetadata, d.RelativePath,
-                    MirrorExecutor.Combine(dest, d.RelativePath), EntryKind.Directory, 0, () => d.MetadataDeclined = true));
+                    RelativePath.Display(dest, d.RelativePath), EntryKind.Directory, 0, () => d.MetadataDeclined = true));
             }
         }
         foreach (EntryOp e in _plan.Entries)
         {
-            list.Add(new PlannedAction(e.Action, e.RelativePath, MirrorExecutor.Combine(dest, e.RelativePath),
+            list.Add(new PlannedAction(e.Action, e.RelativePath, RelativePath.Display(dest, e.RelativePath),
                 e.Source.Kind, e.Action is MirrorAction.CopyFile or MirrorAction.UpdateFile ? e.Source.Size : 0,
                 () => e.Declined = true));
         }
@@ -186,60 +186,32 @@ public sealed class MirrorSession : IDisposable
         {
             if (Deletes(del))
             {
-                list.Add(new PlannedAction(MirrorAction.Delete, del.RelativePath, MirrorExecutor.Combine(dest, del.RelativePath),
+                list.Add(new PlannedAction(MirrorAction.Delete, del.RelativePath, RelativePath.Display(dest, del.RelativePath),
                     del.Kind, 0, () => del.Declined = true));
             }
         }
         return list;
     }
 
-    /// <summary>-Checksum: compares same-size files by content (read-only) and settles their actions.</summary>
+    /// <summary>-Checksum: compares same-size files by content (read-only); the planner settles their actions.</summary>
     internal void CompareContents(CancellationToken cancellationToken)
     {
-        var candidates = _plan.Entries.Where(e => e.CompareContent).ToList();
-        if (candidates.Count == 0)
+        List<EntryOp> compared = MirrorPlanner.ContentToCompare(_plan);
+        if (compared.Count == 0)
         {
             return;
         }
-        var keep = new bool[candidates.Count];
-        var indexes = Enumerable.Range(0, candidates.Count).ToList();
-        MirrorExecutor.RunParallel(indexes, Math.Max(2, Environment.ProcessorCount), i =>
-        {
-            EntryOp op = candidates[i];
-            try
-            {
-                using DirHandle src = MirrorExecutor.OpenPath(_fs, _srcRoot, op.Dir.RelativePath);
-                using DirHandle dst = MirrorExecutor.OpenPath(_fs, _dstRoot!, op.Dir.RelativePath);
-                keep[i] = _planner.ResolveCompared(op, _fs.ContentEquals(src, op.Name, dst, op.Name, cancellationToken));
-            }
-            catch (IOException ex)
-            {
-                keep[i] = true; // cannot compare: copy it (stays UpdateFile)
-                op.CompareContent = false;
-                _listener?.OnError(new BlitError(BlitErrorCode.SourceUnreadable,
-                    $"Cannot compare contents of '{NameEncoding.Display(op.RelativePath)}': {ex.Message}", MirrorExecutor.Combine(_options.Source, op.RelativePath),
-                    Exception: ex));
-                Interlocked.Increment(ref _compareErrors);
-            }
-        }, cancellationToken);
-        var drop = new HashSet<EntryOp>(ReferenceEqualityComparer.Instance);
-        for (int i = 0; i < candidates.Count; i++)
-        {
-            if (!keep[i])
-            {
-                drop.Add(candidates[i]);
-                _plan.UnchangedFiles++;
-                _plan.Unchanged?.Add((candidates[i].RelativePath, EntryKind.File));
-            }
-        }
-        _plan.Entries.RemoveAll(drop.Contains);
+        bool?[] equal = ContentComparer.Compare(_fs, _srcRoot, _dstRoot!, compared, _options.Source, _listener, cancellationToken);
+        _compareErrors += equal.Count(e => e is null);
+        _planner.SettleCompared(_plan, compared, equal);
     }
 
     /// <summary>Carries out the plan (minus declined actions) and returns the result.</summary>
     public MirrorResult Execute(CancellationToken cancellationToken = default)
     {
         var counters = new MirrorCounters();
-        if (_dstRoot is null)
+        bool rootCreated = _dstRoot is null;
+        if (rootCreated)
         {
             CreateDestinationRoot();
             counters.DirectoriesCreated = 1;
@@ -256,7 +228,7 @@ public sealed class MirrorSession : IDisposable
                 "The source could not be read completely, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
-        executor.Execute(_plan, _srcRoot, _dstRoot!, _source.Complete && !_options.NoDelete, WorkerCount, cancellationToken);
+        executor.Execute(_plan, _srcRoot, _dstRoot!, rootCreated, _source.Complete && !_options.NoDelete, WorkerCount, cancellationToken);
         if (executor.WriteFailed && !_options.NoDelete && _plan.Deletions.Count > 0)
         {
             _listener?.OnError(new BlitError(BlitErrorCode.DeletionSkipped,
@@ -300,7 +272,6 @@ public sealed class MirrorSession : IDisposable
             throw new BlitException(BlitErrorCode.DestinationUnusable,
                 $"Cannot create the destination '{destination}': {ex.Message}", destination, ex);
         }
-        _plan.Directories[0].Created = true;
     }
 
     /// <summary>The result -WhatIf reports: what would be done, nothing touched. Reports the skips (once), as a run does.</summary>
@@ -390,7 +361,7 @@ public sealed class MirrorSession : IDisposable
         _skipsReported = true;
         string dest = _options.Destination;
         void Skip(SkipReason reason, string path, EntryKind kind) =>
-            _listener.OnSkip(new MirrorSkip(reason, path, MirrorExecutor.Combine(dest, path), kind));
+            _listener.OnSkip(new MirrorSkip(reason, path, RelativePath.Display(dest, path), kind));
 
         foreach ((string path, EntryKind kind) in _plan.Unchanged ?? [])
         {

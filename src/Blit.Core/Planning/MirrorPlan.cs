@@ -44,40 +44,14 @@ internal sealed class DirOp
     public required DestinationRules Rules { get; init; }
     /// <summary>False when the source directory could not be read: nothing below it is touched.</summary>
     public bool SourceReadable { get; init; } = true;
+
+    /// <summary>Its position in <see cref="MirrorPlan.Directories"/>: what the run keeps about it is kept at this index.</summary>
+    public int Index { get; internal set; }
+
+    /// <summary>The user declined this directory (-Confirm): nothing below it is done.</summary>
     public bool Declined { get; set; }
     /// <summary>The user declined only this directory's metadata update (-Confirm).</summary>
     public bool MetadataDeclined { get; set; }
-    /// <summary>Set by the executor when anything inside changed (its mtime must be set again).</summary>
-    public volatile bool Touched;
-    public bool Created;
-
-    /// <summary>What the destination directory's attributes forbid (chattr +a, +i); null until the executor asks.</summary>
-    public DirectoryRestriction? Restriction { get; set; }
-
-    /// <summary>
-    /// Set by the executor on a new directory whose parent exists: it is built under this temp
-    /// name and renamed to <see cref="Name"/> once everything inside is written.
-    /// </summary>
-    public string? StagedName { get; set; }
-
-    /// <summary>This directory is staged or inside a staged one: no one sees its entries until it is published.</summary>
-    public bool InStagedTree { get; set; }
-
-    /// <summary>Entries to write (files, links, directories) and bytes to copy in this directory's tree; set by the executor.</summary>
-    public long SubtreeEntries;
-    public long SubtreeBytes;
-
-    /// <summary>Batches still to run in this staged directory's tree.</summary>
-    public int PendingBatches;
-
-    private string? _diskPath;
-
-    /// <summary>Where the directory is in the destination now, relative to its root (differs from <see cref="RelativePath"/> while staged).</summary>
-    public string DiskPath
-    {
-        get => _diskPath ?? RelativePath;
-        set => _diskPath = value;
-    }
 
     public bool NeedsCreate => DestKind != EntryKind.Directory;
 
@@ -114,7 +88,10 @@ internal sealed class EntryOp
     public bool CompareContent { get; set; }
     public bool Declined { get; set; }
 
-    public string RelativePath => Dir.RelativePath.Length == 0 ? Name : Dir.RelativePath + "/" + Name;
+    public string RelativePath => Platform.RelativePath.Join(Dir.RelativePath, Name);
+
+    /// <summary>The bytes this entry copies (0 unless it copies a file).</summary>
+    public long CopyBytes => Action is MirrorAction.CopyFile or MirrorAction.UpdateFile ? Source.Size : 0;
 }
 
 /// <summary>An extraneous destination entry to delete (a directory with its whole tree).</summary>
@@ -129,10 +106,13 @@ internal sealed class DeleteOp
     public bool IsStaleTemp { get; init; }
     public bool Declined { get; set; }
 
-    public string RelativePath => ParentPath.Length == 0 ? Name : ParentPath + "/" + Name;
+    public string RelativePath => Platform.RelativePath.Join(ParentPath, Name);
 }
 
-/// <summary>The diff of two scanned trees: everything the executor will do, in order.</summary>
+/// <summary>
+/// The diff of two scanned trees: everything the executor will do, in order. A description, not a
+/// record of the run: what a run finds and changes is kept beside it (Execution's <c>DirState</c>).
+/// </summary>
 internal sealed class MirrorPlan
 {
     /// <summary>Source directories in pre-order (parents before children), the root first.</summary>

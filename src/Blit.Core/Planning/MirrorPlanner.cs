@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Blit.Platform;
 
 namespace Blit.Planning;
@@ -7,7 +6,7 @@ namespace Blit.Planning;
 /// Compares a scanned source tree with the scanned destination and decides every action.
 /// Pure: no I/O, so it is tested on hand-built listings.
 /// </summary>
-internal sealed partial class MirrorPlanner
+internal sealed class MirrorPlanner
 {
     private readonly bool _checksum;
     private readonly DestinationRules _rules;
@@ -38,10 +37,6 @@ internal sealed partial class MirrorPlanner
     {
     }
 
-    /// <summary>Names Blit gives its temp files and staged directories: <c>.~blit-PID-SEQ.tmp</c>.</summary>
-    [GeneratedRegex(@"^\.~blit-[0-9a-f]+-[0-9a-f]+\.tmp$", RegexOptions.CultureInvariant)]
-    internal static partial Regex TempNamePattern();
-
     public MirrorPlan Plan(DirListing source, FileMeta sourceRoot, DirListing? dest, FileMeta? destRoot)
     {
         var plan = new MirrorPlan { Unchanged = _recordUnchanged ? [] : null };
@@ -60,7 +55,11 @@ internal sealed partial class MirrorPlanner
         return plan;
     }
 
-    private static void AddDir(MirrorPlan plan, DirOp op) => plan.Directories.Add(op);
+    private static void AddDir(MirrorPlan plan, DirOp op)
+    {
+        op.Index = plan.Directories.Count;
+        plan.Directories.Add(op);
+    }
 
     private static bool MetaDiffers(DestinationRules rules, in FileMeta src, in FileMeta dst) =>
         !rules.SameMtime(src, dst)
@@ -272,7 +271,7 @@ internal sealed partial class MirrorPlanner
                 Name = d.Name,
                 Kind = d.Kind,
                 Tree = d.Children,
-                IsStaleTemp = d.Kind is EntryKind.File or EntryKind.Directory && TempNamePattern().IsMatch(d.Name),
+                IsStaleTemp = d.Kind is EntryKind.File or EntryKind.Directory && TempName.Pattern().IsMatch(d.Name),
             });
         }
 
@@ -355,7 +354,38 @@ internal sealed partial class MirrorPlanner
         else
         {
             plan.UnchangedFiles++;
-            plan.Unchanged?.Add((dirOp.RelativePath.Length == 0 ? s.Name : dirOp.RelativePath + "/" + s.Name, EntryKind.File));
+            plan.Unchanged?.Add((RelativePath.Join(dirOp.RelativePath, s.Name), EntryKind.File));
+        }
+    }
+
+    /// <summary>With -Checksum: the same-size files whose content decides their action, in plan order.</summary>
+    internal static List<EntryOp> ContentToCompare(MirrorPlan plan) => plan.Entries.FindAll(static e => e.CompareContent);
+
+    /// <summary>
+    /// Settles the actions of <paramref name="compared"/> by their content comparison
+    /// (<paramref name="contentEqual"/>[i], null where it could not be compared: copied) and takes the
+    /// files that need nothing out of the plan, as unchanged.
+    /// </summary>
+    internal void SettleCompared(MirrorPlan plan, List<EntryOp> compared, bool?[] contentEqual)
+    {
+        HashSet<EntryOp>? drop = null;
+        for (int i = 0; i < compared.Count; i++)
+        {
+            EntryOp op = compared[i];
+            if (contentEqual[i] is not { } equal)
+            {
+                op.CompareContent = false; // stays UpdateFile
+            }
+            else if (!ResolveCompared(op, equal))
+            {
+                (drop ??= new HashSet<EntryOp>(ReferenceEqualityComparer.Instance)).Add(op);
+                plan.UnchangedFiles++;
+                plan.Unchanged?.Add((op.RelativePath, EntryKind.File));
+            }
+        }
+        if (drop is not null)
+        {
+            plan.Entries.RemoveAll(drop.Contains);
         }
     }
 

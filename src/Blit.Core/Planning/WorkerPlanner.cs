@@ -18,6 +18,9 @@ internal static class WorkerPlanner
     /// <summary>Below <see cref="ManySmallEntries"/>, one worker per this many small entries (a thread costs more than a few files).</summary>
     private const int SmallEntriesPerWorker = 64;
 
+    /// <summary>Readers for the scans and the -Checksum comparisons: reading overlaps on every core, at least two.</summary>
+    public static int ReadWorkers => Math.Max(2, Environment.ProcessorCount);
+
     /// <summary>The worker count for <paramref name="plan"/>: <paramref name="throttleLimit"/> when set, else by the work's shape.</summary>
     public static int ChooseWorkers(int throttleLimit, MirrorPlan plan)
     {

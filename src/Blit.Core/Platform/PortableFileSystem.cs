@@ -677,7 +677,7 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
             Directory.Move(source, target);
             return;
         }
-        string temp = Path.Join(Path.GetDirectoryName(source), $".~blit-{Environment.ProcessId:x}-{Random.Shared.NextInt64():x}.tmp"); // a leftover is cleaned as any temp
+        string temp = Path.Join(Path.GetDirectoryName(source), TempName.New()); // a leftover is cleaned as any temp
         Directory.Move(source, temp);
         try
         {

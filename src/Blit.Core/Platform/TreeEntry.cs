@@ -87,5 +87,5 @@ internal sealed class DirListing
     /// <summary>Entries were left out of <see cref="Entries"/> by the exclude rules: deleting this directory keeps it.</summary>
     public bool HoldsExcluded { get; init; }
 
-    public string ChildPath(string name) => RelativePath.Length == 0 ? name : RelativePath + "/" + name;
+    public string ChildPath(string name) => Platform.RelativePath.Join(RelativePath, name);
 }

@@ -220,7 +220,7 @@ internal sealed class TreeScanner
         int listed = entries.Length;
         if (!_exclude.IsEmpty)
         {
-            entries = Array.FindAll(entries, e => !Excluded(work.RelativePath.Length == 0 ? e.Name : work.RelativePath + "/" + e.Name,
+            entries = Array.FindAll(entries, e => !Excluded(RelativePath.Join(work.RelativePath, e.Name),
                 e, counts));
         }
         var listing = new DirListing(work.RelativePath, entries) { HoldsExcluded = entries.Length != listed };

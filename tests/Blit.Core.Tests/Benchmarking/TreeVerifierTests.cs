@@ -118,6 +118,40 @@ public sealed class TreeVerifierTests : IDisposable
     }
 
     [Fact]
+    public void A_one_second_mtime_difference_on_ext4_fails()
+    {
+        // ext4 keeps nanoseconds, and so do the tools verified there (rsync -a, cp -a, Blit): a
+        // verifier that let a second pass would call a run that drops sub-second times correct.
+        using var ext4 = new LoopExt4(_temp.Root);
+        string src = ext4.Path("src"), dst = ext4.Path("dst");
+        foreach (string root in new[] { src, dst })
+        {
+            Directory.CreateDirectory(root);
+            File.WriteAllText(Path.Combine(root, "a.txt"), "same");
+            File.SetLastWriteTimeUtc(Path.Combine(root, "a.txt"), new DateTime(2024, 5, 1, 12, 0, 0, 123, DateTimeKind.Utc));
+        }
+        Assert.True(new TreeVerifier().Verify(src, dst, 1).Matches);
+
+        File.SetLastWriteTimeUtc(Path.Combine(dst, "a.txt"), new DateTime(2024, 5, 1, 12, 0, 1, 123, DateTimeKind.Utc));
+        VerificationResult r = new TreeVerifier().Verify(src, dst, 1);
+        Assert.False(r.Matches);
+        Assert.Contains("1 entry with another mtime (a.txt)", r.Failure);
+
+        // A tick (100 ns) apart is apart too: ext4 keeps it.
+        File.SetLastWriteTimeUtc(Path.Combine(dst, "a.txt"), new DateTime(2024, 5, 1, 12, 0, 0, 123, DateTimeKind.Utc).AddTicks(1));
+        Assert.False(new TreeVerifier().Verify(src, dst, 1).Matches);
+    }
+
+    [Fact]
+    public void The_mtime_tolerance_is_the_destination_filesystems_measured_precision()
+    {
+        using var ext4 = new LoopExt4(_temp.Root);
+        Assert.Equal(TimeSpan.Zero, TreeVerifier.MeasureTolerance(ext4.MountPoint));
+        Assert.Contains("as exactly as the destination's filesystem keeps them", new TreeVerifier().Describe());
+        Assert.Contains("within 2 s", new TreeVerifier { MtimeTolerance = TimeSpan.FromSeconds(2) }.Describe());
+    }
+
+    [Fact]
     public void A_directory_where_a_file_belongs_fails()
     {
         string path = AnyFile(_dst);

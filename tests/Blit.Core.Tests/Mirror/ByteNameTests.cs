@@ -152,7 +152,7 @@ public sealed class ByteNameTests : IDisposable
         string name = NameEncoding.Decode([.. "caf"u8, 0xE9]);
         using var dir = new LinuxDirHandle(-1, "/some/dir");
         Assert.Equal("/some/dir/caf\\xE9", dir.Child(name));
-        Assert.Equal("/dst/d/caf\\xE9", Blit.Execution.MirrorExecutor.Combine("/dst", "d/" + name));
+        Assert.Equal("/dst/d/caf\\xE9", Blit.Platform.RelativePath.Display("/dst", "d/" + name));
         var ex = LinuxNative.IOError(LinuxNative.ENOENT, "open", dir.Child(name));
         Assert.Contains("caf\\xE9", ex.Message, StringComparison.Ordinal);
     }

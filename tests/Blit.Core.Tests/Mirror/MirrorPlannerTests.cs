@@ -27,6 +27,43 @@ public sealed class MirrorPlannerTests
         new MirrorPlanner(checksum, compareOwner: true, canCreateDevices).Plan(src, DirMeta, dst, dst is null ? null : DirMeta);
 
     [Fact]
+    public void Batches_keep_one_directory_put_large_files_alone_and_run_largest_first()
+    {
+        long large = WorkerPlanner.LargeFileBytes;
+        var smallInA = Enumerable.Range(0, BatchPlanner.BatchEntries + 1).Select(i => File($"s{i:D5}", 10, 1)).ToArray();
+        var src = Listing("", Dir("a", "", [.. smallInA, File("big", large, 1)]), Dir("b", "", File("bigger", large * 2, 1), File("t", 5, 1)));
+        MirrorPlan plan = Plan(src, null);
+        plan.Entries.Single(e => e.Name == "t").Declined = true;
+
+        List<CopyBatch> batches = BatchPlanner.Batches(plan);
+
+        Assert.Equal(["bigger", "big"], batches.Take(2).Select(b => b.Ops.Single().Name));
+        Assert.Equal([large * 2, large], batches.Take(2).Select(b => b.Bytes));
+        Assert.All(batches.Skip(2), b => Assert.Equal("a", b.Dir.RelativePath));
+        Assert.Equal([BatchPlanner.BatchEntries, 1], batches.Skip(2).Select(b => b.Ops.Count));
+        Assert.DoesNotContain(batches, b => b.Ops.Exists(o => o.Name == "t")); // declined
+    }
+
+    [Fact]
+    public void Only_new_trees_within_the_bounds_may_be_staged()
+    {
+        var src = Listing("",
+            Dir("small", "", Dir("inner", "small", File("f", 10, 1))),
+            Dir("heavy", "", File("f", StagingPlanner.StageMaxBytes + 1, 1)),
+            Dir("kept", "", File("g", 1, 1)));
+        MirrorPlan plan = Plan(src, Listing("", Dir("kept", "")));
+
+        bool[] may = StagingPlanner.MayStage(plan);
+
+        bool May(string path) => may[plan.Directories.Single(d => d.RelativePath == path).Index];
+        Assert.True(May("small"));
+        Assert.True(May("small/inner"));
+        Assert.False(May("heavy")); // over the byte bound
+        Assert.False(May("kept"));  // exists: nothing to stage
+        Assert.Equal(Enumerable.Range(0, plan.Directories.Count), plan.Directories.Select(d => d.Index));
+    }
+
+    [Fact]
     public void Missing_entries_are_created_and_extraneous_ones_deleted()
     {
         var src = Listing("", File("new", 10, 1), Dir("d", "", File("inner", 3, 1)), Link("l", "new"));

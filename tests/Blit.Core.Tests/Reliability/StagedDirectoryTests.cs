@@ -1,5 +1,5 @@
 using Blit.Errors;
-using Blit.Execution;
+using Blit.Planning;
 using Blit.Mirror;
 using Blit.Platform;
 using Blit.Tests.Support;
@@ -99,7 +99,7 @@ public sealed class StagedDirectoryTests
     public void A_new_tree_over_the_staging_bound_is_created_in_place_and_its_small_subtrees_staged()
     {
         using var box = new TempTree();
-        int direct = MirrorExecutor.StageMaxEntries + 1; // the tree "big" is over the bound by its own files
+        int direct = StagingPlanner.StageMaxEntries + 1; // the tree "big" is over the bound by its own files
         for (int i = 0; i < direct; i++)
         {
             Tree.Write(box.Src($"big/f{i:00000}"), "x");
