@@ -6,8 +6,8 @@ namespace Blit.Platform;
 /// destination), so this is on the scan's hot path: a 1,000,000-entry tree spent a tenth of its
 /// user time comparing names through a delegate. Here each name gets a 64-bit key, the four UTF-16
 /// code units after the prefix all names of the directory share (missing ones as 0), the keys are
-/// sorted as plain numbers, and only entries whose keys tie are compared as strings. Distinct keys
-/// order the names as <see cref="string.CompareOrdinal(string, string)"/> does; ties fall back to it.
+/// sorted as plain numbers, and each run of entries whose keys tie is sorted the same way by the
+/// code units that follow. Distinct keys order the names as <see cref="string.CompareOrdinal(string, string)"/> does.
 /// </summary>
 internal static class NameOrder
 {
@@ -21,25 +21,11 @@ internal static class NameOrder
     {
         ulong[] keys = t_keys is { } k && k.Length >= count ? k : new ulong[Math.Max(count, 256)];
         int[] order = t_order is { } o && o.Length >= count ? o : new int[Math.Max(count, 256)];
-        int shared = SharedPrefix(buffer, count);
         for (int i = 0; i < count; i++)
         {
-            keys[i] = Key(buffer[i].Name, shared);
             order[i] = i;
         }
-        Span<ulong> keySpan = keys.AsSpan(0, count);
-        Span<int> orderSpan = order.AsSpan(0, count);
-        keySpan.Sort(orderSpan);
-        for (int start = 0, end; start < count; start = end)
-        {
-            for (end = start + 1; end < count && keys[end] == keys[start]; end++)
-            {
-            }
-            if (end - start > 1)
-            {
-                orderSpan[start..end].Sort(new ByName(buffer));
-            }
-        }
+        SortRange(buffer, keys, order, 0, count, 0);
         var sorted = new TreeEntry[count];
         for (int i = 0; i < count; i++)
         {
@@ -53,18 +39,51 @@ internal static class NameOrder
         return sorted;
     }
 
-    /// <summary>The length of the prefix every name shares.</summary>
-    private static int SharedPrefix(TreeEntry[] buffer, int count)
+    /// <summary>
+    /// Sorts order[start..end), whose names all share their first <paramref name="depth"/> code units: by the key
+    /// after the prefix they all share, then each run of equal keys the same way, four code units further on (a
+    /// most-significant-digit radix sort over 64-bit digits; a run ends when its names do: they are then equal, as names hold no NUL).
+    /// </summary>
+    private static void SortRange(TreeEntry[] buffer, ulong[] keys, int[] order, int start, int end, int depth)
     {
-        if (count < 2)
+        if (end - start < 2)
         {
-            return 0;
+            return;
         }
-        ReadOnlySpan<char> first = buffer[0].Name;
-        int shared = first.Length;
-        for (int i = 1; i < count && shared > 0; i++)
+        int shared = depth + SharedPrefix(buffer, order, start, end, depth);
+        bool longer = false;
+        for (int i = start; i < end; i++)
         {
-            shared = first[..shared].CommonPrefixLength(buffer[i].Name);
+            string name = buffer[order[i]].Name;
+            keys[i] = Key(name, shared);
+            longer |= name.Length > shared + 4;
+        }
+        keys.AsSpan(start, end - start).Sort(order.AsSpan(start, end - start));
+        if (!longer)
+        {
+            return; // every name ends within the key: equal keys are equal names
+        }
+        for (int run = start, next; run < end; run = next)
+        {
+            for (next = run + 1; next < end && keys[next] == keys[run]; next++)
+            {
+            }
+            if (next - run > 1)
+            {
+                SortRange(buffer, keys, order, run, next, shared + 4);
+            }
+        }
+    }
+
+    /// <summary>How many code units past <paramref name="depth"/> every name of order[start..end) shares.</summary>
+    private static int SharedPrefix(TreeEntry[] buffer, int[] order, int start, int end, int depth)
+    {
+        ReadOnlySpan<char> first = buffer[order[start]].Name.AsSpan(Math.Min(depth, buffer[order[start]].Name.Length));
+        int shared = first.Length;
+        for (int i = start + 1; i < end && shared > 0; i++)
+        {
+            string name = buffer[order[i]].Name;
+            shared = first[..shared].CommonPrefixLength(name.AsSpan(Math.Min(depth, name.Length)));
         }
         return shared;
     }
@@ -78,10 +97,5 @@ internal static class NameOrder
             key = (key << 16) | (i < name.Length ? name[i] : 0u);
         }
         return key;
-    }
-
-    private readonly struct ByName(TreeEntry[] entries) : IComparer<int>
-    {
-        public int Compare(int x, int y) => string.CompareOrdinal(entries[x].Name, entries[y].Name);
     }
 }

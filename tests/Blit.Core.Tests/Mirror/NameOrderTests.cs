@@ -35,6 +35,8 @@ public sealed class NameOrderTests
         // One name, and names sharing everything but the last character.
         new[] { "only" },
         new[] { "same-prefix-that-is-long-1", "same-prefix-that-is-long-0", "same-prefix-that-is-long-10" },
+        // One odd name breaks the shared prefix: the rest tie on their first four code units and are sorted further on.
+        new[] { "f0235821.bin", "f0235002.bin", "extra00123.bin", "f0235820.bin", "f0235001.bin", "f0236000.bin" },
     };
 
     [Theory]
@@ -50,10 +52,10 @@ public sealed class NameOrderTests
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             int count = random.Next(1, 400);
-            string prefix = random.Next(3) == 0 ? "common-" : string.Empty;
+            string prefix = random.Next(3) switch { 0 => "common-", 1 => "f02358", _ => string.Empty };
             while (names.Count < count)
             {
-                int length = random.Next(1, 9);
+                int length = random.Next(1, 14);
                 names.Add(prefix + new string([.. Enumerable.Range(0, length).Select(_ => alphabet[random.Next(alphabet.Length)])]));
             }
             Assert.Equal(Expected(names), Sorted(names));
