@@ -7,12 +7,16 @@
 BeforeAll {
     . $PSScriptRoot/common.ps1
 
-    $type = [Blit.Cmdlets.Commands.InvokeBlitMirrorCommand].Assembly.GetType('Blit.Cmdlets.Infrastructure.ProgressReporter')
-    $flags = [Reflection.BindingFlags]'NonPublic, Static'
-    $script:DelayField = $type.GetField('Delay', $flags)
-    $script:IntervalField = $type.GetField('Interval', $flags)
-    $script:DefaultDelay = $DelayField.GetValue($null)
-    $script:DefaultInterval = $IntervalField.GetValue($null)
+    # The defaults (ProgressTiming.Default), read, never written.
+    $default = [Blit.Cmdlets.Commands.InvokeBlitMirrorCommand].Assembly.GetType('Blit.Cmdlets.Infrastructure.ProgressTiming', $true).GetProperty('Default').GetValue($null)
+    $script:DefaultDelay = $default.Delay
+    $script:DefaultInterval = $default.Interval
+
+    function Set-ProgressTiming([string] $Milliseconds) {
+        <# Every update shown ('0'), or the defaults back ($null): BLIT_PROGRESS_DELAY_MS and _INTERVAL_MS. #>
+        $env:BLIT_PROGRESS_DELAY_MS = $Milliseconds
+        $env:BLIT_PROGRESS_INTERVAL_MS = $Milliseconds
+    }
 
     function Invoke-WithProgress {
         <# Runs $Script (with $args) in a new runspace with progress on; returns output, records and seconds. #>
@@ -37,19 +41,16 @@ BeforeAll {
 }
 
 AfterAll {
-    $DelayField.SetValue($null, $DefaultDelay)
-    $IntervalField.SetValue($null, $DefaultInterval)
+    Set-ProgressTiming $null
 }
 
 Describe 'Invoke-BlitMirror progress' {
     AfterEach {
-        $DelayField.SetValue($null, $DefaultDelay)
-        $IntervalField.SetValue($null, $DefaultInterval)
+        Set-ProgressTiming $null
     }
 
     It 'shows the mirror advancing in separate records of one activity, Completed last' {
-        $DelayField.SetValue($null, [timespan]::Zero)
-        $IntervalField.SetValue($null, [timespan]::Zero)
+        Set-ProgressTiming '0'
         # -PassThru posts an item per action, so the pipeline thread samples progress often.
         $run = Invoke-WithProgress 'Invoke-BlitMirror $args[0] $args[1] -PassThru -ThrottleLimit 1' -ArgumentList $Source, (Join-Path $TestDrive 'dst-advance')
         $run.Output[-1].FilesCopied | Should -Be 600
@@ -69,7 +70,7 @@ Describe 'Invoke-BlitMirror progress' {
     }
 
     It 'throttles updates to one per interval' {
-        $DelayField.SetValue($null, [timespan]::Zero)
+        $env:BLIT_PROGRESS_DELAY_MS = '0' # the interval stays the default
         $run = Invoke-WithProgress 'Invoke-BlitMirror $args[0] $args[1] -PassThru -ThrottleLimit 1' -ArgumentList $Source, (Join-Path $TestDrive 'dst-throttle')
         $processing = @($run.Records | Where-Object RecordType -EQ 'Processing').Count
         # One per 250 ms interval at most, plus the first and the final update.
@@ -89,10 +90,10 @@ Describe 'Invoke-BlitMirror progress' {
 }
 
 Describe 'Measure-BlitWorkload progress' {
-    AfterEach { $DelayField.SetValue($null, $DefaultDelay) }
+    AfterEach { Set-ProgressTiming $null }
 
     It 'reports workload, run and tool in one activity, advancing, Completed last' {
-        $DelayField.SetValue($null, [timespan]::Zero)
+        $env:BLIT_PROGRESS_DELAY_MS = '0'
         $root = (New-Item -ItemType Directory -Force (Join-Path $TestDrive 'bench')).FullName
         $run = Invoke-WithProgress 'Measure-BlitWorkload NoOp -Quick -FileCount 300 -Runs 2 -Warmup 0 -Comparator Rsync -Mode Warm -Root $args[0] -LogPath $args[1]' -ArgumentList $root, (Join-Path $TestDrive 'logs')
         $run.Output.Count | Should -Be 2

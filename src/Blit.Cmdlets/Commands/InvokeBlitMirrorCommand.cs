@@ -233,7 +233,7 @@ public sealed class InvokeBlitMirrorCommand : PSCmdlet, IDisposable
         using var pump = new PipelinePump();
         var listener = new CmdletListener(pump, PassThru, _verbose, _log);
         var progress = new MirrorProgress();
-        var reporter = new ProgressReporter(this, 1, $"Mirroring {options.Source} to {options.Destination}");
+        var reporter = new ProgressReporter(this, 1, $"Mirroring {options.Source} to {options.Destination}", ProgressTiming.FromEnvironment());
         try
         {
             MirrorSession session;

@@ -169,7 +169,7 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
         }
 
         using var pump = new PipelinePump();
-        var reporter = new ProgressReporter(this, 1, "Measure-BlitWorkload");
+        var reporter = new ProgressReporter(this, 1, "Measure-BlitWorkload", ProgressTiming.FromEnvironment());
         var runner = new BenchmarkRunner(options, new PumpListener(pump, this));
         Task<IReadOnlyList<WorkloadMeasurement>> work = Task.Run(() => runner.Run(_cancel.Token));
         try

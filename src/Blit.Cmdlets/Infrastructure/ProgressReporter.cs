@@ -4,16 +4,39 @@ using System.Management.Automation;
 namespace Blit.Cmdlets.Infrastructure;
 
 /// <summary>
-/// One Write-Progress activity, updated at most every <see cref="Interval"/> and only after
-/// <see cref="Delay"/>, so quick runs show nothing; completed by <see cref="Complete"/>.
-/// Does nothing at all when $ProgressPreference is SilentlyContinue.
+/// When progress shows: not before <see cref="Delay"/>, so quick runs show nothing, and then at most
+/// every <see cref="Interval"/>. <see cref="FromEnvironment"/> gives the defaults unless
+/// BLIT_PROGRESS_DELAY_MS or BLIT_PROGRESS_INTERVAL_MS say otherwise (the progress tests set both
+/// to 0 to see every update; docs/platforms.md lists the contributor settings).
+/// </summary>
+internal readonly record struct ProgressTiming(TimeSpan Delay, TimeSpan Interval)
+{
+    /// <summary>The environment variable that overrides <see cref="Delay"/>, in milliseconds.</summary>
+    internal const string DelayVariable = "BLIT_PROGRESS_DELAY_MS";
+
+    /// <summary>The environment variable that overrides <see cref="Interval"/>, in milliseconds.</summary>
+    internal const string IntervalVariable = "BLIT_PROGRESS_INTERVAL_MS";
+
+    /// <summary>Half a second before the first update, then four updates a second at most.</summary>
+    public static ProgressTiming Default { get; } = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(250));
+
+    /// <summary><see cref="Default"/>, with either figure replaced by its environment variable when that holds a whole number of milliseconds (0 or more).</summary>
+    public static ProgressTiming FromEnvironment() => new(
+        Milliseconds(DelayVariable) ?? Default.Delay,
+        Milliseconds(IntervalVariable) ?? Default.Interval);
+
+    private static TimeSpan? Milliseconds(string variable) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out int ms) ? TimeSpan.FromMilliseconds(ms) : null;
+}
+
+/// <summary>
+/// One Write-Progress activity, updated by its <see cref="ProgressTiming"/>; completed by
+/// <see cref="Complete"/>. Does nothing at all when $ProgressPreference is SilentlyContinue.
 /// </summary>
 internal sealed class ProgressReporter
 {
-    // Not readonly: tests set them to zero through reflection to exercise every update.
-    internal static TimeSpan Delay = TimeSpan.FromMilliseconds(500);
-    internal static TimeSpan Interval = TimeSpan.FromMilliseconds(250);
-
+    private readonly ProgressTiming _timing;
     private readonly PSCmdlet _cmdlet;
     private readonly int _activityId;
     private readonly string _activity;
@@ -23,8 +46,9 @@ internal sealed class ProgressReporter
     private TimeSpan? _last;
     private bool _shown;
 
-    public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity)
+    public ProgressReporter(PSCmdlet cmdlet, int activityId, string activity, ProgressTiming timing)
     {
+        _timing = timing;
         _cmdlet = cmdlet;
         _activityId = activityId;
         _activity = activity;
@@ -49,7 +73,7 @@ internal sealed class ProgressReporter
             return;
         }
         TimeSpan now = _clock.Elapsed;
-        if (now < Delay || (!final && _last is { } last && now - last < Interval))
+        if (now < _timing.Delay || (!final && _last is { } last && now - last < _timing.Interval))
         {
             return;
         }
