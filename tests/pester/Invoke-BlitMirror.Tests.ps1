@@ -206,16 +206,12 @@ Describe 'Invoke-BlitMirror' {
 
 Describe 'Invoke-BlitMirror progress' {
     BeforeAll {
-        # Show progress from the first tick so even a small mirror exercises every update path.
-        $type = [Blit.Cmdlets.Commands.InvokeBlitMirrorCommand].Assembly.GetType('Blit.Cmdlets.Infrastructure.ProgressReporter')
-        $flags = [Reflection.BindingFlags]'NonPublic, Static'
-        $delay = $type.GetField('Delay', $flags)
-        $interval = $type.GetField('Interval', $flags)
-        $oldDelay = $delay.GetValue($null); $oldInterval = $interval.GetValue($null)
-        $delay.SetValue($null, [timespan]::Zero); $interval.SetValue($null, [timespan]::Zero)
+        # Show progress from the first tick so even a small mirror exercises every update path
+        # (ProgressTiming.FromEnvironment; docs/platforms.md).
+        $env:BLIT_PROGRESS_DELAY_MS = '0'; $env:BLIT_PROGRESS_INTERVAL_MS = '0'
     }
     AfterAll {
-        $delay.SetValue($null, $oldDelay); $interval.SetValue($null, $oldInterval)
+        $env:BLIT_PROGRESS_DELAY_MS = $null; $env:BLIT_PROGRESS_INTERVAL_MS = $null
     }
 
     It 'writes progress records and completes the activity' {

@@ -788,20 +788,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     {
                         throw ShrunkException(src.ToString());
                     }
-                    nint written = 0;
-                    while (written < n)
-                    {
-                        nint w = LinuxNative.Write(outFd, p + written, n - written);
-                        if (w < 0)
-                        {
-                            if (LastErrno == EINTR)
-                            {
-                                continue;
-                            }
-                            throw Fail("write", dst);
-                        }
-                        written += w;
-                    }
+                    WriteFull(outFd, p, n, dst);
                     done += n;
                     bytesProgress?.Report(n);
                 }
@@ -929,6 +916,25 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     private static NativeIOException OpenFailure(int errno, string path) => errno == NotRegular
         ? new NativeIOException($"open '{path}': no longer a regular file (a FIFO, socket, device or directory took its place)")
         : IOError(errno, "open", path);
+
+    /// <summary>Writes all <paramref name="count"/> bytes, through short writes and EINTR.</summary>
+    private static void WriteFull(int fd, byte* p, nint count, in EntryPath display)
+    {
+        nint written = 0;
+        while (written < count)
+        {
+            nint w = LinuxNative.Write(fd, p + written, count - written);
+            if (w < 0)
+            {
+                if (LastErrno == EINTR)
+                {
+                    continue;
+                }
+                throw Fail("write", display);
+            }
+            written += w;
+        }
+    }
 
     private static int ReadFull(int fd, byte* p, int count, string display)
     {
