@@ -48,7 +48,7 @@ public static class Statistics
             IsComparator = context.IsComparator,
             ToolVersion = context.ToolVersion,
             WarmupRuns = context.WarmupRuns,
-            Samples = samples,
+            Samples = [.. samples], // a copy: the runner reuses its list for the next mode
             MedianSeconds = median,
             MinSeconds = Min(basis.Select(s => s.WallSeconds)),
             MaxSeconds = Max(basis.Select(s => s.WallSeconds)),

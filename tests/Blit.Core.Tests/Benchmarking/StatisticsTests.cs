@@ -63,6 +63,19 @@ public class StatisticsTests
     };
 
     [Fact]
+    public void A_summary_keeps_its_own_runs_when_the_caller_reuses_its_list()
+    {
+        // The runner clears and refills one list per tool for the next mode (warm, then cold):
+        // the warm measurement must not end up holding the cold runs.
+        var runs = new List<RunSample> { Sample(1, 0.2, true), Sample(2, 0.3, true) };
+        WorkloadMeasurement warm = Statistics.Summarize(Context(), runs);
+        runs.Clear();
+        runs.Add(Sample(1, 0.7, true));
+
+        Assert.Equal([0.2, 0.3], warm.Samples.Select(s => s.WallSeconds));
+    }
+
+    [Fact]
     public void Summary_uses_the_verified_runs_and_counts_the_failed_ones()
     {
         WorkloadMeasurement m = Statistics.Summarize(Context(),
