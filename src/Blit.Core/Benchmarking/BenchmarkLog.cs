@@ -139,7 +139,7 @@ public sealed class BenchmarkLog : IDisposable
     }
 
     /// <summary>
-    /// "  memory per entry: blit 412 B, rsync 130 B (whole-process peak / 1,001,000 entries)", for the
+    /// "  memory per entry: blit 412 B, rsync 130 B (whole-process peak, start-up memory included, / 1,001,000 entries)", for the
     /// measurements that have a whole-process peak and an entry count; null when none has both.
     /// </summary>
     public static string? PerEntryLine(IReadOnlyList<WorkloadMeasurement> measurements)
@@ -147,7 +147,7 @@ public sealed class BenchmarkLog : IDisposable
         var figures = measurements.Where(m => m.PeakBytesPerEntry is not null).ToList();
         return figures.Count == 0 ? null
             : "  memory per entry: " + string.Join(", ", figures.Select(m => m.Tool + " " + ByteSize.Format(m.PeakBytesPerEntry!.Value))) +
-              string.Create(CultureInfo.InvariantCulture, $" (whole-process peak / {figures[0].EntryCount:N0} entries)");
+              string.Create(CultureInfo.InvariantCulture, $" (whole-process peak, start-up memory included, / {figures[0].EntryCount:N0} entries)");
     }
 
     private static string MiB(long? bytes) =>

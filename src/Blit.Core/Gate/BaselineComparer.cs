@@ -107,7 +107,7 @@ public static class BaselineComparer
             Ratio = speed?.Ratio,
             WorstCaseRatio = speed?.WorstCase,
             BestCaseRatio = speed?.BestCase,
-            Threshold = options.Threshold,
+            Threshold = any.Mode == BenchmarkMode.Cold ? options.ColdThreshold : options.Threshold,
             BlitMiBPerSecond = blit?.MiBPerSecond,
             ComparatorMiBPerSecond = comparator?.MiBPerSecond,
             BlitFilesPerSecond = blit?.FilesPerSecond,

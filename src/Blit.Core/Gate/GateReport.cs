@@ -24,7 +24,7 @@ public static class GateReport
         {
             sb.Append("  ").Append(ResourceLine(decision)).Append('\n');
         }
-        sb.Append("Decision: ").Append(GateText.Label(decision.Decision));
+        sb.Append("Decision: ").Append(decision.DecisionLabel);
         if (decision.Ratio is double ratio)
         {
             sb.Append(" (blit ").Append(GateText.Percent(ratio)).Append(" of ").Append(decision.Comparator).Append(" throughput)");
@@ -78,7 +78,7 @@ public static class GateReport
             string blit = d.Blit is null ? "—" : Cell(d.Blit);
             string comparator = d.ComparatorMeasurement is null ? "—" : d.ComparatorMeasurement.Tool + " " + Cell(d.ComparatorMeasurement);
             string ratio = d.Ratio is double r ? GateText.Ratio(r, d.Threshold) : "—";
-            string decision = d.IsGo ? "GO" : "**NO-GO**";
+            string decision = d.IsGo ? d.DecisionLabel : "**NO-GO**";
             string log = d.LogPath is null ? "—" : $"[{Path.GetFileName(d.LogPath)}]({LinkPath(d.LogPath, relativeTo)})";
             sb.Append("| ").Append(Escape(d.Name))
               .Append(" | ").Append(Escape(blit))

@@ -62,6 +62,10 @@ public sealed class GateSummary
     public SystemInfo? System => Decisions.Select(d => d.System).FirstOrDefault(s => s is not null);
 
     /// <summary>One line: the decision and the counts.</summary>
-    public override string ToString() =>
-        FormattableString.Invariant($"{GateText.Label(Decision)} ({GoCount} of {Decisions.Count} workloads GO)");
+    public override string ToString()
+    {
+        int reported = Decisions.Count(d => d.IsGo && !d.SpeedGated);
+        return FormattableString.Invariant($"{GateText.Label(Decision)} ({GoCount} of {Decisions.Count} workloads GO") +
+            (reported > 0 ? FormattableString.Invariant($"; {reported} of them with the speed reported, not gated)") : ")");
+    }
 }

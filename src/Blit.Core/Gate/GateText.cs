@@ -10,6 +10,9 @@ public static class GateText
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The label of a GO whose speed was only reported, not gated (see <see cref="WorkloadDecision.SpeedGated"/>).</summary>
+    public const string NotGated = "GO, not gated";
+
     /// <summary>"GO" or "NO-GO".</summary>
     public static string Label(GateDecision decision) => decision == GateDecision.Go ? "GO" : "NO-GO";
 

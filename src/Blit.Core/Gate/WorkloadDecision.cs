@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Blit.Benchmarking;
 
 namespace Blit.Gate;
@@ -101,8 +102,16 @@ public sealed class WorkloadDecision
     public bool IsBorderline => WorstCaseRatio is double worst && BestCaseRatio is double best
         && worst < Threshold && best >= Threshold;
 
-    /// <summary>The speed threshold used.</summary>
+    /// <summary>The speed threshold used (the cold one for a cold measurement; 0: the ratio is reported, not gated).</summary>
     public required double Threshold { get; init; }
+
+    /// <summary>False when the ratio was only reported (a threshold of 0, the cold default): a GO then says nothing about speed.</summary>
+    [JsonIgnore]
+    public bool SpeedGated => Threshold > 0;
+
+    /// <summary>"GO", "NO-GO", or "GO, not gated" when everything checked passed but the speed was only reported.</summary>
+    [JsonIgnore]
+    public string DecisionLabel => Decision == GateDecision.Go && !SpeedGated ? GateText.NotGated : GateText.Label(Decision);
 
     /// <summary>Blit's throughput, in MiB/s.</summary>
     public double? BlitMiBPerSecond { get; init; }
@@ -196,5 +205,5 @@ public sealed class WorkloadDecision
 
     /// <summary>One line: workload, size, decision and ratio.</summary>
     public override string ToString() =>
-        $"{Name}: {GateText.Label(Decision)}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r, Threshold)})" : string.Empty);
+        $"{Name}: {DecisionLabel}" + (Ratio is double r ? $" (ratio {GateText.Ratio(r, Threshold)})" : string.Empty);
 }

@@ -82,7 +82,7 @@ public sealed class PerEntryMemoryTests
         rsync = With(rsync, 1_000_000);
 
         Assert.Equal(400.0, blit.PeakBytesPerEntry);
-        Assert.Equal("  memory per entry: blit 400 B, rsync 21 B (whole-process peak / 1,000,000 entries)",
+        Assert.Equal("  memory per entry: blit 400 B, rsync 21 B (whole-process peak, start-up memory included, / 1,000,000 entries)",
             BenchmarkLog.PerEntryLine([blit, rsync]));
     }
 

@@ -354,6 +354,12 @@ public class BaselineComparerTests
         Assert.Contains(cold.Reasons, r => r.StartsWith("speed (cold): ratio 0.03, reported, not gated (ColdThreshold 0)", StringComparison.Ordinal)
             && r.Contains("cold: Blit timed as a whole fresh process", StringComparison.Ordinal));
         Assert.Equal((MemoryFigure.InProcessGrowth, MemoryFigure.ProcessPeak), (warm.MemoryFigure!.Value, cold.MemoryFigure!.Value));
+        // And it says so wherever the decision is shown, not only in the reasons.
+        Assert.Equal((0.0, false, "GO, not gated"), (cold.Threshold, cold.SpeedGated, cold.DecisionLabel));
+        Assert.Equal((0.95, true, "GO"), (warm.Threshold, warm.SpeedGated, warm.DecisionLabel));
+        Assert.Equal("GO (2 of 2 workloads GO; 1 of them with the speed reported, not gated)", s.ToString());
+        Assert.Contains("Decision: GO, not gated (blit 3 % of rsync throughput)", GateReport.FormatDecision(cold), StringComparison.Ordinal);
+        Assert.Contains("| 0.03 | GO, not gated |", GateReport.FormatTable(s), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -369,6 +375,8 @@ public class BaselineComparerTests
         Assert.Equal((GateDecision.Go, GateDecision.NoGo), (warm.Decision, cold.Decision));
         Assert.Contains(s.Reasons, r => r.StartsWith("Tiny 5entries (cold): speed: ratio 0.03 < threshold 1.00", StringComparison.Ordinal));
         Assert.False(s.IsGo);
+        // The cold decision carries the cold threshold, not the warm one.
+        Assert.Equal((0.95, 1.0, "NO-GO"), (warm.Threshold, cold.Threshold, cold.DecisionLabel));
     }
 
     [Fact]
