@@ -140,6 +140,10 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
         $log = Get-Content -Raw $blit.LogPath
         $log | Should -Match 'Blit \(cold\): a fresh process per run'
         $log | Should -Match 'timing: the whole child process, start to exit'
+        # What the fresh pwsh runs on, and which Blit.Core it loads (the one this session loaded).
+        $core = ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Blit.Core' }).Location
+        $expected = if ($core -like '*/bin/Blit.Core.dll') { 'Blit\.Core as IL' } else { 'Blit\.Core precompiled \(' + [regex]::Escape($core) + '\)' }
+        $log | Should -Match ("runs on: PowerShell $([regex]::Escape($PSVersionTable.PSVersion.ToString())) on \.NET $([regex]::Escape([Environment]::Version.ToString())); " + $expected)
         $log | Should -Match 'Summary Tiny 5entries, Warm'
         $log | Should -Match 'Summary Tiny 5entries, Cold'
         $log | Should -Match 'rsync median / blit median \(Cold\) = '

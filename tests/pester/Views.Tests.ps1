@@ -189,6 +189,8 @@ Describe 'Views in use' {
         $one = Remove-Ansi ($Samples['Blit.Mirror.MirrorResult'][0] | Out-String -Width 200)
         $one | Should -Match '(?m)^Throughput\s+: \d+[.,]\d MiB/s'
         $one | Should -Match '(?m)^Destination FS\s+: \S+, case-(in)?sensitive, '
+        $workers = $Samples['Blit.Mirror.MirrorResult'][0].WorkerCount
+        $one | Should -Match ('(?m)^Strategy\s+: ' + $workers + ' ' + $(if ($workers -eq 1) { 'worker;' } else { 'workers;' }))
         $text = Remove-Ansi (Format-Text $Samples['Blit.Mirror.MirrorResult'] -As Table)
         $text | Should -Match '(?m)^Source\s+Destination\s+Copied\s+Updated\s+Deleted\s+Bytes\s+Duration\s+Throughput\s+Errors'
         $text | Should -Match '\(WhatIf\)'

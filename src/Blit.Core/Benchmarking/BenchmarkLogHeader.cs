@@ -53,6 +53,10 @@ internal static class BenchmarkLogHeader
         if (modes.Contains(BenchmarkMode.Cold) && o.BlitProcess is { } child)
         {
             log.Line($"  Blit (cold): a fresh process per run, default options: {child.Description}");
+            if (child.Runtime is { } runtime)
+            {
+                log.Line($"    runs on: {runtime}");
+            }
             log.Line("    timing: the whole child process, start to exit (process start-up, module import, the mirror, exit), as the comparator's");
             log.Line($"    {ResourceUsage.ChildMethod}");
             log.Line("    success: exit code 0 and a result line with 0 errors");

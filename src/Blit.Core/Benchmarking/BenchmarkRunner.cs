@@ -83,7 +83,10 @@ public sealed record BenchmarkOptions
 /// <param name="FileName">The executable (for Blit: the pwsh that runs the benchmark).</param>
 /// <param name="Arguments">The arguments for (source, destination).</param>
 /// <param name="Description">What it runs, for the log.</param>
-public sealed record BlitProcessCommand(string FileName, Func<string, string, IReadOnlyList<string>> Arguments, string Description)
+/// <param name="Runtime">What the fresh process runs on, for the log: the shell and runtime versions and which Blit.Core
+/// it loads (precompiled or IL); null when not known.</param>
+public sealed record BlitProcessCommand(string FileName, Func<string, string, IReadOnlyList<string>> Arguments, string Description,
+    string? Runtime = null)
 {
     /// <summary>The first word of the line a cold run prints with its result: "blit-result copied=1 updated=0 ...".</summary>
     public const string ResultPrefix = "blit-result";
