@@ -127,6 +127,8 @@ public static class BaselineComparer
             CpuChange = cpuChange,
             MemoryTolerance = options.MemoryTolerance,
             CpuTolerance = options.CpuTolerance,
+            MemoryNoiseBytes = options.MemoryNoiseBytes,
+            CpuNoiseSeconds = options.CpuNoiseSeconds,
             BaselineRuns = baseline?.Runs.Count ?? 0,
             BaselineFiles = baseline is null ? [] : [.. baseline.Runs.Select(r => r.FilePath).Distinct(StringComparer.Ordinal)],
             WarmupRuns = any.WarmupRuns,

@@ -208,11 +208,13 @@ public static class GateReport
         string cpu = "CPU: " + GateText.Seconds(d.BlitCpuSeconds ?? 0) + " median";
         if (d.BaselineMemoryBytes is long baseMemory)
         {
-            memory += " (baseline " + GateText.Bytes(baseMemory) + (d.MemoryChange is double mc ? ", " + GateText.Change(mc) : string.Empty) + ")";
+            memory += " (baseline " + GateText.Bytes(baseMemory) + (d.MemoryChange is double mc ? ", " + GateText.Change(mc) : string.Empty) +
+                "; allowed +" + GateText.Percent(d.MemoryTolerance) + " or +" + GateText.Bytes(d.MemoryNoiseBytes) + ")";
         }
         if (d.BaselineCpuSeconds is double baseCpu)
         {
-            cpu += " (baseline " + GateText.Seconds(baseCpu) + (d.CpuChange is double cc ? ", " + GateText.Change(cc) : string.Empty) + ")";
+            cpu += " (baseline " + GateText.Seconds(baseCpu) + (d.CpuChange is double cc ? ", " + GateText.Change(cc) : string.Empty) +
+                "; allowed +" + GateText.Percent(d.CpuTolerance) + " or +" + GateText.Seconds(d.CpuNoiseSeconds) + ")";
         }
         string baseline = d.BaselineRuns > 0
             ? FormattableString.Invariant($"; baseline of {d.BaselineRuns} earlier run(s)")

@@ -173,6 +173,12 @@ public sealed class WorkloadDecision
     /// <summary>The CPU tolerance used.</summary>
     public required double CpuTolerance { get; init; }
 
+    /// <summary>The least memory rise allowed whatever the tolerance (noise on small figures).</summary>
+    public long MemoryNoiseBytes { get; init; } = GateOptions.DefaultMemoryNoiseBytes;
+
+    /// <summary>The least CPU rise allowed whatever the tolerance (noise on small figures).</summary>
+    public double CpuNoiseSeconds { get; init; } = GateOptions.DefaultCpuNoiseSeconds;
+
     /// <summary>How many earlier runs formed the baseline (0: none found).</summary>
     public required int BaselineRuns { get; init; }
 

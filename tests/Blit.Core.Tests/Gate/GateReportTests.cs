@@ -48,7 +48,7 @@ public class GateReportTests
         BaselineStore store = Store(BlitRun(0.5, memory: 100L << 20, cpu: 1.0, at: Now.AddDays(-1)));
         GateSummary s = BaselineComparer.Compare([BlitRun(1.0, memory: 150L << 20, cpu: 1.1), RsyncRun(0.9)], store);
         string text = GateReport.FormatDecision(Assert.Single(s.Decisions));
-        Assert.Contains("\n  memory: 150.0 MiB in-process growth (baseline 100.0 MiB, +50.0 %); CPU: 1.100 s median (baseline 1.000 s, +10.0 %); baseline of 1 earlier run(s)\n", text, StringComparison.Ordinal);
+        Assert.Contains("\n  memory: 150.0 MiB in-process growth (baseline 100.0 MiB, +50.0 %; allowed +25 % or +8.0 MiB); CPU: 1.100 s median (baseline 1.000 s, +10.0 %; allowed +25 % or +0.050 s); baseline of 1 earlier run(s)\n", text, StringComparison.Ordinal);
         Assert.Contains("\nDecision: NO-GO (blit 90 % of rsync throughput)\n", text, StringComparison.Ordinal);
         Assert.Contains("\n  - speed: ratio 0.90 < threshold 0.95", text, StringComparison.Ordinal);
         Assert.Contains("\n  - memory regression: in-process growth 150.0 MiB", text, StringComparison.Ordinal);
