@@ -310,8 +310,7 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
             [.. prefix, "-NoProfile", "-NonInteractive", "-Command", Script(source, destination)];
         string description = string.Join(' ', new[] { exe }.Concat(Arguments("SRC", "DEST").Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
         // The child is this same pwsh, so it runs this runtime and makes the same Blit.Core choice.
-        string core = PrecompiledCore.Choose(Path.GetDirectoryName(typeof(PrecompiledCore).Assembly.Location) ?? string.Empty,
-            Environment.Version.Major, Environment.GetEnvironmentVariable(PrecompiledCore.Switch), File.Exists, out string why) is { } precompiled
+        string core = PrecompiledCore.ChooseForThisProcess(out string why) is { } precompiled
             ? $"Blit.Core precompiled ({precompiled})"
             : $"Blit.Core as IL ({why})";
         object? shell = SessionState.PSVariable.GetValue("PSVersionTable") is System.Collections.Hashtable table ? table["PSVersion"] : null;

@@ -46,6 +46,21 @@ internal static class PrecompiledCore
         return chosen;
     }
 
+    /// <summary>
+    /// <see cref="Choose"/> for this process: this module's folder, this runtime, this environment. A fresh
+    /// pwsh started by this one (Measure-BlitWorkload's cold runs) makes the same choice.
+    /// </summary>
+    internal static string? ChooseForThisProcess(out string reason)
+    {
+        string? directory = Path.GetDirectoryName(typeof(PrecompiledCore).Assembly.Location);
+        if (string.IsNullOrEmpty(directory))
+        {
+            reason = "the module's folder is not known";
+            return null;
+        }
+        return Choose(directory, Environment.Version.Major, Environment.GetEnvironmentVariable(Switch), File.Exists, out reason);
+    }
+
     /// <summary>Loads the precompiled Blit.Core when <see cref="Choose"/> picks one and no Blit.Core is loaded yet.</summary>
     internal static void TryLoad()
     {
@@ -53,13 +68,7 @@ internal static class PrecompiledCore
         {
             return;
         }
-        string? directory = Path.GetDirectoryName(typeof(PrecompiledCore).Assembly.Location);
-        if (string.IsNullOrEmpty(directory))
-        {
-            return;
-        }
-        string? path = Choose(directory, Environment.Version.Major, Environment.GetEnvironmentVariable(Switch), File.Exists, out _);
-        if (path is not null)
+        if (ChooseForThisProcess(out _) is { } path)
         {
             // The default context, where PowerShell loads the module itself. A by-name bind does
             // not look at assemblies loaded by path, so answer the binds of "Blit.Core" (from
@@ -68,5 +77,4 @@ internal static class PrecompiledCore
             AssemblyLoadContext.Default.Resolving += (_, name) => name.Name == CoreName ? core : null;
         }
     }
-
 }
