@@ -9,6 +9,8 @@
       gate [args]       the quality gate at full sizes; args go to scripts/Invoke-BlitGate.ps1
       package [args]    versioned module folder + .nupkg under out/ (scripts/Build-Package.ps1)
       docs              MAML help from docs/en-US into bin/en-US and en-US/
+      pwsh-precompiled  out/pwsh-precompiled/: the repository's pwsh (IL only) precompiled as
+                        Microsoft's pwsh packages are, for measuring cold runs with -PwshPath
     Needs only the .NET SDK: pwsh comes from the repository's local tool manifest. Started
     from Windows PowerShell, it restores that tool and runs itself again in it. On Linux,
     test and gate first check the OS packages they need (./build.sh setup, which holds the list);
@@ -86,28 +88,97 @@ function Invoke-Build {
     'build: module ready (Import-Module ./Blit.psd1)'
 }
 
+function Get-Crossgen {
+    # crossgen2, the ReadyToRun compiler of the SDK's own .NET version for the build machine's OS and
+    # architecture (restoring scripts/precompile/Precompile.csproj downloads it), and that .NET's framework.
+    $project = 'scripts/precompile/Precompile.csproj'
+    Invoke-Native dotnet @('restore', $project, '-nologo', '-v:q')
+    $properties = (& dotnet msbuild $project -nologo -getProperty:NuGetPackageRoot -getProperty:BundledNETCoreAppPackageVersion `
+            -getProperty:HostRid -getProperty:NetCoreRoot | ConvertFrom-Json).Properties
+    if ($LASTEXITCODE -ne 0) { throw "dotnet msbuild -getProperty failed with exit code $LASTEXITCODE" }
+    $rid = $properties.HostRid
+    if ($rid -notmatch '^(linux|osx|win)-(x64|arm64)$') { throw "no precompiled copy for the build machine's runtime identifier '$rid'" }
+    $tools = Join-Path $properties.NuGetPackageRoot "microsoft.netcore.app.crossgen2.$rid/$($properties.BundledNETCoreAppPackageVersion)/tools"
+    $crossgen = [pscustomobject]@{
+        Path      = Join-Path $tools ($IsWindows ? 'crossgen2.exe' : 'crossgen2')
+        Framework = Join-Path $properties.NetCoreRoot "shared/Microsoft.NETCore.App/$($properties.BundledNETCoreAppPackageVersion)"
+        Rid       = $rid
+        Os        = $Matches[1]
+        Arch      = $Matches[2]
+    }
+    foreach ($path in $crossgen.Path, $crossgen.Framework) { if (-not (Test-Path -LiteralPath $path)) { throw "$path is missing" } }
+    $crossgen
+}
+
+function Get-CrossgenReference([string] $Folder) {
+    # One argument, '--reference:<folder>/*.dll', that crossgen2 expands itself. pwsh on Unix expands a
+    # '*' in a native command's argument to the matching files, even from an array; '-r' and the
+    # pattern as two arguments became '-r <first dll>' and every other dll an input to compile.
+    # Nothing matches the joined form, so pwsh passes it as it is.
+    '--reference:' + (Join-Path $Folder '*.dll')
+}
+
 function Invoke-Precompile {
     # bin/<os>-<arch>/Blit.Core.dll: Blit.Core's IL with native code for this machine's OS and
     # architecture (ReadyToRun), compiled by the crossgen2 of the SDK's own .NET version, so that a
     # fresh pwsh's first mirror does not wait for the JIT (PrecompiledCore.cs, docs/performance.md).
     # Optional: without it the module runs its plain IL, so a failure here is a warning.
-    $project = 'scripts/precompile/Precompile.csproj'
     try {
-        Invoke-Native dotnet @('restore', $project, '-nologo', '-v:q')
-        $properties = (& dotnet msbuild $project -nologo -getProperty:NuGetPackageRoot -getProperty:BundledNETCoreAppPackageVersion `
-                -getProperty:HostRid -getProperty:NetCoreRoot | ConvertFrom-Json).Properties
-        if ($LASTEXITCODE -ne 0) { throw "dotnet msbuild -getProperty failed with exit code $LASTEXITCODE" }
-        $rid = $properties.HostRid
-        if ($rid -notmatch '^(linux|osx|win)-(x64|arm64)$') { throw "no precompiled copy for the build machine's runtime identifier '$rid'" }
-        $tools = Join-Path $properties.NuGetPackageRoot "microsoft.netcore.app.crossgen2.$rid/$($properties.BundledNETCoreAppPackageVersion)/tools"
-        $crossgen = Join-Path $tools ($IsWindows ? 'crossgen2.exe' : 'crossgen2')
-        $framework = Join-Path $properties.NetCoreRoot "shared/Microsoft.NETCore.App/$($properties.BundledNETCoreAppPackageVersion)"
-        foreach ($path in $crossgen, $framework) { if (-not (Test-Path -LiteralPath $path)) { throw "$path is missing" } }
-        $null = New-Item -ItemType Directory -Force "bin/$rid"
-        Invoke-Native $crossgen @('bin/Blit.Core.dll', '-o', "bin/$rid/Blit.Core.dll", '-r', (Join-Path $framework '*.dll'),
-            '--targetos', $Matches[1], '--targetarch', $Matches[2], '-O')
+        $crossgen = Get-Crossgen
+        $null = New-Item -ItemType Directory -Force "bin/$($crossgen.Rid)"
+        Invoke-Native $crossgen.Path @('bin/Blit.Core.dll', '-o', "bin/$($crossgen.Rid)/Blit.Core.dll", (Get-CrossgenReference $crossgen.Framework),
+            '--targetos', $crossgen.Os, '--targetarch', $crossgen.Arch, '-O')
     }
     catch { Write-Warning "build: Blit.Core is not precompiled, the module runs its IL ($($_.Exception.Message))" }
+}
+
+function Test-Precompilable([string] $Path) {
+    # A managed assembly without native code yet (not a native library, not already ReadyToRun).
+    try {
+        $stream = [IO.File]::OpenRead($Path)
+        try {
+            $reader = [Reflection.PortableExecutable.PEReader]::new($stream)
+            $cor = $reader.PEHeaders.CorHeader
+            return $null -ne $cor -and $cor.ManagedNativeHeaderDirectory.Size -eq 0
+        }
+        finally { $stream.Dispose() }
+    }
+    catch { return $false }
+}
+
+function Invoke-PrecompilePwsh {
+    # out/pwsh-precompiled/: a copy of this repository's pwsh (the dotnet tool, whose assemblies are IL
+    # only) with every assembly precompiled (ReadyToRun) by the SDK's crossgen2, as Microsoft's pwsh
+    # packages are built (PublishReadyToRun in their Release configuration). It starts a fresh pwsh as
+    # fast as an installed pwsh does, for measuring what a runbook sees:
+    #   Measure-BlitWorkload -Mode Cold -PwshPath out/pwsh-precompiled/pwsh.dll   (docs/performance.md)
+    Invoke-Native dotnet @('tool', 'restore')
+    $home_ = (& dotnet pwsh -NoLogo -NoProfile -NonInteractive -Command '$PSHOME' | Select-Object -Last 1)
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath (Join-Path $home_ 'pwsh.dll'))) { throw "pwsh-precompiled: the repository's pwsh was not found ($home_)" }
+    $crossgen = Get-Crossgen
+    $target = Join-Path $PSScriptRoot 'out/pwsh-precompiled'
+    if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
+    Copy-Item -LiteralPath $home_ -Destination $target -Recurse
+    $work = Join-Path $PSScriptRoot 'out/pwsh-precompiled.tmp'
+    $null = New-Item -ItemType Directory -Force $work
+    $compiled = 0; $kept = [Collections.Generic.List[string]]::new()
+    try {
+        foreach ($dll in Get-ChildItem -LiteralPath $target -Filter *.dll -File) {
+            if (-not (Test-Precompilable $dll.FullName)) { continue }
+            $out = Join-Path $work $dll.Name
+            $arguments = @($dll.FullName, '-o', $out, (Get-CrossgenReference $target), (Get-CrossgenReference $crossgen.Framework),
+                '--targetos', $crossgen.Os, '--targetarch', $crossgen.Arch, '-O')
+            & $crossgen.Path @arguments *> $null
+            if ($LASTEXITCODE -eq 0 -and (Test-Path -LiteralPath $out)) { Move-Item -LiteralPath $out -Destination $dll.FullName -Force; $compiled++ }
+            else { $kept.Add($dll.Name) }
+        }
+    }
+    finally { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Ignore }
+    $version = (& dotnet (Join-Path $target 'pwsh.dll') -NoLogo -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()')
+    if ($LASTEXITCODE -ne 0) { throw "pwsh-precompiled: the precompiled pwsh does not start" }
+    "pwsh-precompiled: PowerShell $version, $compiled assemblies precompiled for $($crossgen.Rid)" +
+        $(if ($kept.Count) { "; kept as IL (crossgen2 refused them): $($kept -join ', ')" } else { '' })
+    "pwsh-precompiled: dotnet $(Join-Path $target 'pwsh.dll')"
 }
 
 function Read-XunitCount([string] $Trx, [int] $ExitCode) {
@@ -191,5 +262,6 @@ switch ($Task) {
     }
     'package' { Invoke-Build; Invoke-ChildPwsh (@('-File', 'scripts/Build-Package.ps1') + $passThrough) }
     'docs' { Invoke-Native dotnet @('tool', 'restore'); Invoke-Docs }
-    default { Write-Error "usage: ./build.ps1 build|test|gate|package|docs [args]"; exit 2 }
+    'pwsh-precompiled' { Invoke-PrecompilePwsh }
+    default { Write-Error "usage: ./build.ps1 build|test|gate|package|docs|pwsh-precompiled [args]"; exit 2 }
 }

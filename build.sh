@@ -6,6 +6,8 @@
 #   ./build.sh gate [args]      the quality gate at full sizes; args go to scripts/Invoke-BlitGate.ps1
 #   ./build.sh package          versioned module folder + .nupkg under out/
 #   ./build.sh docs             MAML help from docs/en-US into bin/en-US
+#   ./build.sh pwsh-precompiled out/pwsh-precompiled: the repository's pwsh precompiled (ReadyToRun) as
+#                               Microsoft's pwsh packages are, for cold runs (-PwshPath; docs/performance.md)
 #   ./build.sh setup            only the OS-package step that test and gate begin with
 set -euo pipefail
 cd "$(dirname "$0")"

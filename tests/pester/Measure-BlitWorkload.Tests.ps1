@@ -142,8 +142,13 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
         $log | Should -Match 'timing: the whole child process, start to exit'
         # What the fresh pwsh runs on, and which Blit.Core it loads (the one this session loaded).
         $core = ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Blit.Core' }).Location
-        $expected = if ($core -like '*/bin/Blit.Core.dll') { 'Blit\.Core as IL' } else { 'Blit\.Core precompiled \(' + [regex]::Escape($core) + '\)' }
-        $log | Should -Match ("runs on: PowerShell $([regex]::Escape($PSVersionTable.PSVersion.ToString())) on \.NET $([regex]::Escape([Environment]::Version.ToString())); " + $expected)
+        $expected = ($core -like '*/bin/Blit.Core.dll' ? 'Blit\.Core as IL' : 'Blit\.Core precompiled') + ' \(' + [regex]::Escape($core) + '\)'
+        # This repository's pwsh is the dotnet tool, whose assemblies are IL only.
+        $shell = 'pwsh (precompiled|IL only, JIT-compiled at start-up) \(' + [regex]::Escape([psobject].Assembly.Location) + '\)'
+        $runsOn = "PowerShell $([regex]::Escape($PSVersionTable.PSVersion.ToString())) on \.NET $([regex]::Escape([Environment]::Version.ToString())); $shell; $expected"
+        $log | Should -Match "runs on: $runsOn"
+        $blit.RunsOn | Should -Match "^$runsOn$"
+        $cold[1].RunsOn | Should -BeNullOrEmpty -Because 'only a cold Blit run says what its pwsh runs on'
         $log | Should -Match 'Summary Tiny 5entries, Warm'
         $log | Should -Match 'Summary Tiny 5entries, Cold'
         $log | Should -Match 'rsync median / blit median \(Cold\) = '
@@ -152,6 +157,31 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
 
     It 'removes the workspace' {
         Get-ChildItem -Force $root | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Measure-BlitWorkload -PwshPath' {
+    It 'refuses a path that is not a file, before any workload is built' {
+        $root = New-Root 'pwsh-missing'
+        { Measure-BlitWorkload Tiny -Mode Cold -PwshPath (Join-Path $root 'no-pwsh') -Root $root } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage "*is not a file: name a pwsh executable or a pwsh.dll*"
+        Get-ChildItem -Force $root | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a program that is not a pwsh able to import the module, saying what it did' -ForEach @(
+        @{ Program = '/bin/false'; Why = '*could not import the module and report what it runs on: exit code 1*' }
+        @{ Program = '/bin/echo'; Why = '*could not import the module and report what it runs on: it did not report*' }
+    ) {
+        { Measure-BlitWorkload Tiny -Mode Cold -PwshPath $Program -Root (New-Root 'pwsh-wrong') } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage $Why
+    }
+
+    It 'is refused when no workload is measured cold, rather than ignored' -ForEach @(
+        @{ Arguments = @{ Workload = 'Tiny'; Mode = 'Warm' } }
+        @{ Arguments = @{ Workload = 'SmallFiles' } } # measured warm only by default
+    ) {
+        { Measure-BlitWorkload @Arguments -PwshPath '/bin/false' -Root (New-Root 'pwsh-warm') } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage '*no workload is measured cold*'
     }
 }
 

@@ -102,3 +102,53 @@ Describe 'Choosing the precompiled copy' {
         $off.Reason | Should -Match 'BLIT_PRECOMPILED=0'
     }
 }
+
+Describe 'A precompiled pwsh for cold runs (./build.sh pwsh-precompiled)' {
+    # The dotnet tool pwsh this repository runs is IL only; Microsoft's pwsh packages are precompiled
+    # (ReadyToRun). The task precompiles a copy so that cold runs can be measured as a runbook on an
+    # installed pwsh sees them (Measure-BlitWorkload -PwshPath; docs/performance.md).
+    BeforeAll {
+        function Test-Native([string] $Path) {
+            $stream = [IO.File]::OpenRead($Path)
+            try { [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 }
+            finally { $stream.Dispose() }
+        }
+        function Get-StartupJit([string] $PwshDll) {
+            # Methods JIT-compiled before a fresh pwsh's first command has run.
+            $out = & dotnet $PwshDll -NoProfile -NonInteractive -Command '[Runtime.JitInfo]::GetCompiledMethodCount($false)'
+            [int] ($out | Select-Object -Last 1)
+        }
+        $script:Precompiled = Join-Path $RepoRoot 'out/pwsh-precompiled'
+        Push-Location $RepoRoot
+        try { $script:TaskOutput = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File ./build.ps1 pwsh-precompiled 2>&1; $script:TaskExit = $LASTEXITCODE }
+        finally { Pop-Location }
+    }
+
+    It 'precompiles every assembly of a copy of the repository''s pwsh, which is IL only' {
+        $TaskExit | Should -Be 0 -Because ($TaskOutput -join "`n")
+        ($TaskOutput -join "`n") | Should -Match 'pwsh-precompiled: PowerShell \S+, \d+ assemblies precompiled for '
+        ($TaskOutput -join "`n") | Should -Not -Match 'kept as IL'
+        Test-Native (Join-Path $PSHOME 'System.Management.Automation.dll') | Should -BeFalse -Because 'the dotnet tool pwsh ships IL only'
+        Test-Native (Join-Path $Precompiled 'System.Management.Automation.dll') | Should -BeTrue
+        Test-Native (Join-Path $Precompiled 'pwsh.dll') | Should -BeTrue
+    }
+
+    It 'starts with a fraction of the JIT work of the IL pwsh' {
+        $il = Get-StartupJit (Join-Path $PSHOME 'pwsh.dll')
+        $native = Get-StartupJit (Join-Path $Precompiled 'pwsh.dll')
+        # About 5,100 against 330 here; a runtime that rejected the native code would JIT as many.
+        $native | Should -BeLessThan ($il / 4) -Because "IL pwsh: $il methods JIT-compiled before its first command, precompiled: $native"
+    }
+
+    It 'runs cold benchmark runs through -PwshPath, and the log says what they ran on' {
+        $root = Join-Path $TestDrive 'pwsh-precompiled-root'
+        $null = New-Item -ItemType Directory $root
+        $r = @(Measure-BlitWorkload Tiny -Mode Cold -Runs 1 -Warmup 0 -Comparator None -PwshPath (Join-Path $Precompiled 'pwsh.dll') `
+                -Root $root -LogPath (Join-Path $TestDrive 'pwsh-precompiled-logs'))
+        $r.Count | Should -Be 1
+        $r[0].Verified | Should -BeTrue -Because ($r[0].Samples.Failure -join '; ')
+        $r[0].Command | Should -BeLike "*dotnet* $Precompiled/pwsh.dll -NoProfile -NonInteractive -Command *"
+        $r[0].RunsOn | Should -Match ('; pwsh precompiled \(' + [regex]::Escape((Join-Path $Precompiled 'System.Management.Automation.dll')) + '\); Blit\.Core ')
+        Get-Content -Raw $r[0].LogPath | Should -Match ('runs on: .*pwsh precompiled \(' + [regex]::Escape($Precompiled))
+    }
+}

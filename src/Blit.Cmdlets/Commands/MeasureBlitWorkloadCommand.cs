@@ -132,6 +132,14 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public BenchmarkMode[]? Mode { get; set; }
 
+    /// <summary>
+    /// The pwsh that cold runs start: a pwsh executable, or a pwsh.dll (run by dotnet). Default: the pwsh running this
+    /// command.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PwshPath { get; set; }
+
     private readonly List<Workload> _workloads = [];
 
     protected override void ProcessRecord() => _workloads.AddRange(Workload);
@@ -159,6 +167,11 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
             if (options.Specs.Any(s => options.ModesFor(s).Contains(BenchmarkMode.Cold)))
             {
                 options = options with { BlitProcess = ColdCommand() };
+            }
+            else if (PwshPath is not null)
+            {
+                throw new BlitException(BlitErrorCode.InvalidArgument,
+                    "-PwshPath names the pwsh of cold runs, but no workload is measured cold: add -Mode Cold, or leave -PwshPath out.");
             }
             BenchmarkRunner.Validate(options);
         }
@@ -287,15 +300,15 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
     }
 
     /// <summary>
-    /// How a cold run starts Blit: the pwsh running this cmdlet (its own executable; under "dotnet pwsh", dotnet and
-    /// pwsh.dll), importing this module's own manifest, then Invoke-BlitMirror with default options, printing the
-    /// result line the runner reads and exiting 1 when the mirror failed.
+    /// How a cold run starts Blit: -PwshPath, or the pwsh running this cmdlet (its own executable; under "dotnet pwsh",
+    /// dotnet and pwsh.dll), importing this module's own manifest, then Invoke-BlitMirror with default options, printing
+    /// the result line the runner reads and exiting 1 when the mirror failed. That pwsh is asked once what it runs on.
     /// </summary>
     private BlitProcessCommand ColdCommand()
     {
-        (string exe, string[] prefix) = FindPwsh() ?? throw new BlitException(BlitErrorCode.InvalidArgument,
+        (string exe, string[] prefix) = PwshPath is { } given ? NamedPwsh(given) : FindPwsh() ?? throw new BlitException(BlitErrorCode.InvalidArgument,
             $"Cold mode starts a fresh pwsh per Blit run, but this process ({Environment.ProcessPath}) is not pwsh and there is no pwsh in " +
-            $"{SessionState.PSVariable.GetValue("PSHOME")}. Measure with -Mode Warm, or run Measure-BlitWorkload from pwsh.");
+            $"{SessionState.PSVariable.GetValue("PSHOME")}. Name one with -PwshPath, measure with -Mode Warm, or run Measure-BlitWorkload from pwsh.");
         PSModuleInfo? module = MyInvocation.MyCommand.Module;
         string manifest = module is null ? typeof(MeasureBlitWorkloadCommand).Assembly.Location
             : File.Exists(Path.Combine(module.ModuleBase, module.Name + ".psd1")) ? Path.Combine(module.ModuleBase, module.Name + ".psd1")
@@ -309,13 +322,27 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
         IReadOnlyList<string> Arguments(string source, string destination) =>
             [.. prefix, "-NoProfile", "-NonInteractive", "-Command", Script(source, destination)];
         string description = string.Join(' ', new[] { exe }.Concat(Arguments("SRC", "DEST").Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
-        // The child is this same pwsh, so it runs this runtime and makes the same Blit.Core choice.
-        string core = PrecompiledCore.ChooseForThisProcess(out string why) is { } precompiled
-            ? $"Blit.Core precompiled ({precompiled})"
-            : $"Blit.Core as IL ({why})";
-        object? shell = SessionState.PSVariable.GetValue("PSVersionTable") is System.Collections.Hashtable table ? table["PSVersion"] : null;
-        string runtime = $"PowerShell {shell ?? "(unknown version)"} on .NET {Environment.Version}; {core}";
-        return new BlitProcessCommand(exe, Arguments, description, runtime);
+        return new BlitProcessCommand(exe, Arguments, description, PwshProbe.Describe(exe, prefix, manifest, Quote));
+    }
+
+    /// <summary>-PwshPath as a command: the file itself, or dotnet running it when it is a .dll.</summary>
+    private (string Exe, string[] Prefix) NamedPwsh(string given)
+    {
+        string path = PathResolution.ResolveNew(this, given, "pwsh path");
+        if (!File.Exists(path))
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument, $"-PwshPath '{given}' is not a file: name a pwsh executable or a pwsh.dll.", path);
+        }
+        if (!path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+        {
+            return (path, []);
+        }
+        // dotnet: this process when it is dotnet, else the one the dotnet CLI names, else the one on PATH.
+        string? self = Environment.ProcessPath;
+        string dotnet = self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? self
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+            : "dotnet";
+        return (dotnet, [path]);
     }
 
     private static string Quote(string text) => "'" + CodeGeneration.EscapeSingleQuotedStringContent(text) + "'";

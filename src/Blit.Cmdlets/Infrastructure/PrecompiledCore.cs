@@ -47,8 +47,8 @@ internal static class PrecompiledCore
     }
 
     /// <summary>
-    /// <see cref="Choose"/> for this process: this module's folder, this runtime, this environment. A fresh
-    /// pwsh started by this one (Measure-BlitWorkload's cold runs) makes the same choice.
+    /// <see cref="Choose"/> for this process: this module's folder, this runtime, this environment. (The cold
+    /// benchmark asks its fresh pwsh which one that loaded: <see cref="PwshProbe"/>.)
     /// </summary>
     internal static string? ChooseForThisProcess(out string reason)
     {

@@ -523,6 +523,7 @@ public sealed class BenchmarkRunner
                     WarmupRuns = warmups,
                     PlannerNotes = tool.Tool.IsComparator ? null : string.Join(" | ", tool.PlannerChoices.Distinct(StringComparer.Ordinal)),
                     ToolVersion = tool.Tool.Version,
+                    RunsOn = mode == BenchmarkMode.Cold && !tool.Tool.IsComparator ? _options.BlitProcess?.Runtime : null,
                     Timestamp = started,
                     System = system,
                     LogPath = log.LogPath,

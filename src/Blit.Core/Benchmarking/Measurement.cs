@@ -116,6 +116,11 @@ public sealed class WorkloadMeasurement
     public required bool IsComparator { get; init; }
     /// <summary>The tool's version: Blit's own, or the comparator's as its probe read it (null when it could not be read, and in files written before it was recorded).</summary>
     public string? ToolVersion { get; init; }
+    /// <summary>
+    /// Cold Blit only: what its fresh process ran on, as that process reported it (PowerShell and .NET versions, and
+    /// whether pwsh and Blit.Core carry precompiled native code or are JIT-compiled); null otherwise.
+    /// </summary>
+    public string? RunsOn { get; init; }
     /// <summary>How Blit was started (a comparator's runs are fresh processes in both modes; its mode pairs it with Blit's).</summary>
     public BenchmarkMode Mode { get; init; }
     /// <summary>Warm-up runs before the measured ones (not in <see cref="Samples"/>).</summary>

@@ -47,6 +47,7 @@ public static class Statistics
             Command = context.Command,
             IsComparator = context.IsComparator,
             ToolVersion = context.ToolVersion,
+            RunsOn = context.RunsOn,
             WarmupRuns = context.WarmupRuns,
             Samples = [.. samples], // a copy: the runner reuses its list for the next mode
             MedianSeconds = median,
@@ -102,6 +103,8 @@ public sealed record MeasurementContext
     public required bool IsComparator { get; init; }
     /// <summary>The tool's version, when known.</summary>
     public string? ToolVersion { get; init; }
+    /// <summary>Cold Blit only: what its fresh process ran on (<see cref="BlitProcessCommand.Runtime"/>).</summary>
+    public string? RunsOn { get; init; }
     /// <summary>How Blit was run: in the measuring process (warm) or in a fresh pwsh per run (cold).</summary>
     public BenchmarkMode Mode { get; init; }
     /// <summary>Warm-up runs before the measured ones.</summary>

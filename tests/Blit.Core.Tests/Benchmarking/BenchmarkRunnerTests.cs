@@ -104,7 +104,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
             "echo \"blit-result copied=2 updated=0 deleted=0 unchanged=0 symlinks=1 dirs=2 workers=1 cloned=0 kernel-copied=1 streamed=1 errors=0\"\n" +
             $"exit $(cat '{code}')");
         string script = Path.Combine(bin, "blit-child");
-        return new BlitProcessCommand(script, (src, dst) => [src, dst], $"{script} SRC DEST");
+        return new BlitProcessCommand(script, (src, dst) => [src, dst], $"{script} SRC DEST", "a fake child on /bin/sh");
     }
 
     [Fact]
@@ -163,6 +163,8 @@ public sealed class BenchmarkRunnerTests : IDisposable
         Assert.All(cold.Samples, s => Assert.True(s.PeakMemoryBytes > 0 && s.MemoryGrowthBytes is null));
         Assert.Contains("blit-child", cold.Command);
         Assert.Equal("workers=1, cloned=0, kernel-copied=1, streamed=1", cold.PlannerNotes);
+        Assert.Equal(("a fake child on /bin/sh", null), (cold.RunsOn, warm.RunsOn));
+        Assert.All(result.Where(m => m.IsComparator), m => Assert.Null(m.RunsOn));
 
         var coldRuns = rec.Runs.Where(r => r.Mode == BenchmarkMode.Cold && r.Tool == "blit").ToList();
         Assert.Equal(4, coldRuns.Count);
@@ -177,7 +179,10 @@ public sealed class BenchmarkRunnerTests : IDisposable
         Assert.Contains("Summary Tiny 5entries, Warm", log);
         Assert.Contains("growth MiB", log);
         Assert.Contains("rsync median / blit median (Cold) = ", log);
-        Assert.Equal(4, ResultsFile.Load(cold.ResultsPath!).Measurements.Count);
+        Assert.Contains("    runs on: a fake child on /bin/sh", log);
+        IReadOnlyList<WorkloadMeasurement> saved = ResultsFile.Load(cold.ResultsPath!).Measurements;
+        Assert.Equal(4, saved.Count);
+        Assert.Equal("a fake child on /bin/sh", saved.Single(m => m.Mode == BenchmarkMode.Cold && !m.IsComparator).RunsOn);
     }
 
     [Fact]
