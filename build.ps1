@@ -7,6 +7,7 @@
       test [args]       every xunit and Pester test; ends with "N passed, N failed"
                         (args go to tests/pester/Invoke-PesterSuite.ps1, e.g. -Tag Gate)
       gate [args]       the quality gate at full sizes; args go to scripts/Invoke-BlitGate.ps1
+                        (cold runs use the pwsh-precompiled copy unless -PwshPath names a pwsh)
       package [args]    versioned module folder + .nupkg under out/ (scripts/Build-Package.ps1)
       docs              MAML help from docs/en-US into bin/en-US and en-US/
       pwsh-precompiled  out/pwsh-precompiled/: the repository's pwsh (IL only) precompiled as
@@ -256,8 +257,19 @@ switch ($Task) {
     'gate' {
         Assert-OsPackage
         Invoke-Build
+        # Cold rows start pwsh as a runbook on an installed pwsh does: precompiled, as Microsoft's pwsh
+        # packages are (this repository's dotnet tool pwsh is IL only and starts twice as slowly;
+        # docs/performance.md). -PwshPath names another; without a precompiled copy, the tool's.
+        $gateArguments = $passThrough
+        if (-not ($passThrough | Where-Object { $_ -match '^-PwshPath(:|$)' })) {
+            try {
+                Invoke-PrecompilePwsh
+                $gateArguments += '-PwshPath', (Join-Path $PSScriptRoot 'out/pwsh-precompiled/pwsh.dll')
+            }
+            catch { Write-Warning "gate: cold runs use the dotnet tool pwsh, IL only ($($_.Exception.Message))" }
+        }
         # The gate's exit code is its decision: 0 GO, 1 NO-GO, 2 could not run.
-        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File scripts/Invoke-BlitGate.ps1 @passThrough
+        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File scripts/Invoke-BlitGate.ps1 @gateArguments
         exit $LASTEXITCODE
     }
     'package' { Invoke-Build; Invoke-ChildPwsh (@('-File', 'scripts/Build-Package.ps1') + $passThrough) }

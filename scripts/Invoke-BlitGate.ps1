@@ -7,7 +7,8 @@
     through (./build.sh gate -Quick). Steps:
       1. Measure-BlitWorkload (all workloads unless -Workload), logging under -LogPath: every workload
          warm, and Tiny, NoOp and Incremental cold too (a fresh pwsh per Blit run, timed whole; pass
-         -Mode Warm or -Mode Cold to measure one mode only);
+         -Mode Warm or -Mode Cold to measure one mode only; -PwshPath names the pwsh of the cold runs,
+         which ./build.sh gate sets to its precompiled copy, out/pwsh-precompiled);
          or, with -ResultsPath, re-decide from results.json files already logged.
       2. Compare-BlitBaseline -Summary against earlier runs under -BaselinePath (default: -LogPath).
       3. Print the decisions table and the §5 report; write them to

@@ -176,12 +176,13 @@ Describe 'Measure-BlitWorkload -PwshPath' {
             Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage $Why
     }
 
-    It 'is refused when no workload is measured cold, rather than ignored' -ForEach @(
-        @{ Arguments = @{ Workload = 'Tiny'; Mode = 'Warm' } }
-        @{ Arguments = @{ Workload = 'SmallFiles' } } # measured warm only by default
-    ) {
-        { Measure-BlitWorkload @Arguments -PwshPath '/bin/false' -Root (New-Root 'pwsh-warm') } |
-            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage '*no workload is measured cold*'
+    It 'says it is not used when no workload is measured cold, and measures the rest' {
+        $r = @(Measure-BlitWorkload Tiny -Mode Warm -Runs 1 -Warmup 0 -Comparator None -PwshPath '/bin/false' -Root (New-Root 'pwsh-warm') `
+                -LogPath (Join-Path $TestDrive 'pwsh-warm-logs') -WarningVariable warned -WarningAction SilentlyContinue)
+        @($warned).Count | Should -Be 1
+        "$($warned[0])" | Should -Match '-PwshPath is not used: .* no workload is measured cold'
+        $r.Count | Should -Be 1
+        $r[0].RunsOn | Should -BeNullOrEmpty
     }
 }
 

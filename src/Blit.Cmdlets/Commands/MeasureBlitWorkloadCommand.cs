@@ -170,8 +170,8 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
             }
             else if (PwshPath is not null)
             {
-                throw new BlitException(BlitErrorCode.InvalidArgument,
-                    "-PwshPath names the pwsh of cold runs, but no workload is measured cold: add -Mode Cold, or leave -PwshPath out.");
+                // A warning, not an error: the gate passes its -PwshPath whichever workloads it was asked for.
+                WriteWarning("-PwshPath is not used: it names the pwsh of cold runs, and no workload is measured cold (-Mode Cold measures them).");
             }
             BenchmarkRunner.Validate(options);
         }
