@@ -97,6 +97,17 @@ public sealed class BaselineStore
         return new BaselineStore(entries, full, folderExists: true, problems);
     }
 
+    /// <summary>
+    /// Two cold runs whose fresh pwsh differs — its PowerShell or .NET version, or whether it or Blit.Core is precompiled — spend
+    /// different CPU and memory on the same mirror (a precompiled pwsh about a third less), so neither is the other's baseline.
+    /// Runs that did not record it (logged before <see cref="WorkloadMeasurement.RunsOn"/> existed) are taken as comparable.
+    /// </summary>
+    internal static bool OtherRuntime(string? current, string? earlier) =>
+        current is not null && earlier is not null && !string.Equals(RuntimeKey(current), RuntimeKey(earlier), StringComparison.Ordinal);
+
+    /// <summary><see cref="WorkloadMeasurement.RunsOn"/> without the file paths in parentheses: what the run ran on, not where it was installed.</summary>
+    internal static string RuntimeKey(string runsOn) => System.Text.RegularExpressions.Regex.Replace(runsOn, @" \([^()]*\)", string.Empty);
+
     /// <summary>The baseline for <paramref name="current"/>: the latest <paramref name="maxRuns"/> matching earlier runs.</summary>
     public Baseline Find(WorkloadMeasurement current, int maxRuns = GateOptions.DefaultBaselineRuns)
     {
@@ -122,6 +133,7 @@ public sealed class BaselineStore
 
         var otherMachine = new List<(LoggedMeasurement Entry, IReadOnlyList<string> Diffs)>();
         var otherOptions = new List<LoggedMeasurement>();
+        var otherRuntime = new List<LoggedMeasurement>();
         var failed = new List<LoggedMeasurement>();
         var usable = new List<LoggedMeasurement>();
         foreach (LoggedMeasurement e in sameRun)
@@ -130,6 +142,10 @@ public sealed class BaselineStore
             if (diffs.Count > 0)
             {
                 otherMachine.Add((e, diffs));
+            }
+            else if (OtherRuntime(current.RunsOn, e.Measurement.RunsOn))
+            {
+                otherRuntime.Add(e);
             }
             else if (!e.Measurement.Options.Order(StringComparer.Ordinal)
                          .SequenceEqual(current.Options.Order(StringComparer.Ordinal), StringComparer.Ordinal))
@@ -151,6 +167,12 @@ public sealed class BaselineStore
             string diffs = string.Join("; ", otherMachine.SelectMany(o => o.Diffs).Distinct(StringComparer.Ordinal));
             notes.Add(FormattableString.Invariant(
                 $"machine mismatch: {otherMachine.Count} earlier run(s) of {what} {where} were on another machine ({diffs}) and are not a baseline"));
+        }
+        if (otherRuntime.Count > 0)
+        {
+            string earlier = string.Join("', '", otherRuntime.Select(o => RuntimeKey(o.Measurement.RunsOn!)).Distinct(StringComparer.Ordinal));
+            notes.Add(FormattableString.Invariant(
+                $"runtime mismatch: {otherRuntime.Count} earlier run(s) of {what} {where} ran on '{earlier}', not '{RuntimeKey(current.RunsOn!)}', and are not a baseline"));
         }
         if (otherOptions.Count > 0)
         {

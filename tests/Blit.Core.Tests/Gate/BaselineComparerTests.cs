@@ -431,6 +431,33 @@ public class BaselineComparerTests
     }
 
     [Fact]
+    public void Cold_runs_on_another_pwsh_are_not_a_baseline_and_the_mismatch_is_noted()
+    {
+        const string il = "PowerShell 7.6.9 on .NET 10.0.12; pwsh IL only, JIT-compiled at start-up (/a/System.Management.Automation.dll); Blit.Core precompiled (/a/bin/linux-x64/Blit.Core.dll)";
+        const string precompiled = "PowerShell 7.6.9 on .NET 10.0.12; pwsh precompiled (/b/System.Management.Automation.dll); Blit.Core precompiled (/b/bin/linux-x64/Blit.Core.dll)";
+        const string elsewhere = "PowerShell 7.6.9 on .NET 10.0.12; pwsh precompiled (/c/System.Management.Automation.dll); Blit.Core precompiled (/clone/bin/linux-x64/Blit.Core.dll)";
+        WorkloadMeasurement Cold(long memory, string? runsOn, int daysAgo) =>
+            BlitRun(0.5, memory: memory, at: Now.AddDays(-daysAgo), mode: BenchmarkMode.Cold, runsOn: runsOn);
+        WorkloadDecision WithBaseline(WorkloadMeasurement current, BaselineStore store) =>
+            Single(BaselineComparer.Compare([current, RsyncRun(1.0, mode: BenchmarkMode.Cold)], store));
+        BaselineStore store = Store(Cold(100L << 20, precompiled, 1), Cold(100L << 20, precompiled, 2));
+
+        // The IL pwsh needs more memory than the precompiled one: not a regression of Blit.
+        WorkloadDecision d = WithBaseline(Cold(145L << 20, il, 0), store);
+        Assert.True(d.IsGo, string.Join("; ", d.Reasons));
+        Assert.Equal(0, d.BaselineRuns);
+        string mismatch = Assert.Single(d.Notes, n => n.StartsWith("runtime mismatch", StringComparison.Ordinal));
+        Assert.Equal("runtime mismatch: 2 earlier run(s) of SmallFiles 1000files (cold) by blit under '/logs' ran on " +
+            "'PowerShell 7.6.9 on .NET 10.0.12; pwsh precompiled; Blit.Core precompiled', not " +
+            "'PowerShell 7.6.9 on .NET 10.0.12; pwsh IL only, JIT-compiled at start-up; Blit.Core precompiled', and are not a baseline", mismatch);
+
+        // The same kind of pwsh installed elsewhere (another clone) is the same runtime; so is a run that did not record it.
+        Assert.False(WithBaseline(Cold(145L << 20, elsewhere, 0), store).IsGo);
+        Assert.Equal(2, WithBaseline(Cold(100L << 20, elsewhere, 0), store).BaselineRuns);
+        Assert.Equal(1, WithBaseline(Cold(100L << 20, il, 0), Store(Cold(100L << 20, null, 1))).BaselineRuns);
+    }
+
+    [Fact]
     public void Same_machine_runs_are_used_even_when_other_machines_logged_too()
     {
         BaselineStore store = Store(

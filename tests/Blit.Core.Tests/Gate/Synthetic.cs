@@ -28,7 +28,7 @@ internal static class Synthetic
         long memory = 100L << 20, double cpu = 1.0, Workload workload = Workload.SmallFiles, string size = "1000files",
         long bytes = 5L << 20, long files = 1000, DateTimeOffset? at = null, SystemInfo? system = null,
         int failed = 0, string? resultsPath = null, string? logPath = null, int runs = 5,
-        IReadOnlyList<string>? options = null, string? command = null, BenchmarkMode mode = BenchmarkMode.Warm)
+        IReadOnlyList<string>? options = null, string? command = null, BenchmarkMode mode = BenchmarkMode.Warm, string? runsOn = null)
     {
         // Warm Blit's figure is its in-process growth; every other measurement's is a whole-process peak.
         bool growth = tool == "blit" && mode == BenchmarkMode.Warm;
@@ -76,14 +76,15 @@ internal static class Synthetic
             LogPath = logPath,
             ResultsPath = resultsPath,
             Options = options ?? [],
+            RunsOn = runsOn,
         };
     }
 
     public static WorkloadMeasurement BlitRun(double median, long memory = 100L << 20, double cpu = 1.0, DateTimeOffset? at = null,
         SystemInfo? system = null, string? resultsPath = null, Workload workload = Workload.SmallFiles, string size = "1000files",
-        int failed = 0, IReadOnlyList<string>? options = null, BenchmarkMode mode = BenchmarkMode.Warm) =>
+        int failed = 0, IReadOnlyList<string>? options = null, BenchmarkMode mode = BenchmarkMode.Warm, string? runsOn = null) =>
         Run("blit", median, memory: memory, cpu: cpu, at: at, system: system, resultsPath: resultsPath, workload: workload,
-            size: size, failed: failed, options: options, mode: mode);
+            size: size, failed: failed, options: options, mode: mode, runsOn: runsOn);
 
     public static WorkloadMeasurement RsyncRun(double median, DateTimeOffset? at = null, SystemInfo? system = null,
         string? resultsPath = null, Workload workload = Workload.SmallFiles, string size = "1000files", int failed = 0,
