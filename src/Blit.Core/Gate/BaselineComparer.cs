@@ -86,6 +86,11 @@ public static class BaselineComparer
             findings.AddRange(baseline.Notes.Select(n => Finding.Note(GateCheck.Memory, n)));
             findings.AddRange(CheckMemory(blit, baseline, options, out memoryChange));
             findings.AddRange(CheckCpu(blit, baseline, options, out cpuChange));
+            if (findings.Any(f => f.Kind == FindingKind.Failed && f.Check == GateCheck.Cpu) && comparator is not null
+                && RunFailure(comparator, comparator.Tool) is null)
+            {
+                findings.AddRange(NoteComparatorCpu(comparator, baselines.Find(comparator, options.BaselineRuns), options));
+            }
         }
 
         List<Finding> failed = [.. findings.Where(f => f.Kind == FindingKind.Failed)];
@@ -305,6 +310,26 @@ public static class BaselineComparer
         string figures = FormattableString.Invariant(
             $"{GateText.Seconds(blit.MedianCpuSeconds)} median vs baseline {GateText.Seconds(baseCpu)}{ChangeText(change)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Seconds(limit)} (+{GateText.Percent(options.CpuTolerance)}, at least +{GateText.Seconds(options.CpuNoiseSeconds)})");
         return [blit.MedianCpuSeconds <= limit ? Finding.Pass(GateCheck.Cpu, "CPU: " + figures) : Finding.Fail(GateCheck.Cpu, "CPU regression: " + figures)];
+    }
+
+    /// <summary>
+    /// When Blit's CPU failed its check, whether the comparator's CPU in the same run rose beyond the same tolerance over its
+    /// own baseline: then the machine itself was likely slower (another load, a slower host), and the note says so beside
+    /// the NO-GO, which stands. Nothing when the comparator's CPU is level or it has no baseline.
+    /// </summary>
+    internal static IEnumerable<Finding> NoteComparatorCpu(WorkloadMeasurement comparator, Baseline baseline, GateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(comparator);
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(options);
+        if (baseline.CpuSeconds is not double baseCpu || baseCpu <= 0
+            || comparator.MedianCpuSeconds <= Math.Max(baseCpu * (1 + options.CpuTolerance), baseCpu + options.CpuNoiseSeconds))
+        {
+            return [];
+        }
+        double change = (comparator.MedianCpuSeconds - baseCpu) / baseCpu;
+        return [Finding.Note(GateCheck.Cpu, FormattableString.Invariant(
+            $"{comparator.Tool}'s CPU rose too in the same run: {GateText.Seconds(comparator.MedianCpuSeconds)} median vs its baseline {GateText.Seconds(baseCpu)}{ChangeText(change)} from {baseline.Runs.Count} earlier run(s); the machine itself may have been slower (compare the ratio, and measure the previous build beside this one)"))];
     }
 
     /// <summary>The comparator run paired with <paramref name="blit"/>: from the same results file, else the same or nearest time.</summary>

@@ -431,6 +431,31 @@ public class BaselineComparerTests
     }
 
     [Fact]
+    public void A_CPU_regression_notes_when_the_comparator_CPU_rose_as_much_in_the_same_run()
+    {
+        static WorkloadMeasurement Rsync(double cpu, int daysAgo) =>
+            Run("rsync", 1.0, cpu: cpu, memory: 20L << 20, at: Now.AddDays(-daysAgo));
+        BaselineStore store = Store(BlitRun(0.5, cpu: 1.0, at: Now.AddDays(-1)), BlitRun(0.5, cpu: 1.0, at: Now.AddDays(-2)),
+            Rsync(2.0, 1), Rsync(2.0, 2));
+
+        // The whole machine slower: Blit +40 %, rsync +60 %. Still a NO-GO, with the note beside it.
+        WorkloadDecision slow = Single(BaselineComparer.Compare([BlitRun(0.5, cpu: 1.4), Rsync(3.2, 0)], store));
+        Assert.False(slow.IsGo);
+        Assert.Contains(slow.Reasons, r => r.StartsWith("CPU regression", StringComparison.Ordinal));
+        Assert.Contains("rsync's CPU rose too in the same run: 3.200 s median vs its baseline 2.000 s (+60.0 %) from 2 earlier run(s); " +
+            "the machine itself may have been slower", Assert.Single(slow.Notes, n => n.StartsWith("rsync's CPU", StringComparison.Ordinal)));
+
+        // Blit alone slower: no such note.
+        WorkloadDecision blitOnly = Single(BaselineComparer.Compare([BlitRun(0.5, cpu: 1.4), Rsync(2.1, 0)], store));
+        Assert.False(blitOnly.IsGo);
+        Assert.DoesNotContain(blitOnly.Notes, n => n.Contains("rose too", StringComparison.Ordinal));
+
+        // No CPU regression: no note either, whatever rsync did.
+        Assert.DoesNotContain(Single(BaselineComparer.Compare([BlitRun(0.5, cpu: 1.1), Rsync(3.2, 0)], store)).Notes,
+            n => n.Contains("rose too", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Cold_runs_on_another_pwsh_are_not_a_baseline_and_the_mismatch_is_noted()
     {
         const string il = "PowerShell 7.6.9 on .NET 10.0.12; pwsh IL only, JIT-compiled at start-up (/a/System.Management.Automation.dll); Blit.Core precompiled (/a/bin/linux-x64/Blit.Core.dll)";
