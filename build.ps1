@@ -261,7 +261,8 @@ switch ($Task) {
         # packages are (this repository's dotnet tool pwsh is IL only and starts twice as slowly;
         # docs/performance.md). -PwshPath names another; without a precompiled copy, the tool's.
         $gateArguments = $passThrough
-        if (-not ($passThrough | Where-Object { $_ -match '^-PwshPath(:|$)' })) {
+        # A re-decision from logged results (-ResultsPath) starts no pwsh: nothing to precompile.
+        if (-not ($passThrough | Where-Object { $_ -match '^-(PwshPath|ResultsPath)(:|$)' })) {
             try {
                 Invoke-PrecompilePwsh
                 $gateArguments += '-PwshPath', (Join-Path $PSScriptRoot 'out/pwsh-precompiled/pwsh.dll')

@@ -23,6 +23,9 @@
     Workloads to measure (default: all). Comma-separated from bash: -Workload SmallFiles,NoOp.
 .PARAMETER ResultsPath
     Skip measuring: decide from these results.json files or folders (e.g. a previous run's logs).
+.PARAMETER PwshPath
+    The pwsh of the cold runs (Measure-BlitWorkload -PwshPath); ./build.sh gate passes its
+    precompiled copy. Not used with -ResultsPath, which starts no pwsh.
 .PARAMETER LogPath
     Where Measure-BlitWorkload logs and the gate report go (default: <repo>/logs).
 .PARAMETER BaselinePath
@@ -53,6 +56,7 @@ param(
     [switch] $Quick,
     [string[]] $Workload,
     [string[]] $ResultsPath,
+    [string] $PwshPath,
     [string] $LogPath,
     [string] $BaselinePath,
     [double] $Threshold = 0.95,
@@ -123,6 +127,7 @@ try {
         $measure = ConvertTo-Splat @($MeasureArgument | Where-Object { $_ })
         $measure['LogPath'] = $LogPath
         if ($Quick) { $measure['Quick'] = $true }
+        if ($PwshPath) { $measure['PwshPath'] = $PwshPath }
         if ($Workload) { $measure['Workload'] = @($Workload | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) }
         Write-Host "Measuring $(if ($Quick) { 'at quick sizes' } else { 'at the gate''s full sizes' }); logs under $LogPath"
         $measurements = @(Measure-BlitWorkload @measure)

@@ -163,6 +163,14 @@ Describe 'Invoke-BlitGate.ps1 (the runbook)' -Tag Gate {
         Get-Content -Raw "$td/DEVLOG.md" | Should -BeLike "# DEVLOG`n`n## * UTC — gate: NO-GO (0 of 1 workloads GO)*| NoOp 1000files | 1.000 s (5.0 MiB/s) | rsync 0.500 s (10.0 MiB/s) | 0.50 | **NO-GO** |*"
     }
 
+    It 're-decides from logged results when given the -PwshPath ./build.sh gate adds, which measures nothing' {
+        # ./build.sh gate passes -PwshPath (its precompiled pwsh) unless one is given; a re-decision
+        # from logged results starts no pwsh, so the path is not used and must not be refused.
+        $r = Invoke-ChildPwsh $Runbook @('-ResultsPath', "$td/in/go", '-LogPath', "$td/logs5", '-PwshPath', "$td/no-such/pwsh.dll")
+        $r.Output | Should -BeLike '*Overall: GO (1 of 1 workloads GO)*'
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+    }
+
     It 'exits 2 with the error id when the gate cannot run' {
         $r = Invoke-ChildPwsh $Runbook @('-ResultsPath', "$td/in", '-Threshold', '0')
         $r.ExitCode | Should -Be 2

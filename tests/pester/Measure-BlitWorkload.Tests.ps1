@@ -176,6 +176,15 @@ Describe 'Measure-BlitWorkload -PwshPath' {
             Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage $Why
     }
 
+    It 'names the .dll it ran through dotnet, not dotnet alone, when that is refused' {
+        $dll = Join-Path $TestDrive 'not-pwsh.dll'
+        Set-Content -LiteralPath $dll -Value 'not an assembly'
+        $e = { Measure-BlitWorkload Tiny -Mode Cold -PwshPath $dll -Root (New-Root 'pwsh-dll') } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -PassThru
+        $e.Exception.Message | Should -BeLike "Cold mode starts '*dotnet $dll' per Blit run, but it could not import the module*"
+        $e.TargetObject | Should -Be $dll
+    }
+
     It 'says it is not used when no workload is measured cold, and measures the rest' {
         $r = @(Measure-BlitWorkload Tiny -Mode Warm -Runs 1 -Warmup 0 -Comparator None -PwshPath '/bin/false' -Root (New-Root 'pwsh-warm') `
                 -LogPath (Join-Path $TestDrive 'pwsh-warm-logs') -WarningVariable warned -WarningAction SilentlyContinue)

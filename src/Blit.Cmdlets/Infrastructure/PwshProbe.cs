@@ -25,6 +25,9 @@ internal static class PwshProbe
             $"'{Prefix}ps=' + $PSVersionTable.PSVersion; '{Prefix}net=' + [Environment]::Version; " +
             $"'{Prefix}sma=' + [psobject].Assembly.Location; " +
             $"'{Prefix}core=' + ([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object {{ $_.GetName().Name -eq 'Blit.Core' }} | Select-Object -First 1).Location";
+        // What the user named: the executable, or dotnet and the pwsh.dll it runs (the target is that file).
+        string shown = string.Join(' ', prefix.Prepend(exe));
+        string target = prefix.Count > 0 ? prefix[0] : exe;
         var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in prefix.Concat(["-NoProfile", "-NonInteractive", "-Command", script]))
         {
@@ -39,17 +42,17 @@ internal static class PwshProbe
             if (!process.WaitForExit(Patience))
             {
                 process.Kill(entireProcessTree: true);
-                throw Refused(exe, $"it did not finish within {Patience.TotalSeconds:0} s");
+                throw Refused(shown, target, $"it did not finish within {Patience.TotalSeconds:0} s");
             }
             error = stderr.Result.Trim();
             if (process.ExitCode != 0)
             {
-                throw Refused(exe, $"exit code {process.ExitCode}{(error.Length > 0 ? ": " + error : string.Empty)}");
+                throw Refused(shown, target, $"exit code {process.ExitCode}{(error.Length > 0 ? ": " + error : string.Empty)}");
             }
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            throw Refused(exe, ex.Message, ex);
+            throw Refused(shown, target, ex.Message, ex);
         }
         Dictionary<string, string> found = output.Split('\n')
             .Select(line => line.TrimEnd('\r'))
@@ -59,7 +62,7 @@ internal static class PwshProbe
         if (!found.TryGetValue("ps", out string? ps) || !found.TryGetValue("net", out string? net)
             || !found.TryGetValue("sma", out string? sma) || !found.TryGetValue("core", out string? core) || core.Length == 0)
         {
-            throw Refused(exe, "it did not report its versions and loaded assemblies" + (error.Length > 0 ? ": " + error : string.Empty));
+            throw Refused(shown, target, "it did not report its versions and loaded assemblies" + (error.Length > 0 ? ": " + error : string.Empty));
         }
         string shell = IsPrecompiled(sma) ? "pwsh precompiled" : "pwsh IL only, JIT-compiled at start-up";
         string blit = IsPrecompiled(core) ? "Blit.Core precompiled" : "Blit.Core as IL";
@@ -81,7 +84,7 @@ internal static class PwshProbe
         }
     }
 
-    private static BlitException Refused(string exe, string why, Exception? inner = null) =>
+    private static BlitException Refused(string shown, string target, string why, Exception? inner = null) =>
         new(BlitErrorCode.InvalidArgument,
-            $"Cold mode starts '{exe}' per Blit run, but it could not import the module and report what it runs on: {why}", exe, inner);
+            $"Cold mode starts '{shown}' per Blit run, but it could not import the module and report what it runs on: {why}", target, inner);
 }

@@ -99,7 +99,8 @@ public sealed class BaselineStore
 
     /// <summary>
     /// Two cold runs whose fresh pwsh differs — its PowerShell or .NET version, or whether it or Blit.Core is precompiled — spend
-    /// different CPU and memory on the same mirror (a precompiled pwsh about a third less), so neither is the other's baseline.
+    /// different CPU and memory on the same mirror (a precompiled pwsh about 30 % less CPU and a 14 % lower peak on a 100k no-op),
+    /// so neither is the other's baseline.
     /// Runs that did not record it (logged before <see cref="WorkloadMeasurement.RunsOn"/> existed) are taken as comparable.
     /// </summary>
     internal static bool OtherRuntime(string? current, string? earlier) =>
