@@ -99,15 +99,20 @@ public sealed class BaselineStore
 
     /// <summary>
     /// Two cold runs whose fresh pwsh differs — its PowerShell or .NET version, or whether it or Blit.Core is precompiled — spend
-    /// different CPU and memory on the same mirror (a precompiled pwsh about 30 % less CPU and a 14 % lower peak on a 100k no-op),
-    /// so neither is the other's baseline.
-    /// Runs that did not record it (logged before <see cref="WorkloadMeasurement.RunsOn"/> existed) are taken as comparable.
+    /// different CPU and memory on the same mirror (the precompiled pwsh here: about 30 % less CPU, 14 % less peak), so neither
+    /// is the other's baseline. A run that did not record it (logged before <see cref="WorkloadMeasurement.RunsOn"/> existed) ran
+    /// on an unknown pwsh and is the baseline of none that did: taking it as a match would hide a regression as large as the
+    /// difference. Warm runs record none and match each other.
     /// </summary>
     internal static bool OtherRuntime(string? current, string? earlier) =>
-        current is not null && earlier is not null && !string.Equals(RuntimeKey(current), RuntimeKey(earlier), StringComparison.Ordinal);
+        !string.Equals(RuntimeKey(current), RuntimeKey(earlier), StringComparison.Ordinal);
 
     /// <summary><see cref="WorkloadMeasurement.RunsOn"/> without the file paths in parentheses: what the run ran on, not where it was installed.</summary>
-    internal static string RuntimeKey(string runsOn) => System.Text.RegularExpressions.Regex.Replace(runsOn, @" \([^()]*\)", string.Empty);
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(runsOn))]
+    internal static string? RuntimeKey(string? runsOn) =>
+        runsOn is null ? null : System.Text.RegularExpressions.Regex.Replace(runsOn, @" \([^()]*\)", string.Empty);
+
+    private static string RuntimeText(string? runsOn) => RuntimeKey(runsOn) is { } key ? $"'{key}'" : "an unrecorded pwsh";
 
     /// <summary>The baseline for <paramref name="current"/>: the latest <paramref name="maxRuns"/> matching earlier runs.</summary>
     public Baseline Find(WorkloadMeasurement current, int maxRuns = GateOptions.DefaultBaselineRuns)
@@ -171,9 +176,9 @@ public sealed class BaselineStore
         }
         if (otherRuntime.Count > 0)
         {
-            string earlier = string.Join("', '", otherRuntime.Select(o => RuntimeKey(o.Measurement.RunsOn!)).Distinct(StringComparer.Ordinal));
+            string earlier = string.Join(", ", otherRuntime.Select(o => RuntimeText(o.Measurement.RunsOn)).Distinct(StringComparer.Ordinal));
             notes.Add(FormattableString.Invariant(
-                $"runtime mismatch: {otherRuntime.Count} earlier run(s) of {what} {where} ran on '{earlier}', not '{RuntimeKey(current.RunsOn!)}', and are not a baseline"));
+                $"runtime mismatch: {otherRuntime.Count} earlier run(s) of {what} {where} ran on {earlier}, not {RuntimeText(current.RunsOn)}, and are not a baseline"));
         }
         if (otherOptions.Count > 0)
         {
