@@ -161,11 +161,28 @@ Describe 'Measure-BlitWorkload -Quick with rsync' {
 }
 
 Describe 'Measure-BlitWorkload -PwshPath' {
-    It 'refuses a path that is not a file, before any workload is built' {
+    It 'refuses a path that is not a file, before any workload is built, saying what it is' {
         $root = New-Root 'pwsh-missing'
         { Measure-BlitWorkload Tiny -Mode Cold -PwshPath (Join-Path $root 'no-pwsh') -Root $root } |
-            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage "*is not a file: name a pwsh executable or a pwsh.dll*"
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage "*no-pwsh' does not exist: name a pwsh executable or a pwsh.dll*"
+        { Measure-BlitWorkload Tiny -Mode Cold -PwshPath $PSHOME -Root $root } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage "*' is a directory: name a pwsh executable or a pwsh.dll*"
         Get-ChildItem -Force $root | Should -BeNullOrEmpty
+    }
+
+    It 'runs a pwsh executable whose path has a space, and logs that path quoted' {
+        $dir = Join-Path $TestDrive 'my pwsh'
+        $null = New-Item -ItemType Directory $dir
+        $pwsh = Join-Path $dir 'pwsh'
+        # A pwsh executable: this repository's pwsh has no apphost, so a script stands in for one.
+        $self = [Environment]::ProcessPath
+        $target = [IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet' ? "'$self' '$(Join-Path $PSHOME 'pwsh.dll')'" : "'$self'"
+        Set-Content -LiteralPath $pwsh -Value "#!/bin/sh`nexec $target `"`$@`""
+        chmod +x $pwsh
+        $r = @(Measure-BlitWorkload Tiny -Mode Cold -Runs 1 -Warmup 0 -Comparator None -PwshPath $pwsh -Root (New-Root 'pwsh-space') `
+                -LogPath (Join-Path $TestDrive 'pwsh-space-logs'))
+        $r[0].Verified | Should -BeTrue -Because ($r[0].Samples.Failure -join '; ')
+        Get-Content -Raw $r[0].LogPath | Should -Match ('Blit \(cold\): a fresh process per run, default options: "' + [regex]::Escape($pwsh) + '" -NoProfile ')
     }
 
     It 'refuses a program that is not a pwsh able to import the module, saying what it did' -ForEach @(

@@ -321,7 +321,7 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
             $"if ($r) {{ \"{result}\" }}; if (-not $ok) {{ exit 1 }}";
         IReadOnlyList<string> Arguments(string source, string destination) =>
             [.. prefix, "-NoProfile", "-NonInteractive", "-Command", Script(source, destination)];
-        string description = string.Join(' ', new[] { exe }.Concat(Arguments("SRC", "DEST").Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
+        string description = string.Join(' ', new[] { exe }.Concat(Arguments("SRC", "DEST")).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
         return new BlitProcessCommand(exe, Arguments, description, PwshProbe.Describe(exe, prefix, manifest, Quote));
     }
 
@@ -331,7 +331,8 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
         string path = PathResolution.ResolveNew(this, given, "pwsh path");
         if (!File.Exists(path))
         {
-            throw new BlitException(BlitErrorCode.InvalidArgument, $"-PwshPath '{given}' is not a file: name a pwsh executable or a pwsh.dll.", path);
+            string what = Directory.Exists(path) ? "is a directory" : "does not exist";
+            throw new BlitException(BlitErrorCode.InvalidArgument, $"-PwshPath '{given}' {what}: name a pwsh executable or a pwsh.dll.", path);
         }
         if (!path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
