@@ -154,12 +154,12 @@ function Invoke-PrecompilePwsh {
     # fast as an installed pwsh does, for measuring what a runbook sees:
     #   Measure-BlitWorkload -Mode Cold -PwshPath out/pwsh-precompiled/pwsh.dll   (docs/performance.md)
     Invoke-Native dotnet @('tool', 'restore')
-    $home_ = (& dotnet pwsh -NoLogo -NoProfile -NonInteractive -Command '$PSHOME' | Select-Object -Last 1)
-    if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath (Join-Path $home_ 'pwsh.dll'))) { throw "pwsh-precompiled: the repository's pwsh was not found ($home_)" }
+    $toolHome = (& dotnet pwsh -NoLogo -NoProfile -NonInteractive -Command '$PSHOME' | Select-Object -Last 1)
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath (Join-Path $toolHome 'pwsh.dll'))) { throw "pwsh-precompiled: the repository's pwsh was not found ($toolHome)" }
     $crossgen = Get-Crossgen
     $target = Join-Path $PSScriptRoot 'out/pwsh-precompiled'
     if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
-    Copy-Item -LiteralPath $home_ -Destination $target -Recurse
+    Copy-Item -LiteralPath $toolHome -Destination $target -Recurse
     $work = Join-Path $PSScriptRoot 'out/pwsh-precompiled.tmp'
     $null = New-Item -ItemType Directory -Force $work
     $compiled = 0; $kept = [Collections.Generic.List[string]]::new()
