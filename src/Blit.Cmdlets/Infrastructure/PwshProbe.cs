@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Reflection.PortableExecutable;
+using Blit.Benchmarking;
 using Blit.Errors;
 
 namespace Blit.Cmdlets.Infrastructure;
@@ -28,33 +28,25 @@ internal static class PwshProbe
         // What the user named: the executable, or dotnet and the pwsh.dll it runs (the target is that file).
         string shown = string.Join(' ', prefix.Prepend(exe));
         string target = prefix.Count > 0 ? prefix[0] : exe;
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in prefix.Concat(["-NoProfile", "-NonInteractive", "-Command", script]))
-        {
-            psi.ArgumentList.Add(argument);
-        }
-        string output, error;
+        ChildProcessResult result;
         try
         {
-            using Process process = Process.Start(psi) ?? throw new InvalidOperationException("the process did not start");
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            output = process.StandardOutput.ReadToEnd();
-            if (!process.WaitForExit(Patience))
-            {
-                process.Kill(entireProcessTree: true);
-                throw Refused(shown, target, $"it did not finish within {Patience.TotalSeconds:0} s");
-            }
-            error = stderr.Result.Trim();
-            if (process.ExitCode != 0)
-            {
-                throw Refused(shown, target, $"exit code {process.ExitCode}{(error.Length > 0 ? ": " + error : string.Empty)}");
-            }
+            result = ChildProcess.Run(exe, prefix.Concat(["-NoProfile", "-NonInteractive", "-Command", script]), Patience);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             throw Refused(shown, target, ex.Message, ex);
         }
-        Dictionary<string, string> found = output.Split('\n')
+        catch (TimeoutException ex)
+        {
+            throw Refused(shown, target, $"it did not finish within {Patience.TotalSeconds:0} s", ex);
+        }
+        string error = result.Error.Trim();
+        if (result.ExitCode != 0)
+        {
+            throw Refused(shown, target, $"exit code {result.ExitCode}{(error.Length > 0 ? ": " + error : string.Empty)}");
+        }
+        Dictionary<string, string> found = result.Output.Split('\n')
             .Select(line => line.TrimEnd('\r'))
             .Where(line => line.StartsWith(Prefix, StringComparison.Ordinal) && line.Contains('='))
             .Select(line => line[Prefix.Length..].Split('=', 2))

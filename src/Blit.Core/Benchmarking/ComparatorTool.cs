@@ -202,27 +202,16 @@ public abstract class ComparatorTool : BenchmarkTool
     /// <summary>Runs the tool with <paramref name="arguments"/>, unmeasured, and returns its exit code and output (stdout, then stderr).</summary>
     private protected (int ExitCode, string Output) RunQuiet(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(ExecutablePath)
+        ChildProcessResult result;
+        try
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            CreateNoWindow = true,
-        };
-        foreach (string a in arguments)
-        {
-            psi.ArgumentList.Add(a);
+            result = ChildProcess.Run(ExecutablePath, arguments, cancellationToken: cancellationToken);
         }
-        using var process = Process.Start(psi) ?? throw new BlitException(BlitErrorCode.ComparatorNotFound,
-            $"Could not start {ExecutablePath}.");
-        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        string stdout = process.StandardOutput.ReadToEnd();
-        using (cancellationToken.Register(() => Kill(process)))
+        catch (InvalidOperationException ex)
         {
-            process.WaitForExit();
+            throw new BlitException(BlitErrorCode.ComparatorNotFound, $"Could not start {ExecutablePath}.", inner: ex);
         }
-        cancellationToken.ThrowIfCancellationRequested();
-        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+        return (result.ExitCode, result.Output + result.Error);
     }
 
     /// <summary>

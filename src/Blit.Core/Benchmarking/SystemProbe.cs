@@ -450,19 +450,8 @@ public static class SystemProbe
     {
         try
         {
-            var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (string a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-            using Process? p = Process.Start(psi);
-            if (p is null)
-            {
-                return null;
-            }
-            string text = p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0 ? text.Trim() : null;
+            ChildProcessResult result = ChildProcess.Run(file, args);
+            return result.ExitCode == 0 ? result.Output.Trim() : null;
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {

@@ -305,12 +305,16 @@ public static class BaselineComparer
         {
             return [];
         }
-        double limit = Math.Max(baseCpu * (1 + options.CpuTolerance), baseCpu + options.CpuNoiseSeconds);
+        double limit = CpuLimit(baseCpu, options);
         change = baseCpu > 0 ? (blit.MedianCpuSeconds - baseCpu) / baseCpu : null;
         string figures = FormattableString.Invariant(
             $"{GateText.Seconds(blit.MedianCpuSeconds)} median vs baseline {GateText.Seconds(baseCpu)}{ChangeText(change)} from {baseline.Runs.Count} earlier run(s); allowed up to {GateText.Seconds(limit)} (+{GateText.Percent(options.CpuTolerance)}, at least +{GateText.Seconds(options.CpuNoiseSeconds)})");
         return [blit.MedianCpuSeconds <= limit ? Finding.Pass(GateCheck.Cpu, "CPU: " + figures) : Finding.Fail(GateCheck.Cpu, "CPU regression: " + figures)];
     }
+
+    /// <summary>The most CPU seconds within tolerance of <paramref name="baseCpu"/>: the larger of the relative and the absolute allowance.</summary>
+    private static double CpuLimit(double baseCpu, GateOptions options) =>
+        Math.Max(baseCpu * (1 + options.CpuTolerance), baseCpu + options.CpuNoiseSeconds);
 
     /// <summary>
     /// When Blit's CPU failed its check, whether the comparator's CPU in the same run rose beyond the same tolerance over its
@@ -323,7 +327,7 @@ public static class BaselineComparer
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(options);
         if (baseline.CpuSeconds is not double baseCpu || baseCpu <= 0
-            || comparator.MedianCpuSeconds <= Math.Max(baseCpu * (1 + options.CpuTolerance), baseCpu + options.CpuNoiseSeconds))
+            || comparator.MedianCpuSeconds <= CpuLimit(baseCpu, options))
         {
             return [];
         }
