@@ -202,6 +202,20 @@ Describe 'Measure-BlitWorkload -PwshPath' {
         $e.TargetObject | Should -Be $dll
     }
 
+    It 'starts the pwsh only once every other argument is accepted' -Skip:$IsWindows {
+        # Asking the pwsh what it runs on starts it (a second or more); a bad -Runs is refused first.
+        $marker = Join-Path $TestDrive 'probe-started'
+        $pwsh = Join-Path $TestDrive 'recording-pwsh'
+        Set-Content -LiteralPath $pwsh -Value "#!/bin/sh`ntouch '$marker'`nexit 1"
+        chmod +x $pwsh
+        { Measure-BlitWorkload Tiny -Mode Cold -Runs 0 -PwshPath $pwsh -Root (New-Root 'pwsh-order') } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage '*Runs must be between 1 and*'
+        Test-Path -LiteralPath $marker | Should -BeFalse -Because 'the pwsh was started before -Runs 0 was refused'
+        { Measure-BlitWorkload Tiny -Mode Cold -Runs 1 -PwshPath $pwsh -Root (New-Root 'pwsh-order2') } |
+            Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage '*could not import the module*'
+        Test-Path -LiteralPath $marker | Should -BeTrue -Because 'with good arguments the pwsh is asked what it runs on'
+    }
+
     It 'says it is not used when no workload is measured cold, and measures the rest' {
         $r = @(Measure-BlitWorkload Tiny -Mode Warm -Runs 1 -Warmup 0 -Comparator None -PwshPath '/bin/false' -Root (New-Root 'pwsh-warm') `
                 -LogPath (Join-Path $TestDrive 'pwsh-warm-logs') -WarningVariable warned -WarningAction SilentlyContinue)

@@ -164,16 +164,22 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
                 CommandLine = MyInvocation.Line?.Trim() is { Length: > 0 } line ? line : MyInvocation.InvocationName,
                 Modes = Mode is null ? null : [.. Mode.Distinct()],
             };
+            Func<string?>? probe = null;
             if (options.Specs.Any(s => options.ModesFor(s).Contains(BenchmarkMode.Cold)))
             {
-                options = options with { BlitProcess = ColdCommand() };
+                options = options with { BlitProcess = ColdCommand(out probe) };
             }
             else if (PwshPath is not null)
             {
-                // A warning, not an error: the gate passes its -PwshPath whichever workloads it was asked for.
+                // A warning, not an error: a runbook may pass its -PwshPath whichever workloads it was asked for.
                 WriteWarning("-PwshPath is not used: it names the pwsh of cold runs, and no workload is measured cold (-Mode Cold measures them).");
             }
             BenchmarkRunner.Validate(options);
+            // Only now, with every argument accepted, is the cold runs' pwsh started and asked what it runs on.
+            if (options.BlitProcess is { } cold && probe is not null)
+            {
+                options = options with { BlitProcess = cold with { Runtime = probe() } };
+            }
         }
         catch (BlitException ex)
         {
@@ -302,9 +308,10 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
     /// <summary>
     /// How a cold run starts Blit: -PwshPath, or the pwsh running this cmdlet (its own executable; under "dotnet pwsh",
     /// dotnet and pwsh.dll), importing this module's own manifest, then Invoke-BlitMirror with default options, printing
-    /// the result line the runner reads and exiting 1 when the mirror failed. That pwsh is asked once what it runs on.
+    /// the result line the runner reads and exiting 1 when the mirror failed. <paramref name="probe"/> starts that pwsh
+    /// once and asks what it runs on (it throws when the program cannot import the module).
     /// </summary>
-    private BlitProcessCommand ColdCommand()
+    private BlitProcessCommand ColdCommand(out Func<string?> probe)
     {
         (string exe, string[] prefix) = PwshPath is { } given ? NamedPwsh(given) : FindPwsh() ?? throw new BlitException(BlitErrorCode.InvalidArgument,
             $"Cold mode starts a fresh pwsh per Blit run, but this process ({Environment.ProcessPath}) is not pwsh and there is no pwsh in " +
@@ -322,7 +329,8 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
         IReadOnlyList<string> Arguments(string source, string destination) =>
             [.. prefix, "-NoProfile", "-NonInteractive", "-Command", Script(source, destination)];
         string description = string.Join(' ', new[] { exe }.Concat(Arguments("SRC", "DEST")).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
-        return new BlitProcessCommand(exe, Arguments, description, PwshProbe.Describe(exe, prefix, manifest, Quote));
+        probe = () => PwshProbe.Describe(exe, prefix, manifest, Quote);
+        return new BlitProcessCommand(exe, Arguments, description);
     }
 
     /// <summary>-PwshPath as a command: the file itself, or dotnet running it when it is a .dll.</summary>
