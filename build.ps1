@@ -7,11 +7,14 @@
       test [args]       every xunit and Pester test; ends with "N passed, N failed"
                         (args go to tests/pester/Invoke-PesterSuite.ps1, e.g. -Tag Gate)
       gate [args]       the quality gate at full sizes; args go to scripts/Invoke-BlitGate.ps1
-                        (cold runs use the pwsh-precompiled copy unless -PwshPath names a pwsh)
+                        (cold runs use the pwsh-precompiled copy unless -PwshPath names a pwsh;
+                        it is built only when some workload is measured cold)
       package [args]    versioned module folder + .nupkg under out/ (scripts/Build-Package.ps1)
       docs              MAML help from docs/en-US into bin/en-US and en-US/
       pwsh-precompiled  out/pwsh-precompiled/: the repository's pwsh (IL only) precompiled as
-                        Microsoft's pwsh packages are, for measuring cold runs with -PwshPath
+                        Microsoft's pwsh packages are, for measuring cold runs with -PwshPath;
+                        reused while built from the same pwsh and crossgen2 (-Force: build again,
+                        -Check: exit 0 when current, 1 when not)
     Needs only the .NET SDK: pwsh comes from the repository's local tool manifest. Started
     from Windows PowerShell, it restores that tool and runs itself again in it. On Linux,
     test and gate first check the OS packages they need (./build.sh setup, which holds the list);
@@ -153,11 +156,30 @@ function Invoke-PrecompilePwsh {
     # packages are built (PublishReadyToRun in their Release configuration). It starts a fresh pwsh as
     # fast as an installed pwsh does, for measuring what a runbook sees:
     #   Measure-BlitWorkload -Mode Cold -PwshPath out/pwsh-precompiled/pwsh.dll   (docs/performance.md)
+    # A copy built from the same pwsh by the same crossgen2 is reused (out/pwsh-precompiled.stamp says
+    # what it was built from); -Force builds it again, -Check only says whether it is current (exit 0)
+    # or not (exit 1).
+    param([switch] $Force, [switch] $Check)
     Invoke-Native dotnet @('tool', 'restore')
     $toolHome = (& dotnet pwsh -NoLogo -NoProfile -NonInteractive -Command '$PSHOME' | Select-Object -Last 1)
     if ($LASTEXITCODE -ne 0 -or -not (Test-Path -LiteralPath (Join-Path $toolHome 'pwsh.dll'))) { throw "pwsh-precompiled: the repository's pwsh was not found ($toolHome)" }
     $crossgen = Get-Crossgen
     $target = Join-Path $PSScriptRoot 'out/pwsh-precompiled'
+    $stampPath = Join-Path $PSScriptRoot 'out/pwsh-precompiled.stamp'
+    $stamp = (Get-PwshPrecompiledStamp $toolHome $crossgen) -join "`n"
+    $built = Read-PwshPrecompiledStamp $stampPath
+    $current = $built -and $built.Inputs -eq $stamp -and (Test-Path -LiteralPath (Join-Path $target 'pwsh.dll'))
+    if ($Check) {
+        if ($current) { "pwsh-precompiled: current ($($built.Summary))"; exit 0 }
+        "pwsh-precompiled: not current: $(if (-not $built) { 'never built' } elseif ($built.Inputs -ne $stamp) { 'built from another pwsh or crossgen2' } else { "$target is incomplete" })"
+        exit 1
+    }
+    if ($current -and -not $Force) {
+        "pwsh-precompiled: up to date ($($built.Summary)); -Force builds it again"
+        "pwsh-precompiled: dotnet $(Join-Path $target 'pwsh.dll')"
+        return
+    }
+    Remove-Item -LiteralPath $stampPath -Force -ErrorAction Ignore
     if (Test-Path -LiteralPath $target) { Remove-Item -LiteralPath $target -Recurse -Force }
     Copy-Item -LiteralPath $toolHome -Destination $target -Recurse
     $work = Join-Path $PSScriptRoot 'out/pwsh-precompiled.tmp'
@@ -177,9 +199,30 @@ function Invoke-PrecompilePwsh {
     finally { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction Ignore }
     $version = (& dotnet (Join-Path $target 'pwsh.dll') -NoLogo -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()')
     if ($LASTEXITCODE -ne 0) { throw "pwsh-precompiled: the precompiled pwsh does not start" }
-    "pwsh-precompiled: PowerShell $version, $compiled assemblies precompiled for $($crossgen.Rid)" +
+    $summary = "PowerShell $version, $compiled assemblies precompiled for $($crossgen.Rid)" +
         $(if ($kept.Count) { "; kept as IL (crossgen2 refused them): $($kept -join ', ')" } else { '' })
+    Set-Content -LiteralPath $stampPath -Value (@($stamp -split "`n") + "summary=$summary")
+    "pwsh-precompiled: $summary"
     "pwsh-precompiled: dotnet $(Join-Path $target 'pwsh.dll')"
+}
+
+function Get-PwshPrecompiledStamp([string] $ToolHome, $Crossgen) {
+    # What out/pwsh-precompiled is built from: the pwsh's folder and its files (a new tool version is
+    # another folder; a changed file changes the count, size or newest time), and the crossgen2 (its
+    # path holds its version).
+    $files = @(Get-ChildItem -LiteralPath $ToolHome -Recurse -File)
+    $bytes = ($files | Measure-Object -Property Length -Sum).Sum
+    $newest = [long] 0
+    foreach ($file in $files) { $newest = [Math]::Max($newest, $file.LastWriteTimeUtc.Ticks) }
+    "format=1", "source=$ToolHome", "files=$($files.Count) bytes=$bytes newest=$newest", "crossgen=$($Crossgen.Path)", "rid=$($Crossgen.Rid)"
+}
+
+function Read-PwshPrecompiledStamp([string] $Path) {
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return $null }
+    $lines = @(Get-Content -LiteralPath $Path)
+    $summary = $lines | Where-Object { $_ -like 'summary=*' } | Select-Object -First 1
+    if (-not $summary) { return $null }
+    [pscustomobject]@{ Inputs = ($lines | Where-Object { $_ -notlike 'summary=*' }) -join "`n"; Summary = $summary.Substring(8) }
 }
 
 function Read-XunitCount([string] $Trx, [int] $ExitCode) {
@@ -259,22 +302,18 @@ switch ($Task) {
         Invoke-Build
         # Cold rows start pwsh as a runbook on an installed pwsh does: precompiled, as Microsoft's pwsh
         # packages are (this repository's dotnet tool pwsh is IL only and starts twice as slowly;
-        # docs/performance.md). -PwshPath names another; without a precompiled copy, the tool's.
-        $gateArguments = $passThrough
-        # A re-decision from logged results (-ResultsPath) starts no pwsh: nothing to precompile.
-        if (-not ($passThrough | Where-Object { $_ -match '^-(PwshPath|ResultsPath)(:|$)' })) {
-            try {
-                Invoke-PrecompilePwsh
-                $gateArguments += '-PwshPath', (Join-Path $PSScriptRoot 'out/pwsh-precompiled/pwsh.dll')
-            }
-            catch { Write-Warning "gate: cold runs use the dotnet tool pwsh, IL only ($($_.Exception.Message))" }
-        }
+        # docs/performance.md). The runbook builds that copy only when it measures cold and no
+        # -PwshPath names another pwsh.
         # The gate's exit code is its decision: 0 GO, 1 NO-GO, 2 could not run.
-        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File scripts/Invoke-BlitGate.ps1 @gateArguments
+        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File scripts/Invoke-BlitGate.ps1 -PrecompilePwsh @passThrough
         exit $LASTEXITCODE
     }
     'package' { Invoke-Build; Invoke-ChildPwsh (@('-File', 'scripts/Build-Package.ps1') + $passThrough) }
     'docs' { Invoke-Native dotnet @('tool', 'restore'); Invoke-Docs }
-    'pwsh-precompiled' { Invoke-PrecompilePwsh }
-    default { Write-Error "usage: ./build.ps1 build|test|gate|package|docs|pwsh-precompiled [args]"; exit 2 }
+    'pwsh-precompiled' {
+        $unknown = @($passThrough | Where-Object { $_ -notin '-Force', '-Check' })
+        if ($unknown.Count) { [Console]::Error.WriteLine("usage: ./build.ps1 pwsh-precompiled [-Force | -Check]; got $($unknown -join ' ')"); exit 2 }
+        Invoke-PrecompilePwsh -Force:($passThrough -contains '-Force') -Check:($passThrough -contains '-Check')
+    }
+    default { [Console]::Error.WriteLine("usage: ./build.ps1 build|test|gate|package|docs|pwsh-precompiled [args]"); exit 2 }
 }

@@ -126,7 +126,8 @@ Describe 'A precompiled pwsh for cold runs (./build.sh pwsh-precompiled)' {
 
     It 'precompiles every assembly of a copy of the repository''s pwsh, which is IL only' {
         $TaskExit | Should -Be 0 -Because ($TaskOutput -join "`n")
-        ($TaskOutput -join "`n") | Should -Match 'pwsh-precompiled: PowerShell \S+, \d+ assemblies precompiled for '
+        # Built here, or (run before in this clone) reused: the line names what the copy holds either way.
+        ($TaskOutput -join "`n") | Should -Match 'pwsh-precompiled: (up to date \()?PowerShell \S+, \d+ assemblies precompiled for '
         ($TaskOutput -join "`n") | Should -Not -Match 'kept as IL'
         Test-Native (Join-Path $PSHOME 'System.Management.Automation.dll') | Should -BeFalse -Because 'the dotnet tool pwsh ships IL only'
         Test-Native (Join-Path $Precompiled 'System.Management.Automation.dll') | Should -BeTrue
@@ -138,6 +139,43 @@ Describe 'A precompiled pwsh for cold runs (./build.sh pwsh-precompiled)' {
         $native = Get-StartupJit (Join-Path $Precompiled 'pwsh.dll')
         # About 5,100 against 330 here; a runtime that rejected the native code would JIT as many.
         $native | Should -BeLessThan ($il / 4) -Because "IL pwsh: $il methods JIT-compiled before its first command, precompiled: $native"
+    }
+
+    It 'reuses the copy while it is built from the same pwsh and crossgen2, and -Check says when it is not' {
+        $stamp = Join-Path $RepoRoot 'out/pwsh-precompiled.stamp'
+        $sma = Join-Path $Precompiled 'System.Management.Automation.dll'
+        $built = (Get-Item -LiteralPath $sma).LastWriteTimeUtc
+        Push-Location $RepoRoot
+        try {
+            $again = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File ./build.ps1 pwsh-precompiled 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($again -join "`n")
+            ($again -join "`n") | Should -Match 'pwsh-precompiled: up to date \(PowerShell \S+, \d+ assemblies precompiled for '
+            (Get-Item -LiteralPath $sma).LastWriteTimeUtc | Should -Be $built
+            $check = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File ./build.ps1 pwsh-precompiled -Check 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($check -join "`n")
+            $saved = Get-Content -LiteralPath $stamp
+            try {
+                # As if the tool pwsh had been updated since: another folder.
+                Set-Content -LiteralPath $stamp -Value ($saved -replace '^source=.*', 'source=/elsewhere/powershell/0.0.0')
+                $check = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File ./build.ps1 pwsh-precompiled -Check 2>&1
+                $LASTEXITCODE | Should -Be 1
+                ($check -join "`n") | Should -Match 'not current: built from another pwsh or crossgen2'
+            }
+            finally { Set-Content -LiteralPath $stamp -Value $saved }
+        }
+        finally { Pop-Location }
+    }
+
+    It 'is what the gate runbook measures cold runs with, given -PrecompilePwsh' {
+        $root = Join-Path $TestDrive 'gate-cold-root'
+        $null = New-Item -ItemType Directory $root
+        $logs = Join-Path $TestDrive 'gate-cold-logs'
+        $out = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'scripts/Invoke-BlitGate.ps1') -PrecompilePwsh -Quick `
+            -Workload Tiny -Mode Cold -Runs 1 -Warmup 0 -Root $root -LogPath $logs 2>&1
+        ($out -join "`n") | Should -Match 'pwsh-precompiled: up to date'
+        $log = Get-ChildItem $logs -Recurse -Filter bench.log | Select-Object -First 1
+        $log | Should -Not -BeNullOrEmpty -Because ($out -join "`n")
+        Get-Content -Raw $log.FullName | Should -Match ('runs on: .*pwsh precompiled \(' + [regex]::Escape($Precompiled))
     }
 
     It 'runs cold benchmark runs through -PwshPath, and the log says what they ran on' {
