@@ -8,7 +8,7 @@
       1. Measure-BlitWorkload (all workloads unless -Workload), logging under -LogPath: every workload
          warm, and Tiny, NoOp and Incremental cold too (a fresh pwsh per Blit run, timed whole; pass
          -Mode Warm or -Mode Cold to measure one mode only; -PwshPath names the pwsh of the cold runs,
-         which ./build.sh gate sets to its precompiled copy, out/pwsh-precompiled);
+         and ./build.sh gate passes -PrecompilePwsh to measure them with out/pwsh-precompiled);
          or, with -ResultsPath, re-decide from results.json files already logged.
       2. Compare-BlitBaseline -Summary against earlier runs under -BaselinePath (default: -LogPath).
       3. Print the decisions table and the §5 report; write them to
@@ -24,8 +24,12 @@
 .PARAMETER ResultsPath
     Skip measuring: decide from these results.json files or folders (e.g. a previous run's logs).
 .PARAMETER PwshPath
-    The pwsh of the cold runs (Measure-BlitWorkload -PwshPath); ./build.sh gate passes its
-    precompiled copy. Not used with -ResultsPath, which starts no pwsh.
+    The pwsh of the cold runs (Measure-BlitWorkload -PwshPath). Not used with -ResultsPath, which
+    starts no pwsh.
+.PARAMETER PrecompilePwsh
+    When the run measures cold and names no -PwshPath: build (or reuse) the repository's precompiled
+    pwsh, ./build.ps1 pwsh-precompiled, and measure the cold runs with it; if that fails, warn and
+    use this pwsh. ./build.sh gate passes it. A run without cold measurements builds nothing.
 .PARAMETER LogPath
     Where Measure-BlitWorkload logs and the gate report go (default: <repo>/logs).
 .PARAMETER BaselinePath
@@ -57,6 +61,7 @@ param(
     [string[]] $Workload,
     [string[]] $ResultsPath,
     [string] $PwshPath,
+    [switch] $PrecompilePwsh,
     [string] $LogPath,
     [string] $BaselinePath,
     [double] $Threshold = 0.95,
@@ -97,6 +102,26 @@ function ConvertTo-Splat {
     $splat
 }
 
+function Test-ColdRun {
+    <# True when Measure-BlitWorkload with these parameters measures some workload cold. #>
+    param([System.Collections.IDictionary] $Measure)
+    if ($Measure.Contains('Mode')) { return @($Measure['Mode'] | ForEach-Object { [Blit.Benchmarking.BenchmarkMode] $_ }) -contains 'Cold' }
+    $workloads = if ($Measure.Contains('Workload')) { @($Measure['Workload']) } else { [enum]::GetValues([Blit.Benchmarking.Workload]) }
+    @($workloads | Where-Object { [Blit.Benchmarking.WorkloadSpec]::DefaultModes([Blit.Benchmarking.Workload] $_) -contains 'Cold' }).Count -gt 0
+}
+
+function Get-PrecompiledPwsh {
+    <# The repository's precompiled pwsh (built or reused by ./build.ps1 pwsh-precompiled), or $null with a warning. #>
+    $output = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $repoRoot 'build.ps1') pwsh-precompiled 2>&1
+    $pwsh = Join-Path $repoRoot 'out/pwsh-precompiled/pwsh.dll'
+    if ($LASTEXITCODE -eq 0 -and (Test-Path -LiteralPath $pwsh -PathType Leaf)) {
+        $output | Where-Object { "$_" -like 'pwsh-precompiled: *' } | Select-Object -First 1 | Write-Host
+        return $pwsh
+    }
+    Write-Warning "gate: cold runs use this pwsh, not a precompiled one: ./build.ps1 pwsh-precompiled failed ($(@($output)[-1]))"
+    $null
+}
+
 try {
     Import-Module (Join-Path $repoRoot 'Blit.psd1')
     $LogPath = if ($LogPath) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($LogPath) } else { Join-Path $repoRoot 'logs' }
@@ -127,8 +152,9 @@ try {
         $measure = ConvertTo-Splat @($MeasureArgument | Where-Object { $_ })
         $measure['LogPath'] = $LogPath
         if ($Quick) { $measure['Quick'] = $true }
-        if ($PwshPath) { $measure['PwshPath'] = $PwshPath }
         if ($Workload) { $measure['Workload'] = @($Workload | ForEach-Object { $_ -split ',' } | Where-Object { $_ }) }
+        if (-not $PwshPath -and $PrecompilePwsh -and (Test-ColdRun $measure)) { $PwshPath = Get-PrecompiledPwsh }
+        if ($PwshPath) { $measure['PwshPath'] = $PwshPath }
         Write-Host "Measuring $(if ($Quick) { 'at quick sizes' } else { 'at the gate''s full sizes' }); logs under $LogPath"
         $measurements = @(Measure-BlitWorkload @measure)
         $summary = $measurements | Compare-BlitBaseline @compare

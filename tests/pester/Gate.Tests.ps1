@@ -163,12 +163,27 @@ Describe 'Invoke-BlitGate.ps1 (the runbook)' -Tag Gate {
         Get-Content -Raw "$td/DEVLOG.md" | Should -BeLike "# DEVLOG`n`n## * UTC — gate: NO-GO (0 of 1 workloads GO)*| NoOp 1000files | 1.000 s (5.0 MiB/s) | rsync 0.500 s (10.0 MiB/s) | 0.50 | **NO-GO** |*"
     }
 
-    It 're-decides from logged results when given the -PwshPath ./build.sh gate adds, which measures nothing' {
-        # ./build.sh gate passes -PwshPath (its precompiled pwsh) unless one is given; a re-decision
-        # from logged results starts no pwsh, so the path is not used and must not be refused.
-        $r = Invoke-ChildPwsh $Runbook @('-ResultsPath', "$td/in/go", '-LogPath', "$td/logs5", '-PwshPath', "$td/no-such/pwsh.dll")
+    It 're-decides from logged results with -PwshPath or -PrecompilePwsh, and starts or builds no pwsh' {
+        # ./build.sh gate passes -PrecompilePwsh, and a user may pass -PwshPath; a re-decision from
+        # logged results starts no pwsh, so neither is used, refused, or builds anything.
+        $r = Invoke-ChildPwsh $Runbook @('-ResultsPath', "$td/in/go", '-LogPath', "$td/logs5", '-PwshPath', "$td/no-such/pwsh.dll", '-PrecompilePwsh')
         $r.Output | Should -BeLike '*Overall: GO (1 of 1 workloads GO)*'
+        $r.Output | Should -Not -BeLike '*pwsh-precompiled*'
         $r.ExitCode | Should -Be 0 -Because $r.Output
+    }
+
+    It 'builds no precompiled pwsh for a run without cold measurements' {
+        # -Mode Warm measures nothing cold: building out/pwsh-precompiled (a minute) would be wasted.
+        $stamp = Join-Path $RepoRoot 'out/pwsh-precompiled.stamp'
+        $before = if (Test-Path -LiteralPath $stamp) { (Get-Item -LiteralPath $stamp).LastWriteTimeUtc }
+        $null = New-Item -ItemType Directory -Force "$td/warm-root"
+        $r = Invoke-ChildPwsh $Runbook @('-PrecompilePwsh', '-Quick', '-Workload', 'Tiny', '-Mode', 'Warm', '-Runs', '1', '-Warmup', '0',
+            '-Root', "$td/warm-root", '-LogPath', "$td/logs6")
+        $r.Output | Should -Not -BeLike '*pwsh-precompiled*'
+        $r.Output | Should -Not -BeLike '*-PwshPath is not used*'
+        $r.Output | Should -BeLike '*Decision: *'
+        $after = if (Test-Path -LiteralPath $stamp) { (Get-Item -LiteralPath $stamp).LastWriteTimeUtc }
+        $after | Should -Be $before
     }
 
     It 'exits 2 with the error id when the gate cannot run' {
