@@ -186,9 +186,18 @@ function Invoke-PrecompilePwsh {
     $null = New-Item -ItemType Directory -Force $work
     $compiled = 0; $kept = [Collections.Generic.List[string]]::new()
     try {
-        foreach ($dll in Get-ChildItem -LiteralPath $target -Filter *.dll -File) {
+        # The top folder's assemblies, and those that pwsh loads from runtimes/<os>/lib on this OS only
+        # (on Windows runtimes/win/lib holds several; Microsoft's packages, built for one OS, have them
+        # in the top folder and precompiled too).
+        $families = @{ win = @('win'); linux = @('linux', 'unix'); osx = @('osx', 'unix') }[$crossgen.Os]
+        $dlls = @(Get-ChildItem -LiteralPath $target -Filter *.dll -File) + @(foreach ($family in $families) {
+                $lib = Join-Path $target "runtimes/$family/lib"
+                if (Test-Path -LiteralPath $lib) { Get-ChildItem -LiteralPath $lib -Filter *.dll -File -Recurse }
+            })
+        $n = 0
+        foreach ($dll in $dlls) {
             if (-not (Test-Precompilable $dll.FullName)) { continue }
-            $out = Join-Path $work $dll.Name
+            $out = Join-Path $work "$((++$n))-$($dll.Name)"   # two folders may hold one name
             $arguments = @($dll.FullName, '-o', $out, (Get-CrossgenReference $target), (Get-CrossgenReference $crossgen.Framework),
                 '--targetos', $crossgen.Os, '--targetarch', $crossgen.Arch, '-O')
             & $crossgen.Path @arguments *> $null
@@ -214,7 +223,7 @@ function Get-PwshPrecompiledStamp([string] $ToolHome, $Crossgen) {
     $bytes = ($files | Measure-Object -Property Length -Sum).Sum
     $newest = [long] 0
     foreach ($file in $files) { $newest = [Math]::Max($newest, $file.LastWriteTimeUtc.Ticks) }
-    "format=1", "source=$ToolHome", "files=$($files.Count) bytes=$bytes newest=$newest", "crossgen=$($Crossgen.Path)", "rid=$($Crossgen.Rid)"
+    "format=2", "source=$ToolHome", "files=$($files.Count) bytes=$bytes newest=$newest", "crossgen=$($Crossgen.Path)", "rid=$($Crossgen.Rid)"
 }
 
 function Read-PwshPrecompiledStamp([string] $Path) {

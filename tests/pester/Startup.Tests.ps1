@@ -132,6 +132,13 @@ Describe 'A precompiled pwsh for cold runs (./build.sh pwsh-precompiled)' {
         Test-Native (Join-Path $PSHOME 'System.Management.Automation.dll') | Should -BeFalse -Because 'the dotnet tool pwsh ships IL only'
         Test-Native (Join-Path $Precompiled 'System.Management.Automation.dll') | Should -BeTrue
         Test-Native (Join-Path $Precompiled 'pwsh.dll') | Should -BeTrue
+        # And those pwsh loads from runtimes/<os>/lib on this OS (not the other OSes' copies).
+        $families = $IsWindows ? @('win') : $IsMacOS ? @('osx', 'unix') : @('linux', 'unix')
+        $own = @(foreach ($family in $families) { Get-ChildItem (Join-Path $Precompiled "runtimes/$family/lib") -Filter *.dll -Recurse -File -ErrorAction Ignore })
+        $own | Should -Not -BeNullOrEmpty -Because 'the tool pwsh has OS-specific assemblies (System.DirectoryServices.Protocols on Linux)'
+        foreach ($dll in $own) { Test-Native $dll.FullName | Should -BeTrue -Because "$($dll.FullName) is loaded on this OS" }
+        $other = Join-Path $Precompiled ($IsWindows ? 'runtimes/linux/lib' : 'runtimes/win/lib')
+        @(Get-ChildItem $other -Filter *.dll -Recurse -File | Where-Object { Test-Native $_.FullName }) | Should -BeNullOrEmpty
     }
 
     It 'starts with a fraction of the JIT work of the IL pwsh' {
