@@ -242,6 +242,8 @@ Describe 'Measure-BlitWorkload without a comparator' {
         $r | ForEach-Object { $_.Samples.Count | Should -Be 1; $_.WarmupRuns | Should -Be 0; $_.FileCount | Should -Be 100; $_.Verified | Should -BeTrue }
         $r[0].LogPath | Should -BeLike (Join-Path $here 'logs/linux/bench_smallfiles_*/bench.log')
         Get-Content -Raw $r[0].LogPath | Should -Match 'Comparator: none \(-Comparator None\)'
+        # The header names this command as typed, not the assignment and parentheses around it.
+        Get-Content -Raw $r[0].LogPath | Should -Match '(?m)^Command: Measure-BlitWorkload SmallFiles, NoOp -Quick -Mode Warm -Comparator None -Root \$root -FileCount 100 -Runs 1 -Warmup 0 -WarningVariable warned\r?$'
     }
 
     It 'warns and measures Blit alone when Auto finds no rsync' {

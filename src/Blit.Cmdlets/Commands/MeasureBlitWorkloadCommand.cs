@@ -161,7 +161,7 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
                 KeepWorkspace = KeepWorkspace,
                 DropCaches = DropCaches,
                 Flush = Flush,
-                CommandLine = MyInvocation.Line?.Trim() is { Length: > 0 } line ? line : MyInvocation.InvocationName,
+                CommandLine = InvocationText(),
                 Modes = Mode is null ? null : [.. Mode.Distinct()],
             };
             Func<string?>? probe = null;
@@ -352,6 +352,19 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
             : "dotnet";
         return (dotnet, [path]);
+    }
+
+    /// <summary>
+    /// This command as it was typed, for the log header: its own statement (PowerShell 7.4+'s
+    /// InvocationInfo.Statement, which PowerShellStandard does not declare), not the whole line around it
+    /// ("Import-Module Blit; Measure-BlitWorkload ... | Format-Table ..."); else the line, else its name.
+    /// </summary>
+    private string InvocationText()
+    {
+        string? statement = typeof(InvocationInfo).GetProperty("Statement")?.GetValue(MyInvocation) as string;
+        return statement?.Trim() is { Length: > 0 } own ? own
+            : MyInvocation.Line?.Trim() is { Length: > 0 } line ? line
+            : MyInvocation.InvocationName;
     }
 
     private static string Quote(string text) => "'" + CodeGeneration.EscapeSingleQuotedStringContent(text) + "'";
