@@ -157,8 +157,8 @@ function Invoke-PrecompilePwsh {
     # fast as an installed pwsh does, for measuring what a runbook sees:
     #   Measure-BlitWorkload -Mode Cold -PwshPath out/pwsh-precompiled/pwsh.dll   (docs/performance.md)
     # A copy built from the same pwsh by the same crossgen2 is reused (out/pwsh-precompiled.stamp says
-    # what it was built from); -Force builds it again, -Check only says whether it is current (exit 0)
-    # or not (exit 1).
+    # what it was built from, and what the copy holds); -Force builds it again, -Check only says
+    # whether it is current (exit 0) or not (exit 1).
     param([switch] $Force, [switch] $Check)
     Invoke-Native dotnet @('tool', 'restore')
     $toolHome = (& dotnet pwsh -NoLogo -NoProfile -NonInteractive -Command '$PSHOME' | Select-Object -Last 1)
@@ -168,10 +168,12 @@ function Invoke-PrecompilePwsh {
     $stampPath = Join-Path $PSScriptRoot 'out/pwsh-precompiled.stamp'
     $stamp = (Get-PwshPrecompiledStamp $toolHome $crossgen) -join "`n"
     $built = Read-PwshPrecompiledStamp $stampPath
-    $current = $built -and $built.Inputs -eq $stamp -and (Test-Path -LiteralPath (Join-Path $target 'pwsh.dll'))
+    # The copy must also still hold what was built: pwsh.dll alone does not start without the rest.
+    $current = $built -and $built.Inputs -eq $stamp -and (Test-Path -LiteralPath (Join-Path $target 'pwsh.dll')) -and
+        $built.Copy -eq (Get-PwshPrecompiledContent $target)
     if ($Check) {
         if ($current) { "pwsh-precompiled: current ($($built.Summary))"; exit 0 }
-        "pwsh-precompiled: not current: $(if (-not $built) { 'never built' } elseif ($built.Inputs -ne $stamp) { 'built from another pwsh or crossgen2' } else { "$target is incomplete" })"
+        "pwsh-precompiled: not current: $(if (-not $built) { 'never built' } elseif ($built.Inputs -ne $stamp) { 'built from another pwsh or crossgen2' } else { "$target is incomplete or changed since it was built" })"
         exit 1
     }
     if ($current -and -not $Force) {
@@ -210,7 +212,7 @@ function Invoke-PrecompilePwsh {
     if ($LASTEXITCODE -ne 0) { throw "pwsh-precompiled: the precompiled pwsh does not start" }
     $summary = "PowerShell $version, $compiled assemblies precompiled for $($crossgen.Rid)" +
         $(if ($kept.Count) { "; kept as IL (crossgen2 refused them): $($kept -join ', ')" } else { '' })
-    Set-Content -LiteralPath $stampPath -Value (@($stamp -split "`n") + "summary=$summary")
+    Set-Content -LiteralPath $stampPath -Value (@($stamp -split "`n") + (Get-PwshPrecompiledContent $target) + "summary=$summary")
     "pwsh-precompiled: $summary"
     "pwsh-precompiled: dotnet $(Join-Path $target 'pwsh.dll')"
 }
@@ -226,12 +228,22 @@ function Get-PwshPrecompiledStamp([string] $ToolHome, $Crossgen) {
     "format=2", "source=$ToolHome", "files=$($files.Count) bytes=$bytes newest=$newest", "crossgen=$($Crossgen.Path)", "rid=$($Crossgen.Rid)"
 }
 
+function Get-PwshPrecompiledContent([string] $Target) {
+    # What out/pwsh-precompiled holds: a missing, added or truncated file changes the count or size.
+    $files = @(Get-ChildItem -LiteralPath $Target -Recurse -File -ErrorAction Ignore)
+    "copy=files=$($files.Count) bytes=$(($files | Measure-Object -Property Length -Sum).Sum)"
+}
+
 function Read-PwshPrecompiledStamp([string] $Path) {
     if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return $null }
     $lines = @(Get-Content -LiteralPath $Path)
     $summary = $lines | Where-Object { $_ -like 'summary=*' } | Select-Object -First 1
     if (-not $summary) { return $null }
-    [pscustomobject]@{ Inputs = ($lines | Where-Object { $_ -notlike 'summary=*' }) -join "`n"; Summary = $summary.Substring(8) }
+    [pscustomobject]@{
+        Inputs  = ($lines | Where-Object { $_ -notlike 'summary=*' -and $_ -notlike 'copy=*' }) -join "`n"
+        Copy    = $lines | Where-Object { $_ -like 'copy=*' } | Select-Object -First 1
+        Summary = $summary.Substring(8)
+    }
 }
 
 function Read-XunitCount([string] $Trx, [int] $ExitCode) {
@@ -321,7 +333,9 @@ switch ($Task) {
     'docs' { Invoke-Native dotnet @('tool', 'restore'); Invoke-Docs }
     'pwsh-precompiled' {
         $unknown = @($passThrough | Where-Object { $_ -notin '-Force', '-Check' })
-        if ($unknown.Count) { [Console]::Error.WriteLine("usage: ./build.ps1 pwsh-precompiled [-Force | -Check]; got $($unknown -join ' ')"); exit 2 }
+        if ($unknown.Count -or ($passThrough -contains '-Force' -and $passThrough -contains '-Check')) {
+            [Console]::Error.WriteLine("usage: ./build.ps1 pwsh-precompiled [-Force | -Check]; got $($passThrough -join ' ')"); exit 2
+        }
         Invoke-PrecompilePwsh -Force:($passThrough -contains '-Force') -Check:($passThrough -contains '-Check')
     }
     default { [Console]::Error.WriteLine("usage: ./build.ps1 build|test|gate|package|docs|pwsh-precompiled [args]"); exit 2 }

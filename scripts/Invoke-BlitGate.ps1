@@ -103,11 +103,22 @@ function ConvertTo-Splat {
 }
 
 function Test-ColdRun {
-    <# True when Measure-BlitWorkload with these parameters measures some workload cold. #>
+    <#
+        True when Measure-BlitWorkload with these parameters measures some workload cold. Names are read
+        as it binds them (-Mo is -Mode); a value it would refuse counts for nothing here, and it refuses it
+        with its own error.
+    #>
     param([System.Collections.IDictionary] $Measure)
-    if ($Measure.Contains('Mode')) { return @($Measure['Mode'] | ForEach-Object { [Blit.Benchmarking.BenchmarkMode] $_ }) -contains 'Cold' }
-    $workloads = if ($Measure.Contains('Workload')) { @($Measure['Workload']) } else { [enum]::GetValues([Blit.Benchmarking.Workload]) }
-    @($workloads | Where-Object { [Blit.Benchmarking.WorkloadSpec]::DefaultModes([Blit.Benchmarking.Workload] $_) -contains 'Cold' }).Count -gt 0
+    $command = Get-Command Measure-BlitWorkload -Module Blit
+    $given = @{}
+    foreach ($key in $Measure.Keys) {
+        $parameter = try { $command.ResolveParameter($key) } catch { $null }
+        if ($parameter) { $given[$parameter.Name] = $Measure[$key] }
+    }
+    if ($given.Contains('Mode')) { return @($given['Mode'] | ForEach-Object { $_ -as [Blit.Benchmarking.BenchmarkMode] }) -contains 'Cold' }
+    $workloads = if ($given.Contains('Workload')) { @($given['Workload'] | ForEach-Object { $_ -as [Blit.Benchmarking.Workload] } | Where-Object { $null -ne $_ }) }
+    else { [enum]::GetValues([Blit.Benchmarking.Workload]) }
+    @($workloads | Where-Object { [Blit.Benchmarking.WorkloadSpec]::DefaultModes($_) -contains 'Cold' }).Count -gt 0
 }
 
 function Get-PrecompiledPwsh {

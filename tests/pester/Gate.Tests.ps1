@@ -186,6 +186,20 @@ Describe 'Invoke-BlitGate.ps1 (the runbook)' -Tag Gate {
         $after | Should -Be $before
     }
 
+    It 'reads -Mode as Measure-BlitWorkload does (<Case>): and builds no precompiled pwsh' -ForEach @(
+        @{ Case = 'an abbreviated name'; Arguments = @('-Workload', 'Tiny', '-Mo', 'Warm'); Expect = '*Decision: *' }
+        @{ Case = 'a mode that does not exist'; Arguments = @('-Workload', 'Tiny', '-Mode', 'Hot'); Expect = '*gate: error id CannotConvertArgumentNoMessage,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand*' }
+        @{ Case = 'a workload that does not exist'; Arguments = @('-Workload', 'Bogus'); Expect = '*gate: error id CannotConvertArgumentNoMessage,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand*' }
+    ) {
+        # Whether a run measures cold decides whether the runbook builds out/pwsh-precompiled (a minute);
+        # a mistaken value is Measure-BlitWorkload's to refuse, with its own error.
+        $root = New-Item -ItemType Directory -Force "$td/mode-root"
+        $r = Invoke-ChildPwsh $Runbook (@('-PrecompilePwsh', '-Quick', '-Runs', '1', '-Warmup', '0', '-Root', $root.FullName, '-LogPath', "$td/logs7") + $Arguments)
+        $r.Output | Should -Not -BeLike '*pwsh-precompiled*'
+        $r.Output | Should -Not -BeLike '*-PwshPath is not used*'
+        $r.Output | Should -BeLike $Expect
+    }
+
     It 'exits 2 with the error id when the gate cannot run' {
         $r = Invoke-ChildPwsh $Runbook @('-ResultsPath', "$td/in", '-Threshold', '0')
         $r.ExitCode | Should -Be 2

@@ -173,6 +173,28 @@ Describe 'A precompiled pwsh for cold runs (./build.sh pwsh-precompiled)' {
         finally { Pop-Location }
     }
 
+    It 'is not current once a file of the copy is missing, or given both -Force and -Check' {
+        # pwsh.dll alone proves nothing: without System.Management.Automation.dll the copy does not start.
+        $sma = Join-Path $Precompiled 'System.Management.Automation.dll'
+        $aside = Join-Path $TestDrive 'System.Management.Automation.dll'
+        Push-Location $RepoRoot
+        try {
+            Move-Item -LiteralPath $sma -Destination $aside
+            try {
+                $check = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File ./build.ps1 pwsh-precompiled -Check 2>&1
+                $LASTEXITCODE | Should -Be 1 -Because ($check -join "`n")
+                ($check -join "`n") | Should -Match 'not current: .*out/pwsh-precompiled is incomplete or changed since it was built'
+            }
+            finally { Move-Item -LiteralPath $aside -Destination $sma }
+            $check = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File ./build.ps1 pwsh-precompiled -Check 2>&1
+            $LASTEXITCODE | Should -Be 0 -Because ($check -join "`n")
+            $both = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File ./build.ps1 pwsh-precompiled -Force -Check 2>&1
+            $LASTEXITCODE | Should -Be 2 -Because ($both -join "`n")
+            ($both -join "`n") | Should -BeLike '*usage: ./build.ps1 pwsh-precompiled `[-Force | -Check`]*'
+        }
+        finally { Pop-Location }
+    }
+
     It 'is what the gate runbook measures cold runs with, given -PrecompilePwsh' {
         $root = Join-Path $TestDrive 'gate-cold-root'
         $null = New-Item -ItemType Directory $root
