@@ -326,7 +326,9 @@ switch ($Task) {
         # docs/performance.md). The runbook builds that copy only when it measures cold and no
         # -PwshPath names another pwsh.
         # The gate's exit code is its decision: 0 GO, 1 NO-GO, 2 could not run.
-        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File scripts/Invoke-BlitGate.ps1 -PrecompilePwsh @passThrough
+        # Given twice, a switch fails the runbook's binding, and that exit code (1) would read as NO-GO.
+        $precompile = @(if ($passThrough -notcontains '-PrecompilePwsh') { '-PrecompilePwsh' })
+        & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File scripts/Invoke-BlitGate.ps1 @precompile @passThrough
         exit $LASTEXITCODE
     }
     'package' { Invoke-Build; Invoke-ChildPwsh (@('-File', 'scripts/Build-Package.ps1') + $passThrough) }

@@ -7,7 +7,8 @@
 #   ./build.sh package          versioned module folder + .nupkg under out/
 #   ./build.sh docs             MAML help from docs/en-US into bin/en-US
 #   ./build.sh pwsh-precompiled out/pwsh-precompiled: the repository's pwsh precompiled (ReadyToRun) as
-#                               Microsoft's pwsh packages are, for cold runs (-PwshPath; docs/performance.md)
+#                               Microsoft's pwsh packages are, for cold runs (-PwshPath; docs/performance.md);
+#                               reused while current (-Force: build again; -Check: exit 0 current, 1 not)
 #   ./build.sh setup            only the OS-package step that test and gate begin with
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -14,7 +14,8 @@
       3. Print the decisions table and the §5 report; write them to
          <LogPath>/<platform>/gate_<yyyyMMddTHHmmssZ>/gate.log.
       4. With -Devlog, append a dated entry (summary table with log links) to DEVLOG.md.
-    Exit code: 0 GO, 1 NO-GO, 2 the gate could not run (bad arguments, measuring failed).
+    Exit code: 0 GO, 1 NO-GO, 2 the gate could not run (bad arguments, measuring failed, nothing
+    to decide on).
     Parameters this script does not declare are passed to Measure-BlitWorkload
     (e.g. -SizeMB 512,1024 -KeepWorkspace); comma-separated values become arrays.
 .PARAMETER Quick
@@ -123,6 +124,7 @@ function Test-ColdRun {
 
 function Get-PrecompiledPwsh {
     <# The repository's precompiled pwsh (built or reused by ./build.ps1 pwsh-precompiled), or $null with a warning. #>
+    Write-Host 'Cold runs: building or reusing the precompiled pwsh (./build.ps1 pwsh-precompiled; about a minute when it is built)'
     $output = & dotnet pwsh -NoLogo -NoProfile -NonInteractive -File (Join-Path $repoRoot 'build.ps1') pwsh-precompiled 2>&1
     $pwsh = Join-Path $repoRoot 'out/pwsh-precompiled/pwsh.dll'
     if ($LASTEXITCODE -eq 0 -and (Test-Path -LiteralPath $pwsh -PathType Leaf)) {
@@ -169,6 +171,12 @@ try {
         Write-Host "Measuring $(if ($Quick) { 'at quick sizes' } else { 'at the gate''s full sizes' }); logs under $LogPath"
         $measurements = @(Measure-BlitWorkload @measure)
         $summary = $measurements | Compare-BlitBaseline @compare
+    }
+    # Nothing decided is not a NO-GO of Blit (exit 1) but a gate that did not run (exit 2): a
+    # -ResultsPath folder without results.json, say.
+    if ($summary.Decisions.Count -eq 0) {
+        throw [Blit.Errors.BlitException]::new([Blit.Errors.BlitErrorCode]::InvalidArgument,
+            "There is nothing to decide on: no measurements$(if ($ResultsPath) { " in $($ResultsPath -join ', ')" }).")
     }
 }
 catch {

@@ -172,6 +172,13 @@ Describe 'Invoke-BlitGate.ps1 (the runbook)' -Tag Gate {
         $r.ExitCode | Should -Be 0 -Because $r.Output
     }
 
+    It 'takes -PrecompilePwsh given to ./build.ps1 gate as well, not twice (which would exit 1, NO-GO)' {
+        # The gate task adds -PrecompilePwsh; a user who also passes it must not break the runbook's binding.
+        $r = Invoke-ChildPwsh (Join-Path $RepoRoot 'build.ps1') @('gate', '-PrecompilePwsh', '-ResultsPath', "$td/in/go", '-LogPath', "$td/logs7")
+        $r.Output | Should -BeLike '*Overall: GO (1 of 1 workloads GO)*'
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+    }
+
     It 'builds no precompiled pwsh for a run without cold measurements' {
         # -Mode Warm measures nothing cold: building out/pwsh-precompiled (a minute) would be wasted.
         $stamp = Join-Path $RepoRoot 'out/pwsh-precompiled.stamp'
@@ -207,6 +214,11 @@ Describe 'Invoke-BlitGate.ps1 (the runbook)' -Tag Gate {
         $r = Invoke-ChildPwsh $Runbook @('-ResultsPath', "$td/missing")
         $r.ExitCode | Should -Be 2
         $r.Output | Should -BeLike '*error id SourceNotFound*'
+        # A folder without results.json (a gate's own log folder, say) decides nothing: not a NO-GO.
+        $null = New-Item -ItemType Directory -Force "$td/no-results"
+        $r = Invoke-ChildPwsh $Runbook @('-ResultsPath', "$td/no-results", '-LogPath', "$td/logs8")
+        $r.ExitCode | Should -Be 2 -Because $r.Output
+        $r.Output | Should -BeLike "*No results.json under*gate: could not run: There is nothing to decide on: no measurements in $td/no-results.*error id InvalidArgument*"
     }
 }
 
