@@ -215,9 +215,28 @@ public sealed class ResultsFile
         File.Move(tmp, path, overwrite: true);
     }
 
-    /// <summary>Reads a results.json; throws <see cref="Errors.BlitException"/> (InvalidResultsFile) for corrupt or foreign files.</summary>
+    /// <summary>The largest file read as a results file: a real one holds tens of KiB.</summary>
+    public const long MaxBytes = 64L << 20;
+
+    /// <summary>
+    /// Reads a results.json; throws <see cref="Errors.BlitException"/> (InvalidResultsFile) for corrupt or foreign files,
+    /// and, without reading them, for files of no length or more than <see cref="MaxBytes"/>: a FIFO (whose read would
+    /// wait for a writer) and a device such as /dev/zero (whose read never ends) report no length.
+    /// </summary>
     public static ResultsFile Load(string path)
     {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target)
+        {
+            info = target; // a symlink's own length is its target path's
+        }
+        if (info.Exists && (info.Length == 0 || info.Length > MaxBytes))
+        {
+            throw new Errors.BlitException(Errors.BlitErrorCode.InvalidResultsFile, info.Length == 0
+                ? $"'{path}' is not a Blit results file: it is empty, or not a regular file (a FIFO or a device); it was not read."
+                : $"'{path}' is not a Blit results file: it holds {info.Length:N0} bytes, more than the {MaxBytes:N0} a results file may; it was not read.",
+                path);
+        }
         ResultsFile? file;
         try
         {

@@ -121,6 +121,38 @@ public sealed class BaselineStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fifo_or_a_device_named_results_json_is_refused_without_being_read()
+    {
+        // Reading a FIFO waits for a writer and /dev/zero never ends: before the check, Load hung on both.
+        string fifoDir = Path.Combine(_root, "fifo");
+        Directory.CreateDirectory(fifoDir);
+        string fifo = Path.Combine(fifoDir, BaselineStore.ResultsFileName);
+        Blit.Tests.Support.Tree.Bash($"mkfifo '{fifo}'");
+        string zero = Path.Combine(_root, "zero.json");
+        File.CreateSymbolicLink(zero, "/dev/zero");
+        string empty = Path.Combine(_root, "empty.json");
+        File.WriteAllText(empty, string.Empty);
+        foreach (string path in new[] { fifo, zero, empty })
+        {
+            Task<BlitException> load = Task.Run(() => Assert.Throws<BlitException>(() => GateResults.Load(path)));
+            if (await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(20))) != load)
+            {
+                if (path == fifo)
+                {
+                    using var unblock = new FileStream(fifo, FileMode.Open, FileAccess.Write); // lets the blocked reader go
+                }
+                Assert.Fail($"Loading '{path}' did not return within 20 s.");
+            }
+            BlitException ex = await load;
+            Assert.Equal(BlitErrorCode.InvalidResultsFile, ex.Code);
+            Assert.Contains("it was not read", ex.Message, StringComparison.Ordinal);
+        }
+        // The walk of a baseline folder meets the FIFO too: a problem listed, not a hang.
+        BaselineStore store = BaselineStore.Load(_root);
+        Assert.Contains(store.Problems, p => p.Contains(fifo, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_results_file_whose_measurement_lacks_its_system_is_InvalidResultsFile()
     {
         string path = Save("a", BlitRun(0.5));
