@@ -105,6 +105,7 @@ internal sealed unsafe partial class LinuxFileSystem
                 break;
             }
         }
+        long preEpochPrecision = precision > 0 ? PreEpochPrecision(dir, file, precision) : 0;
         bool permissions = (st.Mode & 0xFFF) == 0x1A0;
 
         bool owners = false;
@@ -156,6 +157,7 @@ internal sealed unsafe partial class LinuxFileSystem
             CaseSensitive = caseSensitive,
             NormalizationSensitive = normalizationSensitive,
             TimestampPrecisionNs = precision,
+            PreEpochPrecisionNs = preEpochPrecision,
             Permissions = permissions,
             Owners = owners,
             Symlinks = symlinks,
@@ -163,6 +165,36 @@ internal sealed unsafe partial class LinuxFileSystem
             UnnamedTempFiles = tmpFile,
             NoReplaceRename = noReplace,
         };
+    }
+
+    /// <summary>
+    /// The precision of a time before 1970, where coarser than <paramref name="precision"/>, else 0:
+    /// ntfs-3g keeps 100 ns after 1970 but drops the fraction of an earlier time, so a file from
+    /// 1969 would differ by up to a second on every run and be copied again each time. A time the
+    /// filesystem cannot hold at all there is not widened into a window.
+    /// </summary>
+    private long PreEpochPrecision(int dir, string file, long precision)
+    {
+        int fd = OpenAt(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return 0;
+        }
+        bool set = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, -ProbeSec, ProbeNsec, 0x1A0, 0, 0));
+        _ = Close(fd);
+        if (!set || StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
+        {
+            return 0;
+        }
+        long error = Math.Abs((st.Mtime.Sec + ProbeSec) * 1_000_000_000L + ((long)st.Mtime.Nsec - ProbeNsec));
+        foreach (long p in Precisions)
+        {
+            if (error < p || (p == 1 && error == 0))
+            {
+                return p > precision ? p : 0;
+            }
+        }
+        return 0;
     }
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) =>
