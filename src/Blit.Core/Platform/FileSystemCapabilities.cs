@@ -34,6 +34,10 @@ public sealed class FileSystemCapabilities
     /// <see cref="TimestampPrecisionNs"/> (ntfs-3g drops the fraction of a negative time); 0 when the same.</summary>
     public long PreEpochPrecisionNs { get; init; }
 
+    /// <summary>The latest mtime (seconds since 1970) the filesystem holds, where it stores that for
+    /// any later time (ext4 with 128-byte inodes: 2038-01-19 03:14:07); null when the probe's 2096 was kept.</summary>
+    public long? LatestMtimeSec { get; init; }
+
     /// <summary>Symbolic links can be created.</summary>
     public bool Symlinks { get; init; } = true;
 
@@ -160,6 +164,10 @@ internal sealed class DestinationRules
         if (!TimesKept)
         {
             return true;
+        }
+        if (Capabilities.LatestMtimeSec is long latest && a.MtimeSec >= latest && b.MtimeSec >= latest)
+        {
+            return true; // both at or past the latest time the destination holds: it keeps the one as the other
         }
         long window = a.MtimeSec < 0 || b.MtimeSec < 0 ? PreEpochWindowNs : WindowNs;
         if (window <= 1)

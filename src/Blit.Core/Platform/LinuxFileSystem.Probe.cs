@@ -15,6 +15,8 @@ internal sealed unsafe partial class LinuxFileSystem
     // the value read back tells the precision: 0 (ns), < 100 ns (NTFS), < 10 ms (exFAT), < 1 s, < 2 s (FAT).
     private const long ProbeSec = 1_000_000_001;
     private const int ProbeNsec = 123_456_789;
+    // A time in 2096, after what a 32-bit seconds field holds.
+    private const long ProbeLateSec = 4_000_000_001;
     private static readonly long[] Precisions = [1, 100, 1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000];
 
     private const string ProbeFile = "blit-probe";
@@ -106,6 +108,7 @@ internal sealed unsafe partial class LinuxFileSystem
             }
         }
         long preEpochPrecision = precision > 0 ? PreEpochPrecision(dir, file, precision) : 0;
+        long? latestMtime = precision > 0 ? LatestMtime(dir, file, precision) : null;
         bool permissions = (st.Mode & 0xFFF) == 0x1A0;
 
         bool owners = false;
@@ -158,6 +161,7 @@ internal sealed unsafe partial class LinuxFileSystem
             NormalizationSensitive = normalizationSensitive,
             TimestampPrecisionNs = precision,
             PreEpochPrecisionNs = preEpochPrecision,
+            LatestMtimeSec = latestMtime,
             Permissions = permissions,
             Owners = owners,
             Symlinks = symlinks,
@@ -195,6 +199,29 @@ internal sealed unsafe partial class LinuxFileSystem
             }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The latest mtime the filesystem holds, where a time in 2096 comes back as an earlier one (ext4
+    /// with 128-byte inodes stores 2038-01-19 03:14:07 for any later time), else null: a file dated
+    /// later would otherwise differ on every run and be copied again each time.
+    /// </summary>
+    private long? LatestMtime(int dir, string file, long precision)
+    {
+        int fd = OpenAt(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return null;
+        }
+        bool set = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, ProbeLateSec, ProbeNsec, 0x1A0, 0, 0));
+        _ = Close(fd);
+        if (!set || StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
+        {
+            return null;
+        }
+        // Clamped: earlier than the time set by more than the precision, but still after the first probe's 2001.
+        long shortBySec = ProbeLateSec - st.Mtime.Sec;
+        return shortBySec > Math.Max(precision / 1_000_000_000, 1) && st.Mtime.Sec > ProbeSec ? st.Mtime.Sec : null;
     }
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) =>
