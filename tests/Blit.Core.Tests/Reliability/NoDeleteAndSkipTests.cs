@@ -134,6 +134,13 @@ public sealed class NoDeleteAndSkipTests
 
         Assert.Equal("precious", File.ReadAllText(box.Dst("photos/only-in-backup.jpg")));
         Assert.Equal("precious too", File.ReadAllText(box.Dst("photos/sub/deeper.jpg")));
+        if (kind == "fifo" && !Backend.CreatesSpecials)
+        {
+            // Documented limit: the portable backend skips special files and keeps what has their names.
+            Assert.Empty(listener.NonWarnings);
+            Assert.True(Directory.Exists(box.Dst("empty")));
+            return;
+        }
         BlitError error = Assert.Single(listener.NonWarnings);
         Assert.Equal(BlitErrorCode.CopyFailed, error.Code);
         Assert.EndsWith("photos", error.Path, StringComparison.Ordinal);
