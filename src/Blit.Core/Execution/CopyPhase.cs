@@ -297,7 +297,11 @@ internal sealed class CopyPhase
         try
         {
             _fs.SetMetadata(dst, temp, op.Source);
-            if (op.DestKind == EntryKind.Directory)
+            if (op.DestKind == EntryKind.Directory && _run.NoDelete)
+            {
+                DeleteReplacedTree(dst, op);
+            }
+            else if (op.DestKind == EntryKind.Directory)
             {
                 _remover.DeleteTree(dst, op.Dir.RelativePath, op.Name);
             }
@@ -364,8 +368,46 @@ internal sealed class CopyPhase
     }
 
     /// <summary>Deletes the destination directory that the file or special file <paramref name="op"/> replaces.</summary>
+    /// <summary>
+    /// -NoDelete: the directory an entry of another type replaces is removed only when it is
+    /// empty (rmdir, as rsync without --delete); one with entries in it stays whole, and the entry
+    /// is an error.
+    /// </summary>
+    private void RemoveEmptyReplacedDirectory(DirHandle dst, EntryOp op)
+    {
+        string message = $"Cannot replace the directory '{NameEncoding.Display(op.RelativePath)}' with a {Describe(op.Source.Kind)}: "
+            + "it is not empty, and -NoDelete deletes nothing.";
+        if (op.ReplacedDestTree is { Entries.Length: > 0 })
+        {
+            throw new BlitException(BlitErrorCode.CopyFailed, message, _run.Display(op.RelativePath));
+        }
+        try
+        {
+            bool madeWritable = false;
+            _run.Removals.Run(dst, op.Name, touched: null, ref madeWritable, (_fs, dst, op.Name),
+                static s => s._fs.Remove(s.dst, s.Name, isDirectory: true));
+        }
+        catch (IOException ex)
+        {
+            throw new BlitException(BlitErrorCode.CopyFailed, $"{message} ({ex.Message})", _run.Display(op.RelativePath), ex);
+        }
+        Interlocked.Increment(ref _run.Counters.DirectoriesDeleted);
+    }
+
+    private static string Describe(EntryKind kind) => kind switch
+    {
+        EntryKind.Symlink => "symbolic link",
+        EntryKind.Special => "special file",
+        _ => "file",
+    };
+
     private void DeleteReplacedTree(DirHandle dst, EntryOp op)
     {
+        if (_run.NoDelete)
+        {
+            RemoveEmptyReplacedDirectory(dst, op);
+            return;
+        }
         if (!_remover.DeleteTree(dst, op.Dir.RelativePath, op.Name))
         {
             throw new BlitException(BlitErrorCode.CopyFailed,

@@ -25,11 +25,15 @@ internal sealed class MirrorExecutor(IMirrorFileSystem fs, ExcludeFilter exclude
     /// <param name="rootCreated">This run created the destination root (its metadata is set at the end).</param>
     /// <param name="allowDeletion">The extraneous entries may be deleted.</param>
     /// <param name="workers">Copy and delete workers.</param>
+    /// <param name="noDelete">-NoDelete: a directory that an entry of another type replaces makes way only when empty.</param>
     /// <param name="cancellationToken">Stops the run between entries.</param>
     public void Execute(MirrorPlan plan, DirHandle srcRoot, DirHandle dstRoot, bool rootCreated, bool allowDeletion, int workers,
-        CancellationToken cancellationToken)
+        bool noDelete, CancellationToken cancellationToken)
     {
-        var run = _run = new RunContext(plan, fs, exclude, listener, emitItems, counters, progress, destinationRoot, retry);
+        var run = _run = new RunContext(plan, fs, exclude, listener, emitItems, counters, progress, destinationRoot, retry)
+        {
+            NoDelete = noDelete,
+        };
         run[plan.Directories[0]].Created = rootCreated;
         var remover = new EntryRemover(run);
         var staging = new StagedDirectories(run, remover);

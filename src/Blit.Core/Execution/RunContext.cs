@@ -50,6 +50,9 @@ internal sealed class RunContext
     /// <summary>True when a write failed for lack of space: deletions are then skipped.</summary>
     public bool WriteFailed => _writeFailed;
 
+    /// <summary>-NoDelete: nothing of the user's is deleted, so a directory makes way for an entry of another type only when empty (as rsync without --delete).</summary>
+    public bool NoDelete { get; init; }
+
     /// <summary>This run's state of <paramref name="dir"/>.</summary>
     public DirState this[DirOp dir] => _dirs[dir.Index];
 

@@ -228,7 +228,8 @@ public sealed class MirrorSession : IDisposable
                 "The source could not be read completely, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
-        executor.Execute(_plan, _srcRoot, _dstRoot!, rootCreated, _source.Complete && !_options.NoDelete, WorkerCount, cancellationToken);
+        executor.Execute(_plan, _srcRoot, _dstRoot!, rootCreated, _source.Complete && !_options.NoDelete, WorkerCount, _options.NoDelete,
+            cancellationToken);
         if (executor.WriteFailed && !_options.NoDelete && _plan.Deletions.Count > 0)
         {
             _listener?.OnError(new BlitError(BlitErrorCode.DeletionSkipped,
@@ -313,6 +314,11 @@ public sealed class MirrorSession : IDisposable
         }
         foreach (EntryOp e in _plan.Entries)
         {
+            if (e.DestKind == EntryKind.Directory && _options.NoDelete && e.ReplacedDestTree is { Entries.Length: > 0 })
+            {
+                c.Errors++; // -NoDelete: a directory with entries stays, and the entry is not written
+                continue;
+            }
             if (e.DestKind == EntryKind.Directory && !CountTree(e.ReplacedDestTree, c))
             {
                 c.Errors++; // the directory holds excluded entries: it stays, and the entry is not written

@@ -30,6 +30,14 @@ public sealed class FileSystemCapabilities
     /// 100 = NTFS, 1,000,000,000 = whole seconds); 0 when it keeps no mtime that was set.</summary>
     public long TimestampPrecisionNs { get; init; } = NanosecondPrecision;
 
+    /// <summary>The finest mtime step kept for a time before 1970, where it is coarser than
+    /// <see cref="TimestampPrecisionNs"/> (ntfs-3g drops the fraction of a negative time); 0 when the same.</summary>
+    public long PreEpochPrecisionNs { get; init; }
+
+    /// <summary>The latest mtime (seconds since 1970) the filesystem holds, where it stores that for
+    /// any later time (ext4 with 128-byte inodes: 2038-01-19 03:14:07); null when the probe's 2096 was kept.</summary>
+    public long? LatestMtimeSec { get; init; }
+
     /// <summary>Symbolic links can be created.</summary>
     public bool Symlinks { get; init; } = true;
 
@@ -131,6 +139,7 @@ internal sealed class DestinationRules
         // Times equal within the window count as the same; a destination that keeps no mtime
         // at all can only be compared by size (said once per run).
         WindowNs = modifyWindowNs ?? Math.Max(capabilities.TimestampPrecisionNs, 1);
+        PreEpochWindowNs = modifyWindowNs ?? Math.Max(capabilities.PreEpochPrecisionNs, WindowNs);
         TimesKept = modifyWindowNs is not null || capabilities.TimestampPrecisionNs > 0;
         ComparePermissions = capabilities.Permissions;
         CompareOwner = canSetOwner && capabilities.Owners;
@@ -140,6 +149,9 @@ internal sealed class DestinationRules
 
     /// <summary>Two mtimes closer than this (in ns) are the same; 1 means exactly equal.</summary>
     public long WindowNs { get; }
+
+    /// <summary>The window for an mtime before 1970 (on either side): at least <see cref="WindowNs"/>.</summary>
+    public long PreEpochWindowNs { get; }
 
     public bool TimesKept { get; }
 
@@ -153,17 +165,22 @@ internal sealed class DestinationRules
         {
             return true;
         }
-        if (WindowNs <= 1)
+        if (Capabilities.LatestMtimeSec is long latest && a.MtimeSec >= latest && b.MtimeSec >= latest)
+        {
+            return true; // both at or past the latest time the destination holds: it keeps the one as the other
+        }
+        long window = a.MtimeSec < 0 || b.MtimeSec < 0 ? PreEpochWindowNs : WindowNs;
+        if (window <= 1)
         {
             return a.SameMtime(b);
         }
         // |a - b| < window, without overflow for any real timestamp.
         long diffSec = a.MtimeSec - b.MtimeSec;
-        if (diffSec > WindowNs / 1_000_000_000 + 1 || diffSec < -(WindowNs / 1_000_000_000 + 1))
+        if (diffSec > window / 1_000_000_000 + 1 || diffSec < -(window / 1_000_000_000 + 1))
         {
             return false;
         }
         long diff = diffSec * 1_000_000_000 + (a.MtimeNsec - b.MtimeNsec);
-        return Math.Abs(diff) < WindowNs;
+        return Math.Abs(diff) < window;
     }
 }

@@ -15,6 +15,8 @@ internal sealed unsafe partial class LinuxFileSystem
     // the value read back tells the precision: 0 (ns), < 100 ns (NTFS), < 10 ms (exFAT), < 1 s, < 2 s (FAT).
     private const long ProbeSec = 1_000_000_001;
     private const int ProbeNsec = 123_456_789;
+    // A time in 2096, after what a 32-bit seconds field holds.
+    private const long ProbeLateSec = 4_000_000_001;
     private static readonly long[] Precisions = [1, 100, 1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000];
 
     private const string ProbeFile = "blit-probe";
@@ -105,6 +107,8 @@ internal sealed unsafe partial class LinuxFileSystem
                 break;
             }
         }
+        long preEpochPrecision = precision > 0 ? PreEpochPrecision(dir, file, precision) : 0;
+        long? latestMtime = precision > 0 ? LatestMtime(dir, file, precision) : null;
         bool permissions = (st.Mode & 0xFFF) == 0x1A0;
 
         bool owners = false;
@@ -156,6 +160,8 @@ internal sealed unsafe partial class LinuxFileSystem
             CaseSensitive = caseSensitive,
             NormalizationSensitive = normalizationSensitive,
             TimestampPrecisionNs = precision,
+            PreEpochPrecisionNs = preEpochPrecision,
+            LatestMtimeSec = latestMtime,
             Permissions = permissions,
             Owners = owners,
             Symlinks = symlinks,
@@ -163,6 +169,59 @@ internal sealed unsafe partial class LinuxFileSystem
             UnnamedTempFiles = tmpFile,
             NoReplaceRename = noReplace,
         };
+    }
+
+    /// <summary>
+    /// The precision of a time before 1970, where coarser than <paramref name="precision"/>, else 0:
+    /// ntfs-3g keeps 100 ns after 1970 but drops the fraction of an earlier time, so a file from
+    /// 1969 would differ by up to a second on every run and be copied again each time. A time the
+    /// filesystem cannot hold at all there is not widened into a window.
+    /// </summary>
+    private long PreEpochPrecision(int dir, string file, long precision)
+    {
+        int fd = OpenAt(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return 0;
+        }
+        bool set = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, -ProbeSec, ProbeNsec, 0x1A0, 0, 0));
+        _ = Close(fd);
+        if (!set || StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
+        {
+            return 0;
+        }
+        long error = Math.Abs((st.Mtime.Sec + ProbeSec) * 1_000_000_000L + ((long)st.Mtime.Nsec - ProbeNsec));
+        foreach (long p in Precisions)
+        {
+            if (error < p || (p == 1 && error == 0))
+            {
+                return p > precision ? p : 0;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The latest mtime the filesystem holds, where a time in 2096 comes back as an earlier one (ext4
+    /// with 128-byte inodes stores 2038-01-19 03:14:07 for any later time), else null: a file dated
+    /// later would otherwise differ on every run and be copied again each time.
+    /// </summary>
+    private long? LatestMtime(int dir, string file, long precision)
+    {
+        int fd = OpenAt(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return null;
+        }
+        bool set = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, ProbeLateSec, ProbeNsec, 0x1A0, 0, 0));
+        _ = Close(fd);
+        if (!set || StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
+        {
+            return null;
+        }
+        // Clamped: earlier than the time set by more than the precision, but still after the first probe's 2001.
+        long shortBySec = ProbeLateSec - st.Mtime.Sec;
+        return shortBySec > Math.Max(precision / 1_000_000_000, 1) && st.Mtime.Sec > ProbeSec ? st.Mtime.Sec : null;
     }
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) =>
