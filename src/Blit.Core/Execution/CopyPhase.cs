@@ -297,7 +297,7 @@ internal sealed class CopyPhase
         try
         {
             _fs.SetMetadata(dst, temp, op.Source);
-            if (op.DestKind == EntryKind.Directory && _run.NoDelete)
+            if (op.DestKind == EntryKind.Directory && _run.KeepTreesBecause is not null)
             {
                 DeleteReplacedTree(dst, op);
             }
@@ -367,16 +367,15 @@ internal sealed class CopyPhase
         }
     }
 
-    /// <summary>Deletes the destination directory that the file or special file <paramref name="op"/> replaces.</summary>
     /// <summary>
-    /// -NoDelete: the directory an entry of another type replaces is removed only when it is
-    /// empty (rmdir, as rsync without --delete); one with entries in it stays whole, and the entry
-    /// is an error.
+    /// When nothing is deleted (-NoDelete, an incomplete source scan): the directory an entry of another type
+    /// replaces is removed only when it is empty (rmdir, as rsync without --delete); one with entries in it
+    /// stays whole, and the entry is an error.
     /// </summary>
-    private void RemoveEmptyReplacedDirectory(DirHandle dst, EntryOp op)
+    private void RemoveEmptyReplacedDirectory(DirHandle dst, EntryOp op, string keepTreesBecause)
     {
         string message = $"Cannot replace the directory '{NameEncoding.Display(op.RelativePath)}' with a {Describe(op.Source.Kind)}: "
-            + "it is not empty, and -NoDelete deletes nothing.";
+            + $"it is not empty, and {keepTreesBecause}.";
         if (op.ReplacedDestTree is { Entries.Length: > 0 })
         {
             throw new BlitException(BlitErrorCode.CopyFailed, message, _run.Display(op.RelativePath));
@@ -401,11 +400,12 @@ internal sealed class CopyPhase
         _ => "file",
     };
 
+    /// <summary>Deletes the destination directory that the file or special file <paramref name="op"/> replaces.</summary>
     private void DeleteReplacedTree(DirHandle dst, EntryOp op)
     {
-        if (_run.NoDelete)
+        if (_run.KeepTreesBecause is { } because)
         {
-            RemoveEmptyReplacedDirectory(dst, op);
+            RemoveEmptyReplacedDirectory(dst, op, because);
             return;
         }
         if (!_remover.DeleteTree(dst, op.Dir.RelativePath, op.Name))

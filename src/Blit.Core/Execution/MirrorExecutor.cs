@@ -25,14 +25,15 @@ internal sealed class MirrorExecutor(IMirrorFileSystem fs, ExcludeFilter exclude
     /// <param name="rootCreated">This run created the destination root (its metadata is set at the end).</param>
     /// <param name="allowDeletion">The extraneous entries may be deleted.</param>
     /// <param name="workers">Copy and delete workers.</param>
-    /// <param name="noDelete">-NoDelete: a directory that an entry of another type replaces makes way only when empty.</param>
+    /// <param name="keepTreesBecause">Why nothing is deleted (-NoDelete, an incomplete source scan), or null: then a
+    /// directory that an entry of another type replaces makes way only when it is empty.</param>
     /// <param name="cancellationToken">Stops the run between entries.</param>
     public void Execute(MirrorPlan plan, DirHandle srcRoot, DirHandle dstRoot, bool rootCreated, bool allowDeletion, int workers,
-        bool noDelete, CancellationToken cancellationToken)
+        string? keepTreesBecause, CancellationToken cancellationToken)
     {
         var run = _run = new RunContext(plan, fs, exclude, listener, emitItems, counters, progress, destinationRoot, retry)
         {
-            NoDelete = noDelete,
+            KeepTreesBecause = keepTreesBecause,
         };
         run[plan.Directories[0]].Created = rootCreated;
         var remover = new EntryRemover(run);

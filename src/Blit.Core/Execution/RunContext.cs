@@ -50,8 +50,12 @@ internal sealed class RunContext
     /// <summary>True when a write failed for lack of space: deletions are then skipped.</summary>
     public bool WriteFailed => _writeFailed;
 
-    /// <summary>-NoDelete: nothing of the user's is deleted, so a directory makes way for an entry of another type only when empty (as rsync without --delete).</summary>
-    public bool NoDelete { get; init; }
+    /// <summary>
+    /// Why nothing of the user's is deleted in this run (-NoDelete, or a source that could not be read
+    /// completely), or null when deletions are allowed. Then a directory makes way for an entry of another
+    /// type only when it is empty (as rsync without --delete), and the reason is in the error for one that is not.
+    /// </summary>
+    public string? KeepTreesBecause { get; init; }
 
     /// <summary>This run's state of <paramref name="dir"/>.</summary>
     public DirState this[DirOp dir] => _dirs[dir.Index];

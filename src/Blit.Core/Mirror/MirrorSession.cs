@@ -154,6 +154,13 @@ public sealed class MirrorSession : IDisposable
     /// <summary>Symlinks found in the destination.</summary>
     public long DestinationSymlinksScanned => _dest.Counts.Symlinks;
 
+    /// <summary>
+    /// Why this run deletes nothing of the user's, or null when it may: -NoDelete, or a source that could not be
+    /// read completely (then a directory the source has as another type is not deleted to make way either).
+    /// </summary>
+    private string? KeepTreesBecause => _options.NoDelete ? "-NoDelete deletes nothing"
+        : !_source.Complete ? "the source could not be read completely, so nothing is deleted" : null;
+
     /// <summary>Whether an extraneous entry is to be deleted: never with -NoDelete, and only after a complete scan (Blit's stale temps always).</summary>
     private bool Deletes(DeleteOp del) => del.IsStaleTemp || (_source.Complete && !_options.NoDelete);
 
@@ -228,7 +235,7 @@ public sealed class MirrorSession : IDisposable
                 "The source could not be read completely, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
-        executor.Execute(_plan, _srcRoot, _dstRoot!, rootCreated, _source.Complete && !_options.NoDelete, WorkerCount, _options.NoDelete,
+        executor.Execute(_plan, _srcRoot, _dstRoot!, rootCreated, _source.Complete && !_options.NoDelete, WorkerCount, KeepTreesBecause,
             cancellationToken);
         if (executor.WriteFailed && !_options.NoDelete && _plan.Deletions.Count > 0)
         {
@@ -314,7 +321,7 @@ public sealed class MirrorSession : IDisposable
         }
         foreach (EntryOp e in _plan.Entries)
         {
-            if (e.DestKind == EntryKind.Directory && _options.NoDelete && e.ReplacedDestTree is { Entries.Length: > 0 })
+            if (e.DestKind == EntryKind.Directory && KeepTreesBecause is not null && e.ReplacedDestTree is { Entries.Length: > 0 })
             {
                 c.Errors++; // -NoDelete: a directory with entries stays, and the entry is not written
                 continue;

@@ -155,6 +155,40 @@ public sealed class NoDeleteAndSkipTests
     }
 
     [Fact]
+    public void An_incomplete_source_scan_keeps_a_non_empty_directory_the_source_has_as_a_file()
+    {
+        // docs/reliability.md promise 3: when the source cannot be read completely, nothing is deleted.
+        // A directory replaced by a file was deleted whole even then (found by exploratory testing).
+        using var box = new TempTree();
+        Tree.Write(box.Src("locked/x.txt"), "x");
+        Tree.Write(box.Src("photos"), "now a file");
+        Tree.Write(box.Dst("photos/only-in-backup.jpg"), "precious");
+        var fs = new FaultInjectingFileSystem
+        {
+            BeforeOpenDirectory = path =>
+            {
+                if (path.EndsWith("/locked", StringComparison.Ordinal) && path.StartsWith(box.Source, StringComparison.Ordinal))
+                {
+                    throw LinuxNative.IOError(LinuxNative.EACCES, "open", path);
+                }
+            },
+        };
+        var listener = new RecordingListener();
+        MirrorResult preview, result;
+        using (MirrorSession session = MirrorEngine.Prepare(Options(box), listener, null, default, fs))
+        {
+            preview = session.WhatIfResult();
+            result = session.Execute();
+        }
+        Assert.Equal("precious", File.ReadAllText(box.Dst("photos/only-in-backup.jpg")));
+        Assert.Equal(0, result.FilesDeleted);
+        Assert.Contains(listener.NonWarnings, e => e.Code == BlitErrorCode.CopyFailed && e.Path!.EndsWith("photos", StringComparison.Ordinal)
+            && e.Message.Contains("the source could not be read completely, so nothing is deleted", StringComparison.Ordinal));
+        Assert.Equal((preview.Errors, preview.FilesDeleted), (result.Errors, result.FilesDeleted)); // -WhatIf says the same
+        Assert.Empty(Tree.TempFiles(box.Destination));
+    }
+
+    [Fact]
     public void Every_entry_left_alone_is_reported_once_with_its_reason()
     {
         using var box = new TempTree();
