@@ -97,16 +97,7 @@ internal sealed unsafe partial class LinuxFileSystem
         {
             return FileSystemCapabilities.Assumed(type, CanSetOwner);
         }
-        long error = Math.Abs((st.Mtime.Sec - ProbeSec) * 1_000_000_000L + ((long)st.Mtime.Nsec - ProbeNsec));
-        long precision = 0; // not kept at all
-        foreach (long p in Precisions)
-        {
-            if (error < p || (p == 1 && error == 0))
-            {
-                precision = p;
-                break;
-            }
-        }
+        long precision = PrecisionOf(st.Mtime, ProbeSec); // 0: not kept at all
         long preEpochPrecision = precision > 0 ? PreEpochPrecision(dir, file, precision) : 0;
         long? latestMtime = precision > 0 ? LatestMtime(dir, file, precision) : null;
         bool permissions = (st.Mode & 0xFFF) == 0x1A0;
@@ -171,35 +162,41 @@ internal sealed unsafe partial class LinuxFileSystem
         };
     }
 
+    /// <summary>The finest of <see cref="Precisions"/> within which <paramref name="read"/> is the probe time <paramref name="sec"/>.<see cref="ProbeNsec"/>; 0 when none is.</summary>
+    private static long PrecisionOf(in StatxTimestamp read, long sec)
+    {
+        long error = Math.Abs((read.Sec - sec) * 1_000_000_000L + ((long)read.Nsec - ProbeNsec));
+        foreach (long p in Precisions)
+        {
+            if (error < p || (p == 1 && error == 0))
+            {
+                return p;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Gives the probe file the mtime <paramref name="sec"/>.<see cref="ProbeNsec"/> and reads back what was kept; null when either fails.</summary>
+    private StatxTimestamp? SetAndReadMtime(int dir, string file, long sec)
+    {
+        int fd = OpenAt(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            return null;
+        }
+        bool set = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, sec, ProbeNsec, 0x1A0, 0, 0));
+        _ = Close(fd);
+        return set && StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) == 0 ? st.Mtime : null;
+    }
+
     /// <summary>
     /// The precision of a time before 1970, where coarser than <paramref name="precision"/>, else 0:
     /// ntfs-3g keeps 100 ns after 1970 but drops the fraction of an earlier time, so a file from
     /// 1969 would differ by up to a second on every run and be copied again each time. A time the
     /// filesystem cannot hold at all there is not widened into a window.
     /// </summary>
-    private long PreEpochPrecision(int dir, string file, long precision)
-    {
-        int fd = OpenAt(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-        if (fd < 0)
-        {
-            return 0;
-        }
-        bool set = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, -ProbeSec, ProbeNsec, 0x1A0, 0, 0));
-        _ = Close(fd);
-        if (!set || StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
-        {
-            return 0;
-        }
-        long error = Math.Abs((st.Mtime.Sec + ProbeSec) * 1_000_000_000L + ((long)st.Mtime.Nsec - ProbeNsec));
-        foreach (long p in Precisions)
-        {
-            if (error < p || (p == 1 && error == 0))
-            {
-                return p > precision ? p : 0;
-            }
-        }
-        return 0;
-    }
+    private long PreEpochPrecision(int dir, string file, long precision) =>
+        SetAndReadMtime(dir, file, -ProbeSec) is { } read && PrecisionOf(read, -ProbeSec) is var p && p > precision ? p : 0;
 
     /// <summary>
     /// The latest mtime the filesystem holds, where a time in 2096 comes back as an earlier one (ext4
@@ -208,20 +205,13 @@ internal sealed unsafe partial class LinuxFileSystem
     /// </summary>
     private long? LatestMtime(int dir, string file, long precision)
     {
-        int fd = OpenAt(dir, file, O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-        if (fd < 0)
-        {
-            return null;
-        }
-        bool set = TrySetMtime(fd, new FileMeta(EntryKind.File, 1, ProbeLateSec, ProbeNsec, 0x1A0, 0, 0));
-        _ = Close(fd);
-        if (!set || StatxAt(dir, file, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out Statx st) < 0)
+        if (SetAndReadMtime(dir, file, ProbeLateSec) is not { } read)
         {
             return null;
         }
         // Clamped: earlier than the time set by more than the precision, but still after the first probe's 2001.
-        long shortBySec = ProbeLateSec - st.Mtime.Sec;
-        return shortBySec > Math.Max(precision / 1_000_000_000, 1) && st.Mtime.Sec > ProbeSec ? st.Mtime.Sec : null;
+        long shortBySec = ProbeLateSec - read.Sec;
+        return shortBySec > Math.Max(precision / 1_000_000_000, 1) && read.Sec > ProbeSec ? read.Sec : null;
     }
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) =>
