@@ -297,13 +297,16 @@ internal sealed class CopyPhase
         try
         {
             _fs.SetMetadata(dst, temp, op.Source);
-            if (op.DestKind == EntryKind.Directory && _run.KeepTreesBecause is not null)
+            if (op.DestKind == EntryKind.Directory)
             {
-                DeleteReplacedTree(dst, op);
-            }
-            else if (op.DestKind == EntryKind.Directory)
-            {
-                _remover.DeleteTree(dst, op.Dir.RelativePath, op.Name);
+                if (_run.NothingDeletedBecause is { } because)
+                {
+                    RemoveEmptyReplacedDirectory(dst, op, because);
+                }
+                else
+                {
+                    _remover.DeleteTree(dst, op.Dir.RelativePath, op.Name); // one not emptied fails the rename below
+                }
             }
             RenameOver(dst, op.Dir, temp, op.Name);
         }
@@ -372,10 +375,10 @@ internal sealed class CopyPhase
     /// replaces is removed only when it is empty (rmdir, as rsync without --delete); one with entries in it
     /// stays whole, and the entry is an error.
     /// </summary>
-    private void RemoveEmptyReplacedDirectory(DirHandle dst, EntryOp op, string keepTreesBecause)
+    private void RemoveEmptyReplacedDirectory(DirHandle dst, EntryOp op, string nothingDeletedBecause)
     {
         string message = $"Cannot replace the directory '{NameEncoding.Display(op.RelativePath)}' with a {Describe(op.Source.Kind)}: "
-            + $"it is not empty, and {keepTreesBecause}.";
+            + $"it is not empty, and {nothingDeletedBecause}.";
         if (op.ReplacedDestTree is { Entries.Length: > 0 })
         {
             throw new BlitException(BlitErrorCode.CopyFailed, message, _run.Display(op.RelativePath));
@@ -403,7 +406,7 @@ internal sealed class CopyPhase
     /// <summary>Deletes the destination directory that the file or special file <paramref name="op"/> replaces.</summary>
     private void DeleteReplacedTree(DirHandle dst, EntryOp op)
     {
-        if (_run.KeepTreesBecause is { } because)
+        if (_run.NothingDeletedBecause is { } because)
         {
             RemoveEmptyReplacedDirectory(dst, op, because);
             return;

@@ -23,17 +23,17 @@ internal sealed class MirrorExecutor(IMirrorFileSystem fs, ExcludeFilter exclude
     /// <param name="srcRoot">The source root.</param>
     /// <param name="dstRoot">The destination root.</param>
     /// <param name="rootCreated">This run created the destination root (its metadata is set at the end).</param>
-    /// <param name="allowDeletion">The extraneous entries may be deleted.</param>
     /// <param name="workers">Copy and delete workers.</param>
-    /// <param name="keepTreesBecause">Why nothing is deleted (-NoDelete, an incomplete source scan), or null: then a
-    /// directory that an entry of another type replaces makes way only when it is empty.</param>
+    /// <param name="nothingDeletedBecause">Why nothing is deleted (-NoDelete, an incomplete source scan): then no extraneous
+    /// entry is deleted, and a directory that an entry of another type replaces makes way only when it is empty. Null:
+    /// the extraneous entries may be deleted.</param>
     /// <param name="cancellationToken">Stops the run between entries.</param>
-    public void Execute(MirrorPlan plan, DirHandle srcRoot, DirHandle dstRoot, bool rootCreated, bool allowDeletion, int workers,
-        string? keepTreesBecause, CancellationToken cancellationToken)
+    public void Execute(MirrorPlan plan, DirHandle srcRoot, DirHandle dstRoot, bool rootCreated, int workers,
+        string? nothingDeletedBecause, CancellationToken cancellationToken)
     {
         var run = _run = new RunContext(plan, fs, exclude, listener, emitItems, counters, progress, destinationRoot, retry)
         {
-            KeepTreesBecause = keepTreesBecause,
+            NothingDeletedBecause = nothingDeletedBecause,
         };
         run[plan.Directories[0]].Created = rootCreated;
         var remover = new EntryRemover(run);
@@ -56,7 +56,7 @@ internal sealed class MirrorExecutor(IMirrorFileSystem fs, ExcludeFilter exclude
             }
 
             Volatile.Write(ref progress.PhaseField, (int)MirrorPhase.Deleting);
-            new DeletePhase(run, remover).Run(plan, dstRoot, allowDeletion && !run.WriteFailed, workers, cancellationToken);
+            new DeletePhase(run, remover).Run(plan, dstRoot, nothingDeletedBecause is null && !run.WriteFailed, workers, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -55,7 +55,7 @@ internal sealed class RunContext
     /// completely), or null when deletions are allowed. Then a directory makes way for an entry of another
     /// type only when it is empty (as rsync without --delete), and the reason is in the error for one that is not.
     /// </summary>
-    public string? KeepTreesBecause { get; init; }
+    public string? NothingDeletedBecause { get; init; }
 
     /// <summary>This run's state of <paramref name="dir"/>.</summary>
     public DirState this[DirOp dir] => _dirs[dir.Index];

@@ -158,11 +158,11 @@ public sealed class MirrorSession : IDisposable
     /// Why this run deletes nothing of the user's, or null when it may: -NoDelete, or a source that could not be
     /// read completely (then a directory the source has as another type is not deleted to make way either).
     /// </summary>
-    private string? KeepTreesBecause => _options.NoDelete ? "-NoDelete deletes nothing"
+    private string? NothingDeletedBecause => _options.NoDelete ? "-NoDelete deletes nothing"
         : !_source.Complete ? "the source could not be read completely, so nothing is deleted" : null;
 
     /// <summary>Whether an extraneous entry is to be deleted: never with -NoDelete, and only after a complete scan (Blit's stale temps always).</summary>
-    private bool Deletes(DeleteOp del) => del.IsStaleTemp || (_source.Complete && !_options.NoDelete);
+    private bool Deletes(DeleteOp del) => del.IsStaleTemp || NothingDeletedBecause is null;
 
     /// <summary>Every action the mirror would take, in execution order (deletions only if allowed).</summary>
     public IReadOnlyList<PlannedAction> GetPlannedActions()
@@ -235,8 +235,7 @@ public sealed class MirrorSession : IDisposable
                 "The source could not be read completely, so nothing was deleted from the destination.",
                 _options.Destination, IsWarning: true));
         }
-        executor.Execute(_plan, _srcRoot, _dstRoot!, rootCreated, _source.Complete && !_options.NoDelete, WorkerCount, KeepTreesBecause,
-            cancellationToken);
+        executor.Execute(_plan, _srcRoot, _dstRoot!, rootCreated, WorkerCount, NothingDeletedBecause, cancellationToken);
         if (executor.WriteFailed && !_options.NoDelete && _plan.Deletions.Count > 0)
         {
             _listener?.OnError(new BlitError(BlitErrorCode.DeletionSkipped,
@@ -319,11 +318,12 @@ public sealed class MirrorSession : IDisposable
                 c.FilesDeleted++; // the file, symlink or special file the new directory replaces
             }
         }
+        bool keepsTrees = NothingDeletedBecause is not null;
         foreach (EntryOp e in _plan.Entries)
         {
-            if (e.DestKind == EntryKind.Directory && KeepTreesBecause is not null && e.ReplacedDestTree is { Entries.Length: > 0 })
+            if (e.DestKind == EntryKind.Directory && keepsTrees && e.ReplacedDestTree is { Entries.Length: > 0 })
             {
-                c.Errors++; // -NoDelete: a directory with entries stays, and the entry is not written
+                c.Errors++; // nothing is deleted: a directory with entries stays, and the entry is not written
                 continue;
             }
             if (e.DestKind == EntryKind.Directory && !CountTree(e.ReplacedDestTree, c))
