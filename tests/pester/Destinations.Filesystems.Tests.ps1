@@ -110,30 +110,22 @@ Describe 'Mirroring onto <Name>' -Tag 'Destinations' -ForEach $filesystems -Skip
         $second.FilesUnchanged | Should -Be 44
     }
 
-    It 'copies nothing on a second run of entries from before 1970' {
+    It 'copies nothing on a second run of entries dated <When>' -ForEach @(
         # ntfs-3g keeps 100 ns after 1970 but drops the fraction of an earlier time: each run
         # used to see a difference of up to a second and copy the file (and fix the directory) again.
-        $old = Join-Path $scratch 'old'
-        New-TestTree -Root $old -Files @{ 'scan.tif' = 'scanned in 1962'; 'letters/1969.txt' = 'moon' }
-        & touch -d '@-236000000.75' "$old/scan.tif" "$old/letters/1969.txt" "$old/letters"
-        $null = Invoke-BlitMirror $old "$mnt/old" -WarningAction SilentlyContinue
-        $again = Invoke-BlitMirror $old "$mnt/old" -WarningAction SilentlyContinue
-        $again.Errors | Should -Be 0
-        $again.FilesCopied + $again.FilesUpdated + $again.MetadataUpdated | Should -Be 0
-        Get-Content -Raw "$mnt/old/scan.tif" | Should -Be 'scanned in 1962'
-    }
-
-    It 'copies nothing on a second run of entries dated after what the filesystem holds' {
+        @{ When = 'before 1970'; Tree = 'old'; Files = @{ 'scan.tif' = 'scanned in 1962'; 'letters/1969.txt' = 'moon' }; Dir = 'letters'; Stamp = '@-236000000.75' }
         # ext4 with 128-byte inodes stores 2038-01-19 03:14:07 for any later time: each run used to
         # see the difference and copy the file (and fix the directory) again.
-        $late = Join-Path $scratch 'late'
-        New-TestTree -Root $late -Files @{ 'plan.txt' = 'for 2090'; 'future/x.txt' = 'x' }
-        & touch -d '@3849000000.5' "$late/plan.txt" "$late/future/x.txt" "$late/future"
-        $null = Invoke-BlitMirror $late "$mnt/late" -WarningAction SilentlyContinue
-        $again = Invoke-BlitMirror $late "$mnt/late" -WarningAction SilentlyContinue
+        @{ When = 'after what the filesystem holds'; Tree = 'late'; Files = @{ 'plan.txt' = 'for 2090'; 'future/x.txt' = 'x' }; Dir = 'future'; Stamp = '@3849000000.5' }
+    ) {
+        $from = Join-Path $scratch $Tree
+        New-TestTree -Root $from -Files $Files
+        & touch -d $Stamp @($Files.Keys | ForEach-Object { "$from/$_" }) "$from/$Dir"
+        $null = Invoke-BlitMirror $from "$mnt/$Tree" -WarningAction SilentlyContinue
+        $again = Invoke-BlitMirror $from "$mnt/$Tree" -WarningAction SilentlyContinue
         $again.Errors | Should -Be 0
         $again.FilesCopied + $again.FilesUpdated + $again.MetadataUpdated | Should -Be 0
-        Get-Content -Raw "$mnt/late/plan.txt" | Should -Be 'for 2090'
+        foreach ($file in $Files.Keys) { Get-Content -Raw "$mnt/$Tree/$file" | Should -Be $Files[$file] }
     }
 
     It 'keeps every mtime within the measured precision' {

@@ -24,6 +24,18 @@ public sealed class NoDeleteAndSkipTests
         Force = force,
     };
 
+    /// <summary>A filesystem on which the source's directory 'locked' cannot be opened (EACCES): the scan is incomplete.</summary>
+    private static FaultInjectingFileSystem LockedSourceDirectory(TempTree box) => new()
+    {
+        BeforeOpenDirectory = path =>
+        {
+            if (path.EndsWith("/locked", StringComparison.Ordinal) && path.StartsWith(box.Source, StringComparison.Ordinal))
+            {
+                throw LinuxNative.IOError(LinuxNative.EACCES, "open", path);
+            }
+        },
+    };
+
     [Fact]
     public void NoDelete_copies_and_updates_but_keeps_extraneous_entries()
     {
@@ -163,16 +175,7 @@ public sealed class NoDeleteAndSkipTests
         Tree.Write(box.Src("locked/x.txt"), "x");
         Tree.Write(box.Src("photos"), "now a file");
         Tree.Write(box.Dst("photos/only-in-backup.jpg"), "precious");
-        var fs = new FaultInjectingFileSystem
-        {
-            BeforeOpenDirectory = path =>
-            {
-                if (path.EndsWith("/locked", StringComparison.Ordinal) && path.StartsWith(box.Source, StringComparison.Ordinal))
-                {
-                    throw LinuxNative.IOError(LinuxNative.EACCES, "open", path);
-                }
-            },
-        };
+        FaultInjectingFileSystem fs = LockedSourceDirectory(box);
         var listener = new RecordingListener();
         MirrorResult preview, result;
         using (MirrorSession session = MirrorEngine.Prepare(Options(box), listener, null, default, fs))
@@ -232,16 +235,7 @@ public sealed class NoDeleteAndSkipTests
 
         // The source cannot be read completely: deletions are skipped, and each kept entry says why.
         Tree.Write(box.Src("locked/x.txt"), "x");
-        var fs = new FaultInjectingFileSystem
-        {
-            BeforeOpenDirectory = path =>
-            {
-                if (path.EndsWith("/locked", StringComparison.Ordinal) && path.StartsWith(box.Source, StringComparison.Ordinal))
-                {
-                    throw LinuxNative.IOError(LinuxNative.EACCES, "open", path);
-                }
-            },
-        };
+        FaultInjectingFileSystem fs = LockedSourceDirectory(box);
         var listener = new RecordingListener();
         using (MirrorSession session = MirrorEngine.Prepare(Options(box, reportSkips: true), listener, null, default, fs))
         {
