@@ -217,22 +217,24 @@ function Invoke-PrecompilePwsh {
     "pwsh-precompiled: dotnet $(Join-Path $target 'pwsh.dll')"
 }
 
-function Get-PwshPrecompiledStamp([string] $ToolHome, $Crossgen) {
-    # What out/pwsh-precompiled is built from: the pwsh's folder and its files (a new tool version is
-    # another folder; a changed file changes the count, size or newest time), and the crossgen2 (its
-    # path holds its version).
-    $files = @(Get-ChildItem -LiteralPath $ToolHome -Recurse -File)
+function Get-FolderFingerprint([string] $Folder) {
+    # A folder's files in one line: one missing, added, resized or rewritten changes the count, the
+    # size or the newest time.
+    $files = @(Get-ChildItem -LiteralPath $Folder -Recurse -File -ErrorAction Ignore)
     $bytes = ($files | Measure-Object -Property Length -Sum).Sum
     $newest = [long] 0
     foreach ($file in $files) { $newest = [Math]::Max($newest, $file.LastWriteTimeUtc.Ticks) }
-    "format=2", "source=$ToolHome", "files=$($files.Count) bytes=$bytes newest=$newest", "crossgen=$($Crossgen.Path)", "rid=$($Crossgen.Rid)"
+    "files=$($files.Count) bytes=$bytes newest=$newest"
 }
 
-function Get-PwshPrecompiledContent([string] $Target) {
-    # What out/pwsh-precompiled holds: a missing, added or truncated file changes the count or size.
-    $files = @(Get-ChildItem -LiteralPath $Target -Recurse -File -ErrorAction Ignore)
-    "copy=files=$($files.Count) bytes=$(($files | Measure-Object -Property Length -Sum).Sum)"
+function Get-PwshPrecompiledStamp([string] $ToolHome, $Crossgen) {
+    # What out/pwsh-precompiled is built from: the pwsh's folder and its files (a new tool version is
+    # another folder), and the crossgen2 (its path holds its version).
+    "format=2", "source=$ToolHome", (Get-FolderFingerprint $ToolHome), "crossgen=$($Crossgen.Path)", "rid=$($Crossgen.Rid)"
 }
+
+# What out/pwsh-precompiled holds, as its stamp's copy= line.
+function Get-PwshPrecompiledContent([string] $Target) { "copy=$(Get-FolderFingerprint $Target)" }
 
 function Read-PwshPrecompiledStamp([string] $Path) {
     if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return $null }
