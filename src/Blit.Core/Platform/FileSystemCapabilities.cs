@@ -38,6 +38,10 @@ public sealed class FileSystemCapabilities
     /// any later time (ext4 with 128-byte inodes: 2038-01-19 03:14:07); null when the probe's 2096 was kept.</summary>
     public long? LatestMtimeSec { get; init; }
 
+    /// <summary>The earliest mtime (seconds since 1970, negative before) the filesystem holds, where it stores that
+    /// for any earlier time (ext4 with 128-byte inodes: 1901-12-13 20:45:52); null when the probe's 1843 was kept.</summary>
+    public long? EarliestMtimeSec { get; init; }
+
     /// <summary>Symbolic links can be created.</summary>
     public bool Symlinks { get; init; } = true;
 
@@ -168,6 +172,10 @@ internal sealed class DestinationRules
         if (Capabilities.LatestMtimeSec is long latest && a.MtimeSec >= latest && b.MtimeSec >= latest)
         {
             return true; // both at or past the latest time the destination holds: it keeps the one as the other
+        }
+        if (Capabilities.EarliestMtimeSec is long earliest && a.MtimeSec <= earliest && b.MtimeSec <= earliest)
+        {
+            return true; // both at or before the earliest time the destination holds, the same way
         }
         long window = a.MtimeSec < 0 || b.MtimeSec < 0 ? PreEpochWindowNs : WindowNs;
         if (window <= 1)

@@ -15,8 +15,9 @@ internal sealed unsafe partial class LinuxFileSystem
     // the value read back tells the precision: 0 (ns), < 100 ns (NTFS), < 10 ms (exFAT), < 1 s, < 2 s (FAT).
     private const long ProbeSec = 1_000_000_001;
     private const int ProbeNsec = 123_456_789;
-    // A time in 2096, after what a 32-bit seconds field holds.
+    // A time in 2096, after what a 32-bit seconds field holds, and one in 1843, before it.
     private const long ProbeLateSec = 4_000_000_001;
+    private const long ProbeEarlySec = -4_000_000_001;
     private static readonly long[] Precisions = [1, 100, 1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000];
 
     private const string ProbeFile = "blit-probe";
@@ -100,6 +101,7 @@ internal sealed unsafe partial class LinuxFileSystem
         long precision = PrecisionOf(st.Mtime, ProbeSec); // 0: not kept at all
         long preEpochPrecision = precision > 0 ? PreEpochPrecision(dir, file, precision) : 0;
         long? latestMtime = precision > 0 ? LatestMtime(dir, file, precision) : null;
+        long? earliestMtime = precision > 0 ? EarliestMtime(dir, file, precision) : null;
         bool permissions = (st.Mode & 0xFFF) == 0x1A0;
 
         bool owners = false;
@@ -153,6 +155,7 @@ internal sealed unsafe partial class LinuxFileSystem
             TimestampPrecisionNs = precision,
             PreEpochPrecisionNs = preEpochPrecision,
             LatestMtimeSec = latestMtime,
+            EarliestMtimeSec = earliestMtime,
             Permissions = permissions,
             Owners = owners,
             Symlinks = symlinks,
@@ -212,6 +215,22 @@ internal sealed unsafe partial class LinuxFileSystem
         // Clamped: earlier than the time set by more than the precision, but still after the first probe's 2001.
         long shortBySec = ProbeLateSec - read.Sec;
         return shortBySec > Math.Max(precision / 1_000_000_000, 1) && read.Sec > ProbeSec ? read.Sec : null;
+    }
+
+    /// <summary>
+    /// The earliest mtime the filesystem holds, where a time in 1843 comes back as a later one (ext4
+    /// with 128-byte inodes stores 1901-12-13 20:45:52 for any earlier time), else null: a file dated
+    /// earlier would otherwise differ on every run and be copied again each time.
+    /// </summary>
+    private long? EarliestMtime(int dir, string file, long precision)
+    {
+        if (SetAndReadMtime(dir, file, ProbeEarlySec) is not { } read)
+        {
+            return null;
+        }
+        // Clamped: later than the time set by more than the precision, but still before the first probe's 2001.
+        long overBySec = read.Sec - ProbeEarlySec;
+        return overBySec > Math.Max(precision / 1_000_000_000, 1) && read.Sec < ProbeSec ? read.Sec : null;
     }
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) =>

@@ -145,6 +145,29 @@ public sealed class DestinationRulesPlannerTests
         Assert.Equal(updated ? 0 : 1, plan.UnchangedFiles);
     }
 
+    // ext4 with 128-byte inodes holds 1901-12-13 20:45:52 to 2038-01-19 03:14:07 and stores the
+    // nearer limit for any time outside: a file dated outside is unchanged when the destination has the limit.
+    [Theory]
+    [InlineData(3_849_000_000L, 2_147_483_647L, false)]   // 2091 kept as the latest time: same
+    [InlineData(2_147_483_646L, 2_147_483_647L, true)]    // a second before the limit is a real difference
+    [InlineData(-4_000_000_000L, -2_147_483_648L, false)] // 1843 kept as the earliest time: same
+    [InlineData(-2_147_483_647L, -2_147_483_648L, true)]  // a second after the earliest limit is a real difference
+    [InlineData(-2_147_483_648L, -4_000_000_000L, false)] // both at or before the limit, either side
+    public void Mtimes_outside_what_the_destination_holds_compare_by_its_limits(long sourceSec, long destinationSec, bool updated)
+    {
+        var ext4Inode128 = new FileSystemCapabilities
+        {
+            FileSystemType = "ext4",
+            Measured = true,
+            TimestampPrecisionNs = 1_000_000_000,
+            EarliestMtimeSec = -2_147_483_648,
+            LatestMtimeSec = 2_147_483_647,
+        };
+        MirrorPlan plan = Plan(ext4Inode128, Listing("", File("f", 5, sourceSec)), Listing("", File("f", 5, destinationSec)));
+
+        Assert.Equal(updated, plan.Entries.Any(e => e.Action == MirrorAction.UpdateFile));
+    }
+
     [Fact]
     public void ModifyWindow_overrides_the_measured_precision()
     {
