@@ -110,6 +110,23 @@ Describe 'Invoke-BlitMirror' {
             $out[-1] | Should -BeOfType ([Blit.Mirror.MirrorResult])
         }
 
+        It '-ModifyWindow <Window>: a destination file <Apart> s older is <Outcome>' -ForEach @(
+            # As rsync's --modify-window: times at most the window apart are equal.
+            @{ Window = 2; Apart = 2; Outcome = 'left alone' }
+            @{ Window = 2; Apart = 3; Outcome = 'copied again' }
+            @{ Window = 1; Apart = 1.5; Outcome = 'copied again' }
+            @{ Window = 0; Apart = 0.001; Outcome = 'copied again' }
+        ) {
+            $null = Invoke-BlitMirror $src $dst
+            $when = [datetime]::new(2024, 5, 6, 7, 8, 9, [DateTimeKind]::Utc)
+            (Get-Item "$src/a.txt").LastWriteTimeUtc = $when
+            (Get-Item "$dst/a.txt").LastWriteTimeUtc = $when.AddSeconds(-$Apart)
+            $r = Invoke-BlitMirror $src $dst -ModifyWindow $Window
+            $r.ModifyWindow | Should -Be ([timespan]::FromSeconds($Window))
+            $r.FilesUpdated | Should -Be ($Outcome -eq 'copied again' ? 1 : 0)
+            (Get-Item "$dst/a.txt").LastWriteTimeUtc | Should -Be ($Outcome -eq 'copied again' ? $when : $when.AddSeconds(-$Apart))
+        }
+
         It 'deletes extraneous entries and honours -Exclude' {
             New-TestTree -Root $dst -Files @{ 'junk.txt' = 'j'; 'keep.log' = 'protected' }
             $r = Invoke-BlitMirror $src $dst -Exclude '*.log'

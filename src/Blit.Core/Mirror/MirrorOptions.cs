@@ -40,7 +40,7 @@ public sealed class MirrorOptions
     public bool EmitItems { get; init; }
 
     /// <summary>
-    /// Mtimes closer than this are the same (rsync's --modify-window); null (the default) uses
+    /// Mtimes at most this far apart are the same (rsync's --modify-window); null (the default) uses
     /// the destination's measured timestamp precision. Zero compares mtimes exactly.
     /// </summary>
     public TimeSpan? ModifyWindow { get; init; }

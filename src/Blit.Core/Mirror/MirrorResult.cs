@@ -69,7 +69,7 @@ public sealed class MirrorResult
 
     /// <summary>What the destination filesystem keeps, as measured at the start of the run.</summary>
     public required FileSystemCapabilities DestinationFileSystem { get; init; }
-    /// <summary>Mtimes closer than this were treated as equal (the destination's precision, or -ModifyWindow).</summary>
+    /// <summary>The mtime window: times closer than the destination's measured precision, or at most -ModifyWindow apart, were treated as equal.</summary>
     public required TimeSpan ModifyWindow { get; init; }
     /// <summary>Entries renamed to the source's spelling on a case-insensitive (or normalizing) destination.</summary>
     public required long EntriesRenamed { get; init; }
