@@ -211,6 +211,15 @@ Describe 'Measure-BlitWorkload -PwshPath' {
         { Measure-BlitWorkload Tiny -Mode Cold -Runs 0 -PwshPath $pwsh -Root (New-Root 'pwsh-order') } |
             Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage '*Runs must be between 1 and*'
         Test-Path -LiteralPath $marker | Should -BeFalse -Because 'the pwsh was started before -Runs 0 was refused'
+        # So are a comparator that is not there and a log path that cannot be written.
+        { Measure-BlitWorkload Tiny -Mode Cold -Comparator Robocopy -PwshPath $pwsh -Root (New-Root 'pwsh-order-tool') } |
+            Should -Throw -ErrorId 'ComparatorNotFound,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand'
+        Test-Path -LiteralPath $marker | Should -BeFalse -Because 'the pwsh was started before the missing comparator was refused'
+        $logFile = Join-Path $TestDrive 'log-is-a-file'
+        Set-Content -LiteralPath $logFile -Value 'x'
+        { Measure-BlitWorkload Tiny -Mode Cold -Comparator None -PwshPath $pwsh -LogPath $logFile -Root (New-Root 'pwsh-order-log') } |
+            Should -Throw -ErrorId 'LogPathUnusable,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand'
+        Test-Path -LiteralPath $marker | Should -BeFalse -Because 'the pwsh was started before the unusable log path was refused'
         { Measure-BlitWorkload Tiny -Mode Cold -Runs 1 -PwshPath $pwsh -Root (New-Root 'pwsh-order2') } |
             Should -Throw -ErrorId 'InvalidArgument,Blit.Cmdlets.Commands.MeasureBlitWorkloadCommand' -ExpectedMessage '*could not import the module*'
         Test-Path -LiteralPath $marker | Should -BeTrue -Because 'with good arguments the pwsh is asked what it runs on'

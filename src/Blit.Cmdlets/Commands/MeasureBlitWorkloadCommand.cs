@@ -174,7 +174,8 @@ public sealed class MeasureBlitWorkloadCommand : PSCmdlet
                 // A warning, not an error: a runbook may pass its -PwshPath whichever workloads it was asked for.
                 WriteWarning("-PwshPath is not used: it names the pwsh of cold runs, and no workload is measured cold (-Mode Cold measures them).");
             }
-            BenchmarkRunner.Validate(options);
+            // The comparator, the free space and the log path too: a refusal must not wait for the pwsh below.
+            _ = BenchmarkRunner.Preflight(options, out _);
             // Only now, with every argument accepted, is the cold runs' pwsh started and asked what it runs on.
             if (options.BlitProcess is { } cold && probe is not null)
             {

@@ -261,25 +261,37 @@ public sealed class BenchmarkRunner
         return bytes * (1 + tools);
     }
 
+    /// <summary>
+    /// Everything a run checks before it touches the benchmark root: the arguments (<see cref="Validate"/>),
+    /// the comparator (found, and willing to measure these workloads), the free space, and the log path.
+    /// Throws the first refusal. Returns the comparator, or null for none, with a <paramref name="warning"/>
+    /// when Auto found none. A caller with slow work of its own to do before the run (starting the cold
+    /// runs' pwsh) calls this first, so a bad argument is refused at once.
+    /// </summary>
+    public static ComparatorTool? Preflight(BenchmarkOptions options, out string? warning)
+    {
+        Validate(options);
+        ComparatorTool? comparator = ComparatorTool.Select(options.Comparator, options.ComparatorArguments,
+            options.PathVariable ?? Environment.GetEnvironmentVariable("PATH"), out warning);
+        if (comparator is not null && options.Specs.Select(comparator.Refuses).FirstOrDefault(r => r is not null) is { } refusal)
+        {
+            throw new BlitException(BlitErrorCode.InvalidArgument, refusal);
+        }
+        CheckSpace(options, comparator is null ? 1 : 2);
+        // Before the workspace exists: a refused log path must leave the benchmark root untouched.
+        BenchmarkLog.EnsureWritable(options.LogRoot, SystemProbe.PlatformName);
+        return comparator;
+    }
+
     /// <summary>Builds each workload, measures every tool on it, logs the runs and returns one measurement per tool and size.</summary>
     public IReadOnlyList<WorkloadMeasurement> Run(CancellationToken cancellationToken = default)
     {
-        Validate(_options);
-        ComparatorTool? comparator = ComparatorTool.Select(_options.Comparator, _options.ComparatorArguments,
-            _options.PathVariable ?? Environment.GetEnvironmentVariable("PATH"), out string? missing);
+        ComparatorTool? comparator = Preflight(_options, out string? missing);
         if (missing is not null)
         {
             _listener?.OnWarning(missing);
         }
-        if (comparator is not null && _options.Specs.Select(comparator.Refuses).FirstOrDefault(r => r is not null) is { } refusal)
-        {
-            throw new BlitException(BlitErrorCode.InvalidArgument, refusal);
-        }
         int toolCount = comparator is null ? 1 : 2;
-        CheckSpace(toolCount);
-        // Before the workspace exists: a refused log path must leave the benchmark root untouched.
-        BenchmarkLog.EnsureWritable(_options.LogRoot, SystemProbe.PlatformName);
-
         string workspace = Path.Combine(_options.Root, $"blit-bench-{Guid.NewGuid():N}"[..19]);
         try
         {
@@ -347,13 +359,13 @@ public sealed class BenchmarkRunner
         }
     }
 
-    private void CheckSpace(int tools)
+    private static void CheckSpace(BenchmarkOptions options, int tools)
     {
-        long need = _options.Specs.Max(s => SpaceNeeded(s, tools));
+        long need = options.Specs.Max(s => SpaceNeeded(s, tools));
         long free;
         try
         {
-            free = new DriveInfo(Path.GetFullPath(_options.Root)).AvailableFreeSpace;
+            free = new DriveInfo(Path.GetFullPath(options.Root)).AvailableFreeSpace;
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
         {
@@ -362,9 +374,9 @@ public sealed class BenchmarkRunner
         if (need > free)
         {
             throw new BlitException(BlitErrorCode.BenchmarkRootUnusable,
-                $"The benchmark root '{_options.Root}' has {ByteSize.Format(free)} free; the largest workload needs about " +
+                $"The benchmark root '{options.Root}' has {ByteSize.Format(free)} free; the largest workload needs about " +
                 $"{ByteSize.Format(need)} (its tree and one copy per tool). Choose another -Root or smaller sizes.",
-                _options.Root);
+                options.Root);
         }
     }
 
