@@ -117,6 +117,9 @@ Describe 'Mirroring onto <Name>' -Tag 'Destinations' -ForEach $filesystems -Skip
         # ext4 with 128-byte inodes stores 2038-01-19 03:14:07 for any later time: each run used to
         # see the difference and copy the file (and fix the directory) again.
         @{ When = 'after what the filesystem holds'; Tree = 'late'; Files = @{ 'plan.txt' = 'for 2090'; 'future/x.txt' = 'x' }; Dir = 'future'; Stamp = '@3849000000.5' }
+        # ext4 with 256-byte inodes stores 2446-05-10 22:38:55 and XFS 2486-07-02 20:20:24 for any later
+        # time: the 2096 probe passed there, and each run copied the file again.
+        @{ When = 'after what the filesystem holds (2446, 2486)'; Tree = 'far'; Files = @{ 'plan.txt' = 'for 3000'; 'future/z.txt' = 'z' }; Dir = 'future'; Stamp = '@32503680000.5'; OnTmpfs = $true }
         # ext4 (with either inode size) and XFS store 1901-12-13 20:45:52 for any earlier time: a
         # source that holds one (tmpfs here; btrfs, NTFS) was copied again on every run.
         @{ When = 'before what the filesystem holds'; Tree = 'early'; Files = @{ 'deed.txt' = 'from 1843'; 'past/y.txt' = 'y' }; Dir = 'past'; Stamp = '@-4000000000.5'; OnTmpfs = $true }

@@ -17,6 +17,8 @@ internal sealed unsafe partial class LinuxFileSystem
     private const int ProbeNsec = 123_456_789;
     // A time in 2096, after what a 32-bit seconds field holds, and one in 1843, before it.
     private const long ProbeLateSec = 4_000_000_001;
+    // A time in 3000, after what ext4's 34-bit seconds (2446) and XFS's bigtime (2486) hold.
+    private const long ProbeFarSec = 32_503_680_001;
     private const long ProbeEarlySec = -4_000_000_001;
     private static readonly long[] Precisions = [1, 100, 1_000, 1_000_000, 10_000_000, 1_000_000_000, 2_000_000_000];
 
@@ -202,19 +204,29 @@ internal sealed unsafe partial class LinuxFileSystem
         SetAndReadMtime(dir, file, -ProbeSec) is { } read && PrecisionOf(read, -ProbeSec) is var p && p > precision ? p : 0;
 
     /// <summary>
-    /// The latest mtime the filesystem holds, where a time in 2096 comes back as an earlier one (ext4
-    /// with 128-byte inodes stores 2038-01-19 03:14:07 for any later time), else null: a file dated
-    /// later would otherwise differ on every run and be copied again each time.
+    /// The latest mtime the filesystem holds, where a time in 2096 or, if that is kept, one in 3000 comes
+    /// back as an earlier one (ext4 with 128-byte inodes stores 2038-01-19 03:14:07 for any later time,
+    /// ext4 with 256-byte inodes 2446-05-10 22:38:55, XFS 2486-07-02 20:20:24), else null: a file dated later
+    /// would otherwise differ on every run and be copied again each time.
     /// </summary>
     private long? LatestMtime(int dir, string file, long precision)
     {
-        if (SetAndReadMtime(dir, file, ProbeLateSec) is not { } read)
+        long after = ProbeSec;
+        foreach (long probe in (long[])[ProbeLateSec, ProbeFarSec])
         {
-            return null;
+            if (SetAndReadMtime(dir, file, probe) is not { } read)
+            {
+                return null;
+            }
+            // Clamped: earlier than the time set by more than the precision, but still after the last time kept.
+            long shortBySec = probe - read.Sec;
+            if (shortBySec > Math.Max(precision / 1_000_000_000, 1))
+            {
+                return read.Sec > after ? read.Sec : null;
+            }
+            after = probe;
         }
-        // Clamped: earlier than the time set by more than the precision, but still after the first probe's 2001.
-        long shortBySec = ProbeLateSec - read.Sec;
-        return shortBySec > Math.Max(precision / 1_000_000_000, 1) && read.Sec > ProbeSec ? read.Sec : null;
+        return null;
     }
 
     /// <summary>
