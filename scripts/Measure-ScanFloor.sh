@@ -15,8 +15,12 @@ src=${1:?usage: $0 SOURCE DEST [rounds] [pwsh.dll]}
 dst=${2:?usage: $0 SOURCE DEST [rounds] [pwsh.dll]}
 rounds=${3:-6}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-pwsh_dll=${4:-$repo/out/pwsh-precompiled/pwsh.dll}
+[[ "$rounds" =~ ^[0-9]+$ ]] || { echo "Measure-ScanFloor: rounds must be a whole number, not '$rounds'" >&2; exit 2; }
 [[ -d "$src" ]] || { echo "Measure-ScanFloor: no source tree at '$src'" >&2; exit 2; }
+if [[ -n "${4:-}" && ! -f "$4" ]]; then echo "Measure-ScanFloor: no pwsh.dll at '$4'" >&2; exit 2; fi
+# Absolute before the cd below (the destination may not exist yet).
+src=$(realpath -m -- "$src"); dst=$(realpath -m -- "$dst")
+pwsh_dll=$(realpath -m -- "${4:-$repo/out/pwsh-precompiled/pwsh.dll}")
 [[ -f "$repo/bin/Blit.Cmdlets.dll" ]] || { echo "Measure-ScanFloor: build first (./build.sh build)" >&2; exit 2; }
 command -v gcc >/dev/null || { echo "Measure-ScanFloor: gcc is not installed" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "Measure-ScanFloor: GNU time (/usr/bin/time) is not installed" >&2; exit 2; }
@@ -28,7 +32,10 @@ bin=$(mktemp)
 trap 'rm -f "$bin"' EXIT
 gcc -O2 -pthread -o "$bin" "$repo/scripts/bench/scan-floor.c"
 
-mirror="Import-Module '$repo/Blit.psd1'; \$r = Invoke-BlitMirror -LiteralPath '$src' -Destination '$dst';"
+# The paths reach pwsh through the environment, not spliced into its command (a ' in a path).
+export SCANFLOOR_MODULE="$repo/Blit.psd1" SCANFLOOR_SRC="$src" SCANFLOOR_DST="$dst"
+mirror="\$ErrorActionPreference = 'Stop'; Import-Module \$env:SCANFLOOR_MODULE;"
+mirror+=" \$r = Invoke-BlitMirror -LiteralPath \$env:SCANFLOOR_SRC -Destination \$env:SCANFLOOR_DST;"
 mirror+=" 'blit scan={0:n3} copied={1} updated={2} deleted={3}' -f \$r.ScanDuration.TotalSeconds, \$r.FilesCopied, \$r.FilesUpdated, \$r.FilesDeleted"
 cd "$repo"
 {
@@ -37,7 +44,9 @@ cd "$repo"
     echo "Destination: $dst"
     echo "pwsh: ${pwsh[*]}"
     echo "Kernel: $(uname -r); $(nproc) CPUs; commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "untimed first run: $("${pwsh[@]}" -NoProfile -NonInteractive -Command "$mirror")"
+    first=$("${pwsh[@]}" -NoProfile -NonInteractive -Command "$mirror" 2>&1) ||
+        { echo "untimed first run failed: $first"; exit 1; }
+    echo "untimed first run: $first"
     for ((r = 1; r <= rounds; r++)); do
         /usr/bin/time -f "  wall=%e user=%U sys=%S" "$bin" "$src" "$dst" 2>&1 | tr '\n' ' '
         echo "round=$r"
