@@ -6,7 +6,8 @@
 #   scripts/Measure-ScanFloor.sh <source tree> <destination tree> [rounds] [pwsh.dll]
 #
 # Use a source tree Measure-BlitWorkload kept (-KeepWorkspace), e.g. .../noop-1000000files/source,
-# and its .../blit destination: the first, untimed Blit run makes it a mirror if it is not one,
+# and its .../blit destination (it must sit beside the source: it is mirrored onto, deletions
+# included): the first, untimed Blit run makes it a mirror if it is not one,
 # and every run after reads both trees from a warm cache. pwsh.dll defaults to the precompiled
 # copy (./build.sh pwsh-precompiled) when there is one, else the repository's 'dotnet pwsh'.
 # Needs gcc and GNU time. Writes logs/linux/scanfloor_<UTC>/scanfloor.log (docs/performance.md).
@@ -21,6 +22,13 @@ if [[ -n "${4:-}" && ! -f "$4" ]]; then echo "Measure-ScanFloor: no pwsh.dll at 
 # Absolute before the cd below (the destination may not exist yet).
 src=$(realpath -m -- "$src"); dst=$(realpath -m -- "$dst")
 pwsh_dll=$(realpath -m -- "${4:-$repo/out/pwsh-precompiled/pwsh.dll}")
+# The destination is mirrored onto: whatever it holds that the source does not is deleted. So it
+# must sit beside the source, as a kept workspace's blit/ sits beside its source/.
+[[ "$(dirname -- "$src")" == "$(dirname -- "$dst")" && "$src" != "$dst" ]] || {
+    echo "Measure-ScanFloor: the destination '$dst' must sit beside the source '$src' (as a kept workspace's" \
+        "blit/ beside its source/): it is mirrored onto, and what it holds that the source does not is deleted" >&2
+    exit 2
+}
 [[ -f "$repo/bin/Blit.Cmdlets.dll" ]] || { echo "Measure-ScanFloor: build first (./build.sh build)" >&2; exit 2; }
 command -v gcc >/dev/null || { echo "Measure-ScanFloor: gcc is not installed" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "Measure-ScanFloor: GNU time (/usr/bin/time) is not installed" >&2; exit 2; }

@@ -35,7 +35,8 @@ Describe 'Measure-ScanFloor.sh' -Skip:(-not $canRun) {
     }
 
     It 'stops with exit code 1 when the untimed first run fails' {
-        $out = & bash "$copy/scripts/Measure-ScanFloor.sh" "$work/it's a tree" '/proc/cannot-be-made' 1 2>&1
+        Set-Content -LiteralPath "$work/a file" 'not a directory'
+        $out = & bash "$copy/scripts/Measure-ScanFloor.sh" "$work/it's a tree" "$work/a file" 1 2>&1
         $LASTEXITCODE | Should -Be 1
         ($out -join "`n") | Should -Match 'untimed first run failed: '
     }
@@ -48,5 +49,15 @@ Describe 'Measure-ScanFloor.sh' -Skip:(-not $canRun) {
         $null = & bash "$copy/scripts/Measure-ScanFloor.sh" "$work/it's a tree" $never $Rounds @Pwsh 2>&1
         $LASTEXITCODE | Should -Be 2
         Test-Path -LiteralPath $never | Should -BeFalse -Because 'no mirror may run on a refused argument'
+    }
+
+    It 'refuses a destination that does not sit beside the source, and deletes nothing there' {
+        $elsewhere = Join-Path $TestDrive 'elsewhere'
+        $null = New-Item -ItemType Directory $elsewhere
+        Set-Content -LiteralPath "$elsewhere/keep.txt" 'mine'
+        $out = & bash "$copy/scripts/Measure-ScanFloor.sh" "$work/it's a tree" $elsewhere 1 2>&1
+        $LASTEXITCODE | Should -Be 2
+        ($out -join "`n") | Should -Match 'must sit beside the source'
+        Get-Content -LiteralPath "$elsewhere/keep.txt" | Should -Be 'mine'
     }
 }
