@@ -14,10 +14,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # The Debian packages the tests and the gate need, each with a command it provides (the check).
-# rsync: the comparator and the differential tests; the rest make and mount the filesystems the
+# rsync: the comparator and the differential tests; gcc and GNU time: the C programs of the
+# measuring scripts (scripts/bench/) and their test; the rest make and mount the filesystems the
 # reliability and real-destination tests run on (loop devices, chattr, FUSE).
 PACKAGES=(
     rsync:rsync
+    gcc:gcc
+    time:time
     mount:losetup
     e2fsprogs:mkfs.ext4
     xfsprogs:mkfs.xfs
