@@ -209,40 +209,41 @@ internal sealed unsafe partial class LinuxFileSystem
     /// ext4 with 256-byte inodes 2446-05-10 22:38:55, XFS 2486-07-02 20:20:24), else null: a file dated later
     /// would otherwise differ on every run and be copied again each time.
     /// </summary>
-    private long? LatestMtime(int dir, string file, long precision)
+    private long? LatestMtime(int dir, string file, long precision) =>
+        LimitMtime(dir, file, precision, [ProbeLateSec, ProbeFarSec]);
+
+    /// <summary>
+    /// The earliest mtime the filesystem holds, where a time in 1843 comes back as a later one (ext4
+    /// and XFS store 1901-12-13 20:45:52 for any earlier time), else null: a file dated
+    /// earlier would otherwise differ on every run and be copied again each time.
+    /// </summary>
+    private long? EarliestMtime(int dir, string file, long precision) =>
+        LimitMtime(dir, file, precision, [ProbeEarlySec]);
+
+    /// <summary>
+    /// The time the filesystem stores for every time beyond what it holds, on the side of the first probe's
+    /// 2001 that <paramref name="probes"/> lie on (nearest first): the first probe read back nearer to the last
+    /// time kept by more than the precision, but not past it, gives that limit; a probe kept as set is the
+    /// next one's starting point. Null when every probe is kept, or one cannot be set or read.
+    /// </summary>
+    private long? LimitMtime(int dir, string file, long precision, ReadOnlySpan<long> probes)
     {
-        long after = ProbeSec;
-        foreach (long probe in (long[])[ProbeLateSec, ProbeFarSec])
+        long kept = ProbeSec;
+        foreach (long probe in probes)
         {
             if (SetAndReadMtime(dir, file, probe) is not { } read)
             {
                 return null;
             }
-            // Clamped: earlier than the time set by more than the precision, but still after the last time kept.
-            long shortBySec = probe - read.Sec;
+            bool later = probe > kept;
+            long shortBySec = later ? probe - read.Sec : read.Sec - probe;
             if (shortBySec > Math.Max(precision / 1_000_000_000, 1))
             {
-                return read.Sec > after ? read.Sec : null;
+                return (later ? read.Sec > kept : read.Sec < kept) ? read.Sec : null; // clamped, not wrapped past the kept time
             }
-            after = probe;
+            kept = probe;
         }
         return null;
-    }
-
-    /// <summary>
-    /// The earliest mtime the filesystem holds, where a time in 1843 comes back as a later one (ext4
-    /// with 128-byte inodes stores 1901-12-13 20:45:52 for any earlier time), else null: a file dated
-    /// earlier would otherwise differ on every run and be copied again each time.
-    /// </summary>
-    private long? EarliestMtime(int dir, string file, long precision)
-    {
-        if (SetAndReadMtime(dir, file, ProbeEarlySec) is not { } read)
-        {
-            return null;
-        }
-        // Clamped: later than the time set by more than the precision, but still before the first probe's 2001.
-        long overBySec = read.Sec - ProbeEarlySec;
-        return overBySec > Math.Max(precision / 1_000_000_000, 1) && read.Sec < ProbeSec ? read.Sec : null;
     }
 
     public IReadOnlyList<string> MountPointsBelow(DirHandle dir) =>
