@@ -24,6 +24,14 @@ public sealed class NoDeleteAndSkipTests
         Force = force,
     };
 
+    /// <summary>What -WhatIf says, then what the run does, from one prepared session: the two must agree.</summary>
+    private static (MirrorResult Preview, MirrorResult Result) PreviewThenExecute(MirrorOptions options, RecordingListener listener,
+        IMirrorFileSystem? fs = null)
+    {
+        using MirrorSession session = MirrorEngine.Prepare(options, listener, null, default, fs);
+        return (session.WhatIfResult(), session.Execute());
+    }
+
     /// <summary>A filesystem on which the source's directory 'locked' cannot be opened (EACCES): the scan is incomplete.</summary>
     private static FaultInjectingFileSystem LockedSourceDirectory(TempTree box) => new()
     {
@@ -137,12 +145,7 @@ public sealed class NoDeleteAndSkipTests
         Directory.CreateDirectory(box.Dst("empty"));
 
         var listener = new RecordingListener();
-        MirrorResult preview, result;
-        using (MirrorSession session = MirrorEngine.Prepare(Options(box, noDelete: true), listener))
-        {
-            preview = session.WhatIfResult();
-            result = session.Execute();
-        }
+        (MirrorResult preview, MirrorResult result) = PreviewThenExecute(Options(box, noDelete: true), listener);
 
         Assert.Equal("precious", File.ReadAllText(box.Dst("photos/only-in-backup.jpg")));
         Assert.Equal("precious too", File.ReadAllText(box.Dst("photos/sub/deeper.jpg")));
@@ -177,12 +180,7 @@ public sealed class NoDeleteAndSkipTests
         Tree.Write(box.Dst("photos/only-in-backup.jpg"), "precious");
         FaultInjectingFileSystem fs = LockedSourceDirectory(box);
         var listener = new RecordingListener();
-        MirrorResult preview, result;
-        using (MirrorSession session = MirrorEngine.Prepare(Options(box), listener, null, default, fs))
-        {
-            preview = session.WhatIfResult();
-            result = session.Execute();
-        }
+        (MirrorResult preview, MirrorResult result) = PreviewThenExecute(Options(box), listener, fs);
         Assert.Equal("precious", File.ReadAllText(box.Dst("photos/only-in-backup.jpg")));
         Assert.Equal(0, result.FilesDeleted);
         Assert.Contains(listener.NonWarnings, e => e.Code == BlitErrorCode.CopyFailed && e.Path!.EndsWith("photos", StringComparison.Ordinal)
