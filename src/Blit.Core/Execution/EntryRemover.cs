@@ -88,20 +88,21 @@ internal sealed class EntryRemover(RunContext run)
             bool madeWritable = false;
             foreach (TreeEntry entry in entries)
             {
-                string childPath = RelativePath.Join(relative, entry.Name);
-                if (!run.Exclude.IsEmpty && run.Exclude.IsExcluded(childPath, entry.Name, entry.Kind == EntryKind.Directory))
+                string entryName = entry.Name; // decoded once: a name held as bytes decodes on every read
+                string childPath = RelativePath.Join(relative, entryName);
+                if (!run.Exclude.IsEmpty && run.Exclude.IsExcluded(childPath, entryName, entry.Kind == EntryKind.Directory))
                 {
                     kept = true;
                     continue;
                 }
                 if (entry.Kind == EntryKind.Directory)
                 {
-                    complete &= DeleteTree(dir, relative, entry.Name, stagedTree);
+                    complete &= DeleteTree(dir, relative, entryName, stagedTree);
                     continue;
                 }
                 try
                 {
-                    Remove(dir, entry.Name, isDirectory: false, ref madeWritable);
+                    Remove(dir, entryName, isDirectory: false, ref madeWritable);
                 }
                 catch (IOException ex)
                 {

@@ -87,7 +87,7 @@ internal sealed class MirrorPlanner
                 }
                 while (next < destEntries.Length)
                 {
-                    int order = string.CompareOrdinal(destEntries[next].Name, sourceEntries[i].Name);
+                    int order = TreeEntry.CompareNames(destEntries[next], sourceEntries[i]);
                     if (order < 0)
                     {
                         next++; // only in the destination: the deletion pass takes it
@@ -109,6 +109,9 @@ internal sealed class MirrorPlanner
         }
         // Case-insensitive (or normalizing) destination: 'report.doc' there is the entry that
         // 'Report.DOC' in the source names. An exact match wins over a folded one.
+        // Each name as a string once (names held as bytes decode on every read).
+        string[] sourceNames = Array.ConvertAll(sourceEntries, static e => e.Name);
+        string[] destNames = Array.ConvertAll(destEntries, static e => e.Name);
         var destByKey = new Dictionary<string, int>(destEntries.Length, StringComparer.Ordinal);
         for (int j = 0; j < destEntries.Length; j++)
         {
@@ -116,10 +119,10 @@ internal sealed class MirrorPlanner
             {
                 continue;
             }
-            string key = rules.Capabilities.NameKey(destEntries[j].Name);
+            string key = rules.Capabilities.NameKey(destNames[j]);
             if (!destByKey.TryGetValue(key, out int seen) ||
-                (!string.Equals(destEntries[seen].Name, destEntries[j].Name, StringComparison.Ordinal) &&
-                 Array.Exists(sourceEntries, e => string.Equals(e.Name, destEntries[j].Name, StringComparison.Ordinal))))
+                (!string.Equals(destNames[seen], destNames[j], StringComparison.Ordinal) &&
+                 Array.Exists(sourceNames, name => string.Equals(name, destNames[j], StringComparison.Ordinal))))
             {
                 destByKey[key] = j;
             }
@@ -136,9 +139,9 @@ internal sealed class MirrorPlanner
                     pairOf[i] = -1;
                     continue;
                 }
-                string key = rules.Capabilities.NameKey(sourceEntries[i].Name);
+                string key = rules.Capabilities.NameKey(sourceNames[i]);
                 bool exact = destByKey.TryGetValue(key, out int j) &&
-                             string.Equals(destEntries[j].Name, sourceEntries[i].Name, StringComparison.Ordinal);
+                             string.Equals(destNames[j], sourceNames[i], StringComparison.Ordinal);
                 if (exact != (pass == 0))
                 {
                     continue;
@@ -195,7 +198,7 @@ internal sealed class MirrorPlanner
             EntryKind? destKind = di >= 0 ? d.Kind : null;
             // A destination entry whose name differs from the source's only by the destination's
             // rule (case, normalization) is renamed to the source's name, never copied and deleted.
-            string? destName = di >= 0 && !string.Equals(d.Name, s.Name, StringComparison.Ordinal) ? d.Name : null;
+            string? destName = di >= 0 && !TreeEntry.NamesEqual(d, s) ? d.Name : null;
             switch (s.Kind)
             {
                 case EntryKind.Special:
@@ -206,10 +209,11 @@ internal sealed class MirrorPlanner
                     // A directory where another filesystem is mounted is compared, with all below it, by that one's rules.
                     DestinationRules childRules = destKind == EntryKind.Directory && d.Children is { } mounted &&
                         _mountRules is not null && _mountRules.TryGetValue(mounted.RelativePath, out DestinationRules? m) ? m : rules;
+                    string dirName = s.Name;
                     var child = new DirOp
                     {
-                        RelativePath = source.ChildPath(s.Name),
-                        Name = s.Name,
+                        RelativePath = source.ChildPath(dirName),
+                        Name = dirName,
                         Parent = dirOp,
                         Source = s.Meta,
                         DestKind = destKind,
@@ -264,14 +268,15 @@ internal sealed class MirrorPlanner
                 continue; // paired, or already gone
             }
             ref readonly TreeEntry d = ref destEntries[j];
+            string name = d.Name;
             plan.Deletions.Add(new DeleteOp
             {
                 ParentPath = dest!.RelativePath,
                 Parent = dirOp,
-                Name = d.Name,
+                Name = name,
                 Kind = d.Kind,
                 Tree = d.Children,
-                IsStaleTemp = d.Kind is EntryKind.File or EntryKind.Directory && TempName.Pattern().IsMatch(d.Name),
+                IsStaleTemp = d.Kind is EntryKind.File or EntryKind.Directory && TempName.Pattern().IsMatch(name),
             });
         }
 

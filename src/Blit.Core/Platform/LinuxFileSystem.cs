@@ -94,6 +94,8 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     // copy: no list regrowth per directory, and the sort moves ints, not 72-byte entries.
     [ThreadStatic] private static TreeEntry[]? t_readBuffer;
     private const int KeptBufferEntries = 1 << 14; // at most 1 MiB kept per thread; a huge directory allocates its own
+    [ThreadStatic] private static byte[]? t_nameBuffer;
+    private const int KeptNameBytes = 1 << 20; // the names of a directory read, at most 1 MiB kept per thread
 
     public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
     {
@@ -110,10 +112,12 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             _ = Close(fd);
             throw ex;
         }
-        // Stat each entry by the name bytes readdir returned: no string round trip per call.
+        // Stat each entry by the name bytes readdir returned, and keep those bytes: no string per entry.
         TreeEntry[] buffer = t_readBuffer ?? new TreeEntry[256];
+        byte[] names = t_nameBuffer ?? new byte[4096];
         t_readBuffer = null; // not shared with a nested call while in use
-        int count = 0;
+        t_nameBuffer = null;
+        int count = 0, namesUsed = 0;
         bool someVanished = false;
         Statx st;
         try
@@ -146,17 +150,24 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     }
                     throw Fail("stat", dir.Child(NameEncoding.Decode(new ReadOnlySpan<byte>(namePtr, len))));
                 }
-                // Lossless: a name that is not UTF-8 keeps its bytes (escaped), so every later call finds it.
-                var entry = new TreeEntry { Name = NameEncoding.Decode(new ReadOnlySpan<byte>(namePtr, len)), Meta = ToMeta(st) };
+                var entry = new TreeEntry { Meta = ToMeta(st) };
                 if (readLinkTargets && entry.Meta.Kind == EntryKind.Symlink)
                 {
-                    string? target = ReadLink(fd, namePtr, dir.Child(entry.Name));
+                    string? target = ReadLink(fd, namePtr, dir, len);
                     if (target is null)
                     {
                         continue; // vanished
                     }
                     entry.LinkTarget = target;
                 }
+                if (namesUsed + len > names.Length)
+                {
+                    Array.Resize(ref names, Math.Max(names.Length * 2, namesUsed + len));
+                }
+                new ReadOnlySpan<byte>(namePtr, len).CopyTo(names.AsSpan(namesUsed));
+                // Points into the read buffer for now; moved to the listing's own buffer below.
+                entry.SetNameBytes(names, namesUsed, len);
+                namesUsed += len;
                 if (count == buffer.Length)
                 {
                     Array.Resize(ref buffer, buffer.Length * 2);
@@ -169,6 +180,14 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             {
                 throw IOError(ENOENT, "read directory", dir.DisplayPath);
             }
+            // The listing's names, in one array of their exact size that its entries share (readdir order).
+            byte[] kept = names.AsSpan(0, namesUsed).ToArray();
+            for (int i = 0, at = 0; i < count; i++)
+            {
+                int length = buffer[i].NameBytes.Length;
+                buffer[i].SetNameBytes(kept, at, length);
+                at += length;
+            }
             return NameOrder.SortedCopy(buffer, count);
         }
         finally
@@ -179,10 +198,14 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             {
                 t_readBuffer = buffer;
             }
+            if (names.Length <= KeptNameBytes)
+            {
+                t_nameBuffer = names;
+            }
         }
     }
 
-    private static string? ReadLink(int dirFd, byte* name, string display)
+    private static string? ReadLink(int dirFd, byte* name, DirHandle dir, int nameLength)
     {
         int size = 256;
         while (true)
@@ -195,7 +218,8 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     nint n = ReadLinkAt(dirFd, name, p, buf.Length);
                     if (n < 0)
                     {
-                        return LastErrno == ENOENT ? null : throw Fail("read link", display);
+                        return LastErrno == ENOENT ? null
+                            : throw Fail("read link", dir.Child(NameEncoding.Decode(new ReadOnlySpan<byte>(name, nameLength))));
                     }
                     if (n < buf.Length)
                     {

@@ -220,8 +220,7 @@ internal sealed class TreeScanner
         int listed = entries.Length;
         if (!_exclude.IsEmpty)
         {
-            entries = Array.FindAll(entries, e => !Excluded(RelativePath.Join(work.RelativePath, e.Name),
-                e, counts));
+            entries = Array.FindAll(entries, e => !Excluded(work.RelativePath, e, counts));
         }
         var listing = new DirListing(work.RelativePath, entries) { HoldsExcluded = entries.Length != listed };
         long files = 0, dirs = 0, links = 0, specials = 0, bytes = 0;
@@ -241,27 +240,28 @@ internal sealed class TreeScanner
                     break;
                 case EntryKind.Directory:
                     dirs++;
+                    string name = entries[i].Name;
                     DirHandle child;
                     try
                     {
-                        child = _fs.OpenDirectory(work.Handle, entries[i].Name);
+                        child = _fs.OpenDirectory(work.Handle, name);
                     }
                     catch (IOException ex)
                     {
-                        if (Vanished(ex, work.Handle.Child(entries[i].Name), counts))
+                        if (Vanished(ex, work.Handle.Child(name), counts))
                         {
                             entries[i].Children = DirListing.Vanished;
                             continue;
                         }
                         errors.Enqueue(new BlitError(_errorCode, $"Cannot open directory: {ex.Message}",
-                            work.Handle.Child(entries[i].Name), Exception: ex));
+                            work.Handle.Child(name), Exception: ex));
                         continue;
                     }
                     int slot = i;
                     var childWork = new Work
                     {
                         Handle = child,
-                        RelativePath = listing.ChildPath(entries[i].Name),
+                        RelativePath = listing.ChildPath(name),
                         Store = l => entries[slot].Children = l,
                     };
                     if (queue.Count < MaxQueued)
@@ -295,10 +295,12 @@ internal sealed class TreeScanner
         return listing;
     }
 
-    /// <summary>True when <paramref name="entry"/> is excluded; it is then listed in <see cref="ScanCounts.Excluded"/>.</summary>
-    private bool Excluded(string relativePath, in TreeEntry entry, ScanCounts counts)
+    /// <summary>True when <paramref name="entry"/> of the directory at <paramref name="parentPath"/> is excluded; it is then listed in <see cref="ScanCounts.Excluded"/>.</summary>
+    private bool Excluded(string parentPath, in TreeEntry entry, ScanCounts counts)
     {
-        if (!_exclude.IsExcluded(relativePath, entry.Name, entry.Kind == EntryKind.Directory))
+        string name = entry.Name;
+        string relativePath = RelativePath.Join(parentPath, name);
+        if (!_exclude.IsExcluded(relativePath, name, entry.Kind == EntryKind.Directory))
         {
             return false;
         }

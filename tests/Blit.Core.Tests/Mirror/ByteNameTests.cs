@@ -123,6 +123,24 @@ public sealed class ByteNameTests : IDisposable
     }
 
     [Fact]
+    public void Names_whose_byte_and_UTF16_orders_differ_pair_with_their_destination_copies()
+    {
+        // UTF-8 bytes put a fullwidth A (U+FF21: EF BC A1) before an emoji (F0 9F ...); UTF-16 puts
+        // the emoji's surrogate (D83D) first. The destination lacks the A: the emoji there must be
+        // found as the same entry, not copied again with its old copy deleted.
+        Tree.Write(_t.Src("\uFF21"), "fullwidth");
+        Tree.Write(_t.Src("\U0001F600"), "smile");
+        Tree.Write(_t.Src("z"), "z");
+        Assert.Equal(0, _t.Mirror().Errors);
+        File.Delete(_t.Dst("\uFF21"));
+
+        MirrorResult r = _t.Mirror();
+
+        Assert.Equal((0, 1, 0, 0, 2), (r.Errors, r.FilesCopied, r.FilesUpdated, r.FilesDeleted, r.FilesUnchanged));
+        Assert.Equal("fullwidth", File.ReadAllText(_t.Dst("\uFF21")));
+    }
+
+    [Fact]
     public void A_source_holding_only_a_name_that_is_not_UTF8_is_not_taken_for_empty()
     {
         Tree.Bash($"printf data > {Tree.Quote(_t.Source)}/$'caf\\xe9'");

@@ -64,6 +64,40 @@ public sealed class MirrorPlannerTests
     }
 
     [Fact]
+    public void Names_held_as_bytes_pair_by_byte_order_where_UTF16_order_differs()
+    {
+        // The Linux backend's listings: names as bytes, sorted by byte. U+FFFD and an emoji (and a
+        // byte that is not UTF-8 after "a") order one way as bytes and another as UTF-16: a merge
+        // that compared them as strings would pass the emoji by when the destination lacks U+FFFD,
+        // and copy it again and delete its old copy.
+        byte[][] names = [.. new[] { "\U0001F600", "\uFFFD", "a", "ab" }.Select(System.Text.Encoding.UTF8.GetBytes), [(byte)'a', 0xFF]];
+        DirListing ByteListing(params int[] left)
+        {
+            TreeEntry[] entries = NameOrderTests.ByteEntries(names.Where((_, i) => Array.IndexOf(left, i) < 0));
+            for (int i = 0; i < entries.Length; i++)
+            {
+                entries[i].Meta = new FileMeta(EntryKind.File, 10, 1, 0, 0x1A4, 0, 0);
+            }
+            return new DirListing("", NameOrder.SortedCopy(entries, entries.Length));
+        }
+
+        MirrorPlan same = Plan(ByteListing(), ByteListing());
+        Assert.Empty(same.Entries);
+        Assert.Empty(same.Deletions);
+        Assert.Equal(names.Length, same.UnchangedFiles);
+
+        foreach (int missing in new[] { 1, 4 }) // U+FFFD, then "a\xFF"
+        {
+            MirrorPlan plan = Plan(ByteListing(), ByteListing(missing));
+            EntryOp op = Assert.Single(plan.Entries);
+            Assert.Equal(MirrorAction.CopyFile, op.Action);
+            Assert.Equal(NameOrderTests.ByteEntries([names[missing]])[0].Name, op.Name);
+            Assert.Empty(plan.Deletions);
+            Assert.Equal(names.Length - 1, plan.UnchangedFiles);
+        }
+    }
+
+    [Fact]
     public void Missing_entries_are_created_and_extraneous_ones_deleted()
     {
         var src = Listing("", File("new", 10, 1), Dir("d", "", File("inner", 3, 1)), Link("l", "new"));

@@ -62,6 +62,82 @@ public sealed class NameOrderTests
         }
     }
 
+    /// <summary>Names as the Linux backend holds them: bytes in one buffer the entries share.</summary>
+    internal static TreeEntry[] ByteEntries(IEnumerable<byte[]> names)
+    {
+        byte[][] all = [.. names];
+        byte[] buffer = [.. all.SelectMany(n => n)];
+        var entries = new TreeEntry[all.Length];
+        for (int i = 0, at = 0; i < all.Length; at += all[i].Length, i++)
+        {
+            entries[i].SetNameBytes(buffer, at, all[i].Length);
+        }
+        return entries;
+    }
+
+    private static byte[][] SortedBytes(IEnumerable<byte[]> names)
+    {
+        TreeEntry[] entries = ByteEntries(names);
+        return [.. NameOrder.SortedCopy(entries, entries.Length).Select(e => e.NameBytes.ToArray())];
+    }
+
+    private static byte[][] ExpectedBytes(IEnumerable<byte[]> names)
+    {
+        byte[][] expected = [.. names];
+        Array.Sort(expected, (a, b) => a.AsSpan().SequenceCompareTo(b));
+        return expected;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Sorts_names_held_as_bytes_by_byte(string[] names)
+    {
+        byte[][] utf8 = [.. names.Select(System.Text.Encoding.UTF8.GetBytes)];
+        Assert.Equal(ExpectedBytes(utf8), SortedBytes(utf8));
+    }
+
+    [Fact]
+    public void Bytes_and_strings_order_U_FFFD_and_an_emoji_differently_and_each_sorts_its_own_way()
+    {
+        // UTF-16 puts the surrogate pair (D83D) before FFFD; UTF-8 puts EF BF BD before F0 9F.
+        string[] names = ["\U0001F600", "\uFFFD"];
+        Assert.Equal(["\U0001F600", "\uFFFD"], Sorted(names));
+        TreeEntry[] bytes = ByteEntries(names.Select(System.Text.Encoding.UTF8.GetBytes));
+        Assert.Equal(["\uFFFD", "\U0001F600"], NameOrder.SortedCopy(bytes, bytes.Length).Select(e => e.Name));
+    }
+
+    [Fact]
+    public void Sorts_random_byte_names_with_heavy_ties_and_invalid_UTF8_by_byte()
+    {
+        var random = new Random(20_261_202);
+        byte[] alphabet = [(byte)'a', (byte)'A', (byte)'.', (byte)'0', 0x80, 0xC3, 0xA9, 0xFF, 0x01];
+        for (int round = 0; round < 200; round++)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal); // by their hex, to keep them distinct
+            var list = new List<byte[]>();
+            int count = random.Next(1, 400);
+            byte[] prefix = random.Next(3) switch { 0 => "common-"u8.ToArray(), 1 => "f0235812"u8.ToArray(), _ => [] };
+            while (list.Count < count)
+            {
+                byte[] name = [.. prefix, .. Enumerable.Range(0, random.Next(1, 20)).Select(_ => alphabet[random.Next(alphabet.Length)])];
+                if (names.Add(Convert.ToHexString(name)))
+                {
+                    list.Add(name);
+                }
+            }
+            Assert.Equal(ExpectedBytes(list), SortedBytes(list));
+        }
+    }
+
+    [Fact]
+    public void A_name_held_as_bytes_reads_as_its_lossless_string()
+    {
+        TreeEntry[] entries = ByteEntries([[(byte)'a', 0xFF, (byte)'b'], "é"u8.ToArray()]);
+        Assert.Equal("a\uDCFFb", entries[0].Name);
+        Assert.Equal("é", entries[1].Name);
+        Assert.True(TreeEntry.NamesEqual(entries[1], new TreeEntry { Name = "é" }));
+    }
+
     [Fact]
     public void An_empty_directory_sorts_to_an_empty_array() => Assert.Empty(NameOrder.SortedCopy([], 0));
 }
