@@ -181,7 +181,9 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 throw IOError(ENOENT, "read directory", dir.DisplayPath);
             }
             // The listing's names, in one array of their exact size that its entries share (readdir order).
-            byte[] kept = names.AsSpan(0, namesUsed).ToArray();
+            // Pinned with the entries that point into it (NameOrder.SortedCopy), where they are.
+            byte[] kept = count >= NameOrder.PinnedEntries ? GC.AllocateUninitializedArray<byte>(namesUsed, pinned: true) : new byte[namesUsed];
+            names.AsSpan(0, namesUsed).CopyTo(kept);
             for (int i = 0, at = 0; i < count; i++)
             {
                 int length = buffer[i].NameBytes.Length;

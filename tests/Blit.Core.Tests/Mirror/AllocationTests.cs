@@ -85,4 +85,23 @@ public sealed class AllocationTests : IDisposable
         Assert.Equal("file-00000.txt", entries[0].Name);
         Assert.True(perEntry < 100, $"reading a directory allocated {perEntry} bytes per entry");
     }
+
+    [Fact]
+    public void A_big_listing_is_allocated_where_the_collector_never_moves_it_and_a_small_one_is_not()
+    {
+        for (int i = 0; i < NameOrder.PinnedEntries; i++)
+        {
+            Tree.Write(_t.Src($"big/file-{i:D5}.txt"), "x");
+        }
+        Tree.Write(_t.Src("small/one.txt"), "x");
+        var fs = new LinuxFileSystem();
+        using DirHandle big = fs.OpenRoot(_t.Src("big")), small = fs.OpenRoot(_t.Src("small"));
+
+        TreeEntry[] bigEntries = fs.ReadDirectory(big, readLinkTargets: true);
+        TreeEntry[] smallEntries = fs.ReadDirectory(small, readLinkTargets: true);
+
+        // The pinned-object heap belongs to the oldest generation: no young collection copies it.
+        Assert.Equal(GC.MaxGeneration, GC.GetGeneration(bigEntries));
+        Assert.Equal(0, GC.GetGeneration(smallEntries));
+    }
 }
