@@ -78,7 +78,7 @@ internal sealed class EntryRemover(RunContext run)
         {
             try
             {
-                entries = fs.ReadDirectory(dir, readLinkTargets: false);
+                entries = fs.ReadDirectory(dir, readLinkTargets: false, keep: false);
             }
             catch (IOException ex)
             {

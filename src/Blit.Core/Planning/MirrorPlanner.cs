@@ -74,6 +74,11 @@ internal sealed class MirrorPlanner
     /// </summary>
     private static void Pair(DestinationRules rules, TreeEntry[] sourceEntries, TreeEntry[] destEntries, int[] pairOf, bool[] claimed)
     {
+        if (sourceEntries.Length > 0 && destEntries.Length > 0 && sourceEntries[0].HasNameBytes != destEntries[0].HasNameBytes)
+        {
+            // Bytes and strings sort differently (TreeEntry): a merge of the two would miss pairs and copy and delete them.
+            throw new InvalidOperationException("The source and destination listings hold their names differently (bytes and strings).");
+        }
         if (rules.Capabilities.ExactNames)
         {
             // Both listings are sorted by ordinal name, so one merge pass pairs them: no hashing.

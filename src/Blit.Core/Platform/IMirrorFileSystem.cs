@@ -85,7 +85,11 @@ internal interface IMirrorFileSystem
     DirHandle OpenDirectory(DirHandle parent, string name);
 
     /// <summary>Lists and stats every entry (symlinks not followed); entries that vanish meanwhile are left out.</summary>
-    TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets);
+    /// <param name="dir">The directory.</param>
+    /// <param name="readLinkTargets">Read each symlink's target.</param>
+    /// <param name="keep">The listing is kept until the mirror is planned (the scan), not read and dropped
+    /// (a tree being deleted): a big kept listing is allocated where the collector never moves it.</param>
+    TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets, bool keep);
 
     FileMeta StatRoot(string fullPath);
 

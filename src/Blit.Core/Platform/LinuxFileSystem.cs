@@ -95,9 +95,9 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
     [ThreadStatic] private static TreeEntry[]? t_readBuffer;
     private const int KeptBufferEntries = 1 << 14; // at most 1 MiB kept per thread; a huge directory allocates its own
     [ThreadStatic] private static byte[]? t_nameBuffer;
-    private const int KeptNameBytes = 1 << 20; // the names of a directory read, at most 1 MiB kept per thread
+    private const int KeptNameBytes = 1 << 18; // the names of a directory read, at most 256 KiB kept per thread
 
-    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets, bool keep)
     {
         // fdopendir takes ownership of the descriptor it is given, so give it a duplicate.
         int fd = OpenAt(dir.Fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -182,7 +182,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             }
             // The listing's names, in one array of their exact size that its entries share (readdir order).
             // Pinned with the entries that point into it (NameOrder.SortedCopy), where they are.
-            byte[] kept = count >= NameOrder.PinnedEntries ? GC.AllocateUninitializedArray<byte>(namesUsed, pinned: true) : new byte[namesUsed];
+            byte[] kept = NameOrder.Pin(keep, count) ? GC.AllocateUninitializedArray<byte>(namesUsed, pinned: true) : new byte[namesUsed];
             names.AsSpan(0, namesUsed).CopyTo(kept);
             for (int i = 0, at = 0; i < count; i++)
             {
@@ -190,7 +190,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                 buffer[i].SetNameBytes(kept, at, length);
                 at += length;
             }
-            return NameOrder.SortedCopy(buffer, count);
+            return NameOrder.SortedCopy(buffer, count, keep);
         }
         finally
         {

@@ -14,15 +14,27 @@ internal static class NameOrder
 {
     private const int KeptBufferEntries = 1 << 14; // at most 192 KiB kept per thread; a huge directory allocates its own
 
-    /// <summary>A listing of at least this many entries is allocated where the collector never moves it.</summary>
+    /// <summary>A kept listing of at least this many entries is allocated where the collector never moves it.</summary>
     internal const int PinnedEntries = 128;
+
+    /// <summary>
+    /// A scanned listing lives until the mirror is planned. Left to the collector's young generations, a
+    /// million-entry tree's arrays were copied twice (gen0, gen1) while every thread waited; on the
+    /// pinned-object heap they are never moved (a 1M no-op's pauses: 114-135 ms -> 31-42 ms). Small
+    /// ones, and listings read and dropped (a tree being deleted), stay young: they are cheap to move,
+    /// and a pinned array is freed only by a full collection.
+    /// </summary>
+    internal static bool Pin(bool keep, int count) => keep && count >= PinnedEntries;
 
     [ThreadStatic] private static ulong[]? t_keys;
     [ThreadStatic] private static int[]? t_order;
 
     /// <summary>The first <paramref name="count"/> entries of <paramref name="buffer"/>, sorted by ordinal name, in a new array of that size.</summary>
     /// <remarks>They must all hold their names the same way, as bytes or as strings (one backend made them).</remarks>
-    public static TreeEntry[] SortedCopy(TreeEntry[] buffer, int count)
+    /// <param name="buffer">The entries, in any order.</param>
+    /// <param name="count">How many of them.</param>
+    /// <param name="keep">The listing is kept until the mirror is planned: see <see cref="Pin"/>.</param>
+    public static TreeEntry[] SortedCopy(TreeEntry[] buffer, int count, bool keep = false)
     {
         ulong[] keys = t_keys is { } k && k.Length >= count ? k : new ulong[Math.Max(count, 256)];
         int[] order = t_order is { } o && o.Length >= count ? o : new int[Math.Max(count, 256)];
@@ -38,11 +50,7 @@ internal static class NameOrder
         {
             SortRange<char, CharUnits>(buffer, keys, order, 0, count, 0);
         }
-        // A listing lives until the mirror is planned. Left to the collector's young generations, a
-        // million-entry tree's arrays were copied twice (gen0, gen1) while every thread waited; on the
-        // pinned-object heap they are never moved (a 1M no-op's pauses: about 120 ms -> 35 ms). Small
-        // ones stay young: they are cheap to move, and a pinned array is freed only by a full collection.
-        var sorted = count >= PinnedEntries ? GC.AllocateArray<TreeEntry>(count, pinned: true) : new TreeEntry[count];
+        var sorted = Pin(keep, count) ? GC.AllocateArray<TreeEntry>(count, pinned: true) : new TreeEntry[count];
         for (int i = 0; i < count; i++)
         {
             sorted[i] = buffer[order[i]];

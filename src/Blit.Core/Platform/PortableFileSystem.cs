@@ -199,7 +199,7 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
         return (int)attributes != -1 && attributes.HasFlag(FileAttributes.Directory) && LinkTargetOf(info) is not null;
     }
 
-    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets, bool keep)
     {
         var p = (PortableDirHandle)dir;
         var options = new EnumerationOptions
@@ -235,7 +235,7 @@ internal sealed class PortableFileSystem : IMirrorFileSystem
             throw Classify(ex, "read directory", dir.DisplayPath);
         }
         TreeEntry[] listed = [.. entries];
-        return NameOrder.SortedCopy(listed, listed.Length);
+        return NameOrder.SortedCopy(listed, listed.Length, keep);
     }
 
     /// <summary>The metadata of an entry as the mirror compares it; false when it vanished meanwhile.</summary>

@@ -205,7 +205,8 @@ internal sealed class TreeScanner
         TreeEntry[] entries;
         try
         {
-            entries = _fs.ReadDirectory(work.Handle, readLinkTargets: true);
+            // With exclude rules the listing is copied without the excluded entries: the copy is kept.
+            entries = _fs.ReadDirectory(work.Handle, readLinkTargets: true, keep: _exclude.IsEmpty);
         }
         catch (IOException ex)
         {

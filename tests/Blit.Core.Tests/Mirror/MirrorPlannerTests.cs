@@ -86,6 +86,10 @@ public sealed class MirrorPlannerTests
         Assert.Empty(same.Deletions);
         Assert.Equal(names.Length, same.UnchangedFiles);
 
+        // One listing of bytes and one of strings would sort differently: refused, never merged.
+        DirListing strings = Listing("", [.. names.Select(n => File(System.Text.Encoding.UTF8.GetString(n), 10, 1))]);
+        Assert.Throws<InvalidOperationException>(() => Plan(ByteListing(), strings));
+
         foreach (int missing in new[] { 1, 4 }) // U+FFFD, then "a\xFF"
         {
             MirrorPlan plan = Plan(ByteListing(), ByteListing(missing));

@@ -50,10 +50,10 @@ internal sealed class FaultInjectingFileSystem : IMirrorFileSystem
         return _inner.OpenDirectory(parent, name);
     }
 
-    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets)
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets, bool keep)
     {
         BeforeReadDirectory?.Invoke(dir.DisplayPath);
-        return _inner.ReadDirectory(dir, readLinkTargets);
+        return _inner.ReadDirectory(dir, readLinkTargets, keep);
     }
 
     public FileMeta StatRoot(string fullPath) => _inner.StatRoot(fullPath);

@@ -17,10 +17,10 @@ internal sealed class FaultyFileSystem(IMirrorFileSystem inner) : IMirrorFileSys
     public DirHandle OpenRoot(string fullPath) => inner.OpenRoot(fullPath);
     public DirHandle OpenDirectory(DirHandle parent, string name) => inner.OpenDirectory(parent, name);
 
-    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets) =>
+    public TreeEntry[] ReadDirectory(DirHandle dir, bool readLinkTargets, bool keep) =>
         FailReadDirectory?.Invoke(dir.DisplayPath) == true
             ? throw LinuxNative.IOError(FailErrno, "read directory", dir.DisplayPath)
-            : inner.ReadDirectory(dir, readLinkTargets);
+            : inner.ReadDirectory(dir, readLinkTargets, keep);
 
     public FileMeta StatRoot(string fullPath) => inner.StatRoot(fullPath);
     public IReadOnlyList<FileIdentity>? DirectoryAndAncestors(string fullPath) => inner.DirectoryAndAncestors(fullPath);

@@ -27,7 +27,7 @@ internal static class Snapshot
 
     private static void Walk(LinuxFileSystem fs, DirHandle dir, string full, string rel, SortedDictionary<string, EntryState> into)
     {
-        foreach (TreeEntry e in fs.ReadDirectory(dir, readLinkTargets: true))
+        foreach (TreeEntry e in fs.ReadDirectory(dir, readLinkTargets: true, keep: false))
         {
             string childRel = rel.Length == 0 ? e.Name : rel + "/" + e.Name;
             string childFull = Path.Combine(full, e.Name);
