@@ -109,7 +109,7 @@ public static class MirrorEngine
         DirListing? current = root;
         foreach (string part in relative.Split('/'))
         {
-            int i = current is null ? -1 : Array.FindIndex(current.Entries, e => string.Equals(e.Name, part, StringComparison.Ordinal));
+            int i = current is null ? -1 : current.IndexOf(part);
             if (i < 0 || current!.Entries[i].Kind != EntryKind.Directory)
             {
                 return false;

@@ -138,4 +138,42 @@ internal sealed class DirListing
     public bool HoldsExcluded { get; init; }
 
     public string ChildPath(string name) => Platform.RelativePath.Join(RelativePath, name);
+
+    /// <summary>
+    /// The index of the entry named <paramref name="name"/> exactly, or -1: a binary search in the
+    /// listing's own order, with the name encoded once where the entries hold bytes (no string per entry).
+    /// </summary>
+    public int IndexOf(string name)
+    {
+        if (Entries.Length == 0)
+        {
+            return -1;
+        }
+        var probe = new TreeEntry { Name = name };
+        if (Entries[0].HasNameBytes)
+        {
+            var bytes = new byte[NameEncoding.GetByteCount(name)];
+            NameEncoding.Encode(name, bytes);
+            probe.SetNameBytes(bytes, 0, bytes.Length);
+        }
+        int low = 0, high = Entries.Length - 1;
+        while (low <= high)
+        {
+            int mid = low + ((high - low) >> 1);
+            int order = TreeEntry.CompareNames(Entries[mid], probe);
+            if (order == 0)
+            {
+                return mid;
+            }
+            if (order < 0)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+        return -1;
+    }
 }

@@ -139,5 +139,28 @@ public sealed class NameOrderTests
     }
 
     [Fact]
+    public void A_listing_finds_an_entry_by_name_whether_it_holds_bytes_or_strings()
+    {
+        string[] names = ["\U0001F600", "\uFF21", "a", "a\uDCFF", "ab", "b"]; // "a\uDCFF": the byte 0xFF, not UTF-8
+        TreeEntry[] strings = [.. names.Select(n => new TreeEntry { Name = n })];
+        TreeEntry[] bytes = ByteEntries(["\U0001F600"u8.ToArray(), "\uFF21"u8.ToArray(), "a"u8.ToArray(), [(byte)'a', 0xFF],
+            "ab"u8.ToArray(), "b"u8.ToArray()]);
+        foreach (TreeEntry[] entries in new[] { strings, bytes })
+        {
+            var listing = new DirListing(string.Empty, NameOrder.SortedCopy(entries, entries.Length));
+            foreach (string name in names)
+            {
+                int i = listing.IndexOf(name);
+                Assert.True(i >= 0, name);
+                Assert.Equal(name, listing.Entries[i].Name);
+            }
+            Assert.Equal(-1, listing.IndexOf("aa"));
+            Assert.Equal(-1, listing.IndexOf("c"));
+            Assert.Equal(-1, listing.IndexOf(string.Empty));
+        }
+        Assert.Equal(-1, new DirListing(string.Empty, []).IndexOf("a"));
+    }
+
+    [Fact]
     public void An_empty_directory_sorts_to_an_empty_array() => Assert.Empty(NameOrder.SortedCopy([], 0));
 }
