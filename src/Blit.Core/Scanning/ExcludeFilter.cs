@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Blit.Errors;
+using Blit.Platform;
 
 namespace Blit.Scanning;
 
@@ -86,12 +87,14 @@ public sealed class ExcludeFilter
             return false;
         }
         string path = _ignoreCase ? relativePath.ToLowerInvariant() : relativePath;
-        int max = Encoding.UTF8.GetMaxByteCount(path.Length) + 2;
+        // The name's own bytes: a byte that is not UTF-8 is one escaped char (NameEncoding), which
+        // Encoding.UTF8 would turn into the three bytes of U+FFFD, so '?' would not match it.
+        int max = NameEncoding.GetByteCount(path) + 2;
         byte[]? rented = null;
         Span<byte> buffer = max <= 1024 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
         try
         {
-            int length = Encoding.UTF8.GetBytes(path, buffer[1..]);
+            int length = NameEncoding.Encode(path, buffer[1..]);
             return Decide(buffer[..(length + 2)], isDirectory);
         }
         finally

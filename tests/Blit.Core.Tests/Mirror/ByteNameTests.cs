@@ -165,6 +165,32 @@ public sealed class ByteNameTests : IDisposable
     }
 
     [Fact]
+    public void Exclude_wildcards_match_a_byte_that_is_not_UTF8_as_one_byte_as_rsync_does()
+    {
+        // rsync's '?' is one byte: 'skip?' matches skip\xfe, 'keep?' protects keep\xff in the
+        // destination, 'gone?' does not match gone\xff\xfe (two bytes), which is deleted.
+        if (!Backend.NamesAsBytes)
+        {
+            return; // the portable backend refuses such names (see above)
+        }
+        string rsyncDest = Path.Combine(_t.Root, "rsync-dst");
+        foreach (string dst in new[] { _t.Destination, rsyncDest })
+        {
+            Directory.CreateDirectory(dst);
+            Tree.Bash($"cd {Tree.Quote(dst)} && printf k > $'keep\\xff' && printf g > $'gone\\xff\\xfe' && touch -d @1400000000 $'keep\\xff'");
+        }
+        Tree.Bash($"cd {Tree.Quote(_t.Source)} && printf s > $'skip\\xfe' && printf c > $'copy\\xfe\\xfe' && touch -d @1500000000 .");
+        string[] exclude = ["skip?", "keep?", "gone?", "copy?"];
+
+        MirrorResult r = _t.Mirror(exclude: exclude);
+        Tree.Run("rsync", ["-a", "--delete", .. exclude.Select(p => "--exclude=" + p), _t.Source + "/", rsyncDest + "/"]);
+
+        Assert.Equal(0, r.Errors);
+        AssertSameListing(rsyncDest, _t.Destination);
+        Assert.Equal((1, 1), (r.FilesCopied, r.FilesDeleted));
+    }
+
+    [Fact]
     public void Messages_show_bytes_that_are_not_UTF8_as_hex_escapes()
     {
         string name = NameEncoding.Decode([.. "caf"u8, 0xE9]);
