@@ -148,7 +148,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                         someVanished = true;
                         continue; // vanished between readdir and stat
                     }
-                    throw Fail("stat", dir.Child(NameEncoding.Decode(new ReadOnlySpan<byte>(namePtr, len))));
+                    throw Fail("stat", ChildDisplay(dir, namePtr, len));
                 }
                 var entry = new TreeEntry { Meta = ToMeta(st) };
                 if (readLinkTargets && entry.Meta.Kind == EntryKind.Symlink)
@@ -184,11 +184,9 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
             // Pinned with the entries that point into it (NameOrder.SortedCopy), where they are.
             byte[] kept = NameOrder.Pin(keep, count) ? GC.AllocateUninitializedArray<byte>(namesUsed, pinned: true) : new byte[namesUsed];
             names.AsSpan(0, namesUsed).CopyTo(kept);
-            for (int i = 0, at = 0; i < count; i++)
+            for (int i = 0; i < count; i++)
             {
-                int length = buffer[i].NameBytes.Length;
-                buffer[i].SetNameBytes(kept, at, length);
-                at += length;
+                buffer[i].MoveNameBytes(kept);
             }
             return NameOrder.SortedCopy(buffer, count, keep);
         }
@@ -207,6 +205,9 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
         }
     }
 
+    /// <summary>The path of the entry named by <paramref name="length"/> bytes at <paramref name="name"/> in <paramref name="dir"/>, for a message.</summary>
+    private static string ChildDisplay(DirHandle dir, byte* name, int length) => dir.Child(NameEncoding.Decode(new ReadOnlySpan<byte>(name, length)));
+
     private static string? ReadLink(int dirFd, byte* name, DirHandle dir, int nameLength)
     {
         int size = 256;
@@ -221,7 +222,7 @@ internal sealed unsafe partial class LinuxFileSystem : IMirrorFileSystem
                     if (n < 0)
                     {
                         return LastErrno == ENOENT ? null
-                            : throw Fail("read link", dir.Child(NameEncoding.Decode(new ReadOnlySpan<byte>(name, nameLength))));
+                            : throw Fail("read link", ChildDisplay(dir, name, nameLength));
                     }
                     if (n < buf.Length)
                     {

@@ -93,6 +93,9 @@ internal struct TreeEntry
         _nameLength = length;
     }
 
+    /// <summary>The name's bytes are at the same place in <paramref name="copy"/>, a copy of the buffer they were in.</summary>
+    public void MoveNameBytes(byte[] copy) => _name = copy;
+
     /// <summary>
     /// Ordinal order of two names held the same way: bytes by byte, strings by UTF-16 code unit
     /// (<see cref="string.CompareOrdinal(string, string)"/>). The order <see cref="NameOrder"/> sorts a listing in.
